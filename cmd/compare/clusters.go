@@ -1,0 +1,71 @@
+package main
+
+import (
+	"cmp"
+	"io"
+	"slices"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/report"
+)
+
+func clustersCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "clusters",
+		Usage:     "group articles into duplicate groups (--level copy) or story clusters (--level story)",
+		ArgsUsage: "PATH...",
+		Description: `--level copy groups articles joined by duplicate or derived relations: the
+same wire copy, trimmed or lightly rewritten. --level story groups articles
+about the same story by average linkage over verified similarity, so one weak
+link cannot chain two stories together.
+
+Output: one record per article, in input order: id, cluster (the id of the
+cluster's first article), level. The text format lists clusters of two or
+more articles.`,
+		Flags: append([]cli.Flag{
+			formatFlag(), outputFlag(),
+			&cli.StringFlag{Name: "level", Value: "story", Usage: "copy or story"},
+		}, inputFlags()...),
+		Action: func(c *cli.Context) error {
+			format, err := report.ParseFormat(c.String("format"))
+			if err != nil {
+				return usageError{err}
+			}
+			var level cluster.Level
+			switch c.String("level") {
+			case "copy":
+				level = cluster.Copy
+			case "story":
+				level = cluster.StoryLvl
+			default:
+				return usageError{errorf("--level: %q is not copy or story", c.String("level"))}
+			}
+			arts, err := e.load(c)
+			if err != nil {
+				return err
+			}
+			res, err := pipeline.Run(c.Context, arts, e.options(c, level == cluster.StoryLvl))
+			if err != nil {
+				return err
+			}
+			groups := res.Groups(level)
+			members := make([]report.Member, len(arts))
+			for i, g := range groups {
+				members[i] = report.Member{ID: arts[i].ID, Cluster: arts[g].ID, Level: c.String("level")}
+			}
+			return e.output(c, func(w io.Writer) error { return report.WriteClusters(w, format, members) })
+		},
+	}
+}
+
+// sortedPairs orders pairs strongest first, then by article order.
+func sortedPairs(pairs []cluster.Pair) []cluster.Pair {
+	out := slices.Clone(pairs)
+	slices.SortStableFunc(out, func(a, b cluster.Pair) int {
+		return cmp.Or(cmp.Compare(b.Relation, a.Relation), cmp.Compare(a.I, b.I), cmp.Compare(a.J, b.J))
+	})
+	return out
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/report"
+)
+
+func pairsCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "pairs",
+		Usage:     "list related pairs of articles with their relation and scores",
+		ArgsUsage: "PATH...",
+		Description: `Every pair of articles gets one relation, strongest first: duplicate (the
+same copy, lightly edited), derived (one mostly built from the other), partial
+(shares substantial passages of copy), story (the same story, written
+independently; shared quotes alone never make more than this), unrelated.
+
+Output columns: a, b (article ids), relation, a_in_b (the fraction of a's
+words inside passages shared with b), b_in_a, similarity (TF-IDF cosine),
+shared_passages (passages of copy), shared_quotes (quoted speech both carry).`,
+		Flags: append([]cli.Flag{
+			formatFlag(), outputFlag(),
+			&cli.StringFlag{Name: "min-relation", Value: "story", Usage: "list pairs at least this strong: duplicate, derived, partial, story or unrelated"},
+		}, inputFlags()...),
+		Action: func(c *cli.Context) error {
+			format, err := report.ParseFormat(c.String("format"))
+			if err != nil {
+				return usageError{err}
+			}
+			minRel, err := cluster.ParseRelation(c.String("min-relation"))
+			if err != nil {
+				return usageError{fmt.Errorf("--min-relation: %w", err)}
+			}
+			arts, err := e.load(c)
+			if err != nil {
+				return err
+			}
+			res, err := pipeline.Run(c.Context, arts, e.options(c, minRel <= cluster.Story))
+			if err != nil {
+				return err
+			}
+			pairs := pairRows(res, minRel)
+			return e.output(c, func(w io.Writer) error { return report.WritePairs(w, format, pairs) })
+		},
+	}
+}
+
+// pairRows turns verified pairs into output rows, strongest first, then by
+// the articles' input order.
+func pairRows(res *pipeline.Result, minRel cluster.Relation) []report.Pair {
+	var rows []report.Pair
+	for _, p := range sortedPairs(res.Pairs) {
+		if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
+			continue
+		}
+		rows = append(rows, report.Pair{
+			A:              res.Articles[p.I].ID,
+			B:              res.Articles[p.J].ID,
+			Relation:       p.Relation.String(),
+			AInB:           p.AInB,
+			BInA:           p.BInA,
+			Similarity:     p.Similarity,
+			SharedPassages: p.Passages,
+			SharedQuotes:   p.Quotes,
+		})
+	}
+	return rows
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/report"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitBadInput = 1 // some inputs were bad; the rest was processed
+	exitUsage    = 2
+)
+
+// errBadInput says that some inputs were bad; each was reported on stderr.
+var errBadInput = errors.New("some inputs were bad")
+
+// usageError is a mistake in the command line.
+type usageError struct{ error }
+
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.Is(err, errBadInput):
+		return exitBadInput
+	}
+	return exitBadInput
+}
+
+// env is what a command needs from outside: its streams and the shared
+// loading of articles.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	bad            int    // bad inputs reported
+	unknown        string // a command name that does not exist
+}
+
+// run is the whole program: main only adds the process around it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	app := &cli.App{
+		Name:  "compare",
+		Usage: "find reused copy between news articles and compare how outlets tell one story",
+		Description: `PATH is a file (.txt, .html, .jsonl), a directory (walked in sorted order,
+hidden files skipped), or - for standard input. A .jsonl file holds one article
+per line: {"id", "text"} required; "outlet", "title", "url", "published",
+"html" optional.
+
+Exit status: 0 ok, 1 some inputs were bad (each named on stderr) but the rest
+was processed, 2 usage error.`,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		Commands: []*cli.Command{
+			pairsCommand(e),
+			clustersCommand(e),
+			diffCommand(e),
+		},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
+		CommandNotFound: func(c *cli.Context, name string) {
+			e.unknown = name
+		},
+		ExitErrHandler: func(*cli.Context, error) {}, // errors are returned, not exited on
+	}
+	err := app.RunContext(ctx, args)
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "compare: %v\n", ue.error)
+		} else if !errors.Is(err, errBadInput) {
+			fmt.Fprintf(stderr, "compare: %v\n", err)
+		}
+		return err
+	}
+	if e.unknown != "" {
+		fmt.Fprintf(stderr, "compare: no command %q (see compare --help)\n", e.unknown)
+		return usageError{fmt.Errorf("no command %q", e.unknown)}
+	}
+	if e.bad > 0 {
+		return errBadInput
+	}
+	return nil
+}
+
+// Flags shared by the commands that read articles.
+func inputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "max-size", Value: "16MiB", Usage: "largest article read (a file or a JSONL line); larger ones are reported and skipped"},
+		&cli.IntFlag{Name: "workers", Usage: "goroutines for the parallel stages (default: one per core)"},
+	}
+}
+
+func formatFlag() cli.Flag {
+	return &cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text, json, jsonl or csv"}
+}
+
+func outputFlag() cli.Flag {
+	return &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically: the old file or the whole new one, never half) instead of standard output"}
+}
+
+// load reads the articles under the command's PATH arguments, reporting each
+// bad input on stderr.
+func (e *env) load(c *cli.Context) ([]article.Article, error) {
+	if c.NArg() == 0 {
+		return nil, usageError{errors.New(c.Command.Name + ": no PATH given (a file, a directory, or - for standard input)")}
+	}
+	maxBytes, err := parseSize(c.String("max-size"))
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--max-size: %w", err)}
+	}
+	r := article.Reader{
+		Stdin:    e.stdin,
+		MaxBytes: maxBytes,
+		Bad: func(err error) {
+			e.bad++
+			fmt.Fprintf(e.stderr, "compare: %v\n", err)
+		},
+	}
+	return r.Load(c.Context, c.Args().Slice())
+}
+
+// options builds pipeline options with a progress bar on a terminal.
+func (e *env) options(c *cli.Context, story bool) pipeline.Options {
+	return pipeline.Options{Story: story, Workers: c.Int("workers"), Progress: e.progress()}
+}
+
+// progress returns a progress callback that draws a bar on stderr when it
+// is a terminal and the work has run for more than a second; nil otherwise.
+func (e *env) progress() func(stage string, done, total int) {
+	f, ok := e.stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	start := time.Now()
+	var mu sync.Mutex
+	var bar *progressbar.ProgressBar
+	var current string
+	return func(stage string, done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(start) < time.Second {
+			return
+		}
+		if stage != current || bar == nil {
+			if bar != nil {
+				bar.Finish()
+			}
+			current = stage
+			bar = progressbar.NewOptions(total,
+				progressbar.OptionSetWriter(f),
+				progressbar.OptionSetDescription(stage),
+				progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish())
+		}
+		bar.Set(done)
+	}
+}
+
+// output runs write against stdout or, with --output, an atomically
+// replaced file.
+func (e *env) output(c *cli.Context, write func(io.Writer) error) error {
+	if path := c.String("output"); path != "" {
+		return report.WriteFileAtomic(path, write)
+	}
+	return write(e.stdout)
+}
+
+// parseSize reads "16MiB", "500k", "2GB" or a plain byte count.
+func parseSize(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"gib", 1 << 30}, {"gb", 1 << 30}, {"g", 1 << 30}, {"mib", 1 << 20}, {"mb", 1 << 20}, {"m", 1 << 20}, {"kib", 1 << 10}, {"kb", 1 << 10}, {"k", 1 << 10}, {"b", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a size (try 16MiB)", s)
+	}
+	return n * mult, nil
+}

@@ -1,0 +1,368 @@
+// Package align verifies a candidate pair of articles: it measures how alike
+// they are (shingle Jaccard, TF-IDF cosine) and finds the passages they
+// share, with offsets in both texts, telling shared copy from shared quotes.
+// It scores pairs; which relation a score means is the cluster stage's call.
+//
+// # Passages
+//
+// A shared passage is a stretch of words that both texts carry, allowing
+// the small edits outlets make to wire copy. Alignment works in three steps:
+//
+//  1. Seeds. Every 5-word shingle the two texts share marks a seed (i, j):
+//     word i of A starts the same five words as word j of B.
+//  2. Runs. Seeds on one diagonal (j−i constant) with consecutive i form an
+//     exact run: the maximal common word sequences of five words or more.
+//     exactRunsReference finds the same runs by the O(n·m) textbook dynamic
+//     programme and is the oracle the fuzz test checks the fast version
+//     against.
+//  3. Chains. Runs are cut where their words enter or leave quotation marks
+//     (in either text), and consecutive pieces of the same kind are chained
+//     into one passage when the gap between them is small in both texts
+//     (at most MaxGap words) and about the same in both (at most MaxSkew
+//     apart): a changed word, a dropped clause, an inserted adjective.
+//
+// For example, A = "Kerry arrived in Geneva on Sunday in an urgent bid to
+// revive a cease-fire that has all but fallen apart" and B = "Kerry arrived
+// in Geneva on Sunday in a bid to revive a cease-fire that has all but fallen
+// apart" share two exact runs, "kerry arrived in geneva on sunday in" (7
+// words) and "bid to revive a cease fire that has all but fallen apart" (13
+// words; the hyphen splits words). Between them A has "an urgent" and B has
+// "a": gaps of 2 and 1 words, so the runs chain into one passage of 22 words
+// in A, 20 of them matched exactly.
+//
+// A passage whose words are quoted (in either text) is a shared quote: both
+// outlets quoted the same speaker, which is not copy from each other.
+package align
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/copydesk/copydesk/internal/shingle"
+)
+
+// Alignment parameters.
+const (
+	// MaxGap is the longest edit, in words, inside one passage: a sentence
+	// reworded in more than MaxGap words splits the passage in two.
+	MaxGap = 8
+	// MaxSkew bounds how differently long the gap may be in the two texts
+	// (an insertion of up to MaxSkew words).
+	MaxSkew = 8
+	// MinPassageWords is the shortest shared copy reported as a passage;
+	// shorter matches are stock phrases ("said in a statement on Monday").
+	MinPassageWords = 8
+	// MinQuoteWords is the shortest shared quote reported.
+	MinQuoteWords = 5
+	// maxOccurrences caps how many places of one text a repeated shingle
+	// seeds from, so a text that repeats itself cannot blow up the seeds.
+	maxOccurrences = 8
+)
+
+// Doc is what alignment needs of one article.
+type Doc struct {
+	Text     string
+	Tokens   []shingle.Token
+	Shingles []uint64       // positional: shingle i covers tokens i..i+N-1
+	Set      []uint64       // sorted distinct shingles
+	Quoted   []bool         // token inside quotation marks
+	Vector   shingle.Vector // TF-IDF unit vector; nil leaves Cosine at 0
+}
+
+// NewDoc prepares text for alignment. Vector is left for the caller, which
+// holds the corpus's document frequencies.
+func NewDoc(text string) *Doc {
+	toks := shingle.Tokens(text)
+	sh := shingle.Shingles(toks)
+	return &Doc{
+		Text:     text,
+		Tokens:   toks,
+		Shingles: sh,
+		Set:      shingle.Set(sh),
+		Quoted:   MarkQuotes(text, toks),
+	}
+}
+
+// Span is a range of tokens [Start, End) and the bytes they cover,
+// [Offset, EndOffset) in the text.
+type Span struct {
+	Start     int `json:"start"`
+	End       int `json:"end"`
+	Offset    int `json:"offset"`
+	EndOffset int `json:"end_offset"`
+}
+
+// Words is the number of words in the span.
+func (s Span) Words() int { return s.End - s.Start }
+
+// Passage is a stretch shared by two texts.
+type Passage struct {
+	A     Span `json:"a"`
+	B     Span `json:"b"`
+	Quote bool `json:"quote"` // quoted speech, not copy
+	// Matched is how many words of A's span lie in exact runs; the rest are
+	// the small edits the chain bridged.
+	Matched int `json:"matched"`
+}
+
+// Result is the verified comparison of two articles.
+type Result struct {
+	Jaccard float64 // shingle sets
+	Cosine  float64 // TF-IDF vectors
+	// AInB is the fraction of A's words inside passages shared with B,
+	// quotes included; BInA likewise.
+	AInB, BInA float64
+	// CopyA and CopyB count the words of A and B inside shared copy
+	// passages (quotes left out).
+	CopyA, CopyB int
+	// LongestCopy is the word count (in A) of the longest copy passage.
+	LongestCopy int
+	Passages    []Passage // sorted by position in A
+}
+
+// Quotes and Copies count the two kinds of passage.
+func (r *Result) Quotes() int {
+	n := 0
+	for _, p := range r.Passages {
+		if p.Quote {
+			n++
+		}
+	}
+	return n
+}
+
+// Copies counts the shared copy passages.
+func (r *Result) Copies() int { return len(r.Passages) - r.Quotes() }
+
+// Verify compares two prepared articles.
+func Verify(a, b *Doc) Result {
+	res := Result{
+		Jaccard: shingle.Jaccard(a.Set, b.Set),
+		Cosine:  shingle.Cosine(a.Vector, b.Vector),
+	}
+	res.Passages = Passages(a, b)
+	coverA := make([]bool, len(a.Tokens))
+	coverB := make([]bool, len(b.Tokens))
+	copyA := make([]bool, len(a.Tokens))
+	copyB := make([]bool, len(b.Tokens))
+	for _, p := range res.Passages {
+		for i := p.A.Start; i < p.A.End; i++ {
+			coverA[i] = true
+			copyA[i] = copyA[i] || !p.Quote
+		}
+		for j := p.B.Start; j < p.B.End; j++ {
+			coverB[j] = true
+			copyB[j] = copyB[j] || !p.Quote
+		}
+		if !p.Quote {
+			res.LongestCopy = max(res.LongestCopy, p.A.Words())
+		}
+	}
+	res.AInB = fraction(coverA)
+	res.BInA = fraction(coverB)
+	res.CopyA = count(copyA)
+	res.CopyB = count(copyB)
+	return res
+}
+
+func count(m []bool) int {
+	n := 0
+	for _, v := range m {
+		if v {
+			n++
+		}
+	}
+	return n
+}
+
+func fraction(m []bool) float64 {
+	if len(m) == 0 {
+		return 0
+	}
+	return float64(count(m)) / float64(len(m))
+}
+
+// run is an exact common word sequence: A's tokens [a, a+n) equal B's
+// tokens [b, b+n).
+type run struct{ a, b, n int }
+
+// width is the number of words a shingle of d covers.
+func width(d *Doc) int { return min(shingle.N, len(d.Tokens)) }
+
+// exactRuns returns the maximal common word sequences of at least N words,
+// sorted by (a, b), found from shared shingles.
+func exactRuns(a, b *Doc) []run {
+	if len(a.Set) == 0 || len(b.Set) == 0 || width(a) != width(b) {
+		return nil
+	}
+	small, large := a.Set, b.Set
+	if len(small) > len(large) {
+		small, large = large, small
+	}
+	shared := make(map[uint64][]int32)
+	for _, h := range small {
+		if shingle.Contains(large, h) {
+			shared[h] = nil
+		}
+	}
+	if len(shared) == 0 {
+		return nil
+	}
+	for j, h := range b.Shingles {
+		if pos, ok := shared[h]; ok && len(pos) < maxOccurrences {
+			shared[h] = append(pos, int32(j))
+		}
+	}
+	type seed struct{ diag, i int }
+	var seeds []seed
+	seen := make(map[uint64]int)
+	for i, h := range a.Shingles {
+		pos, ok := shared[h]
+		if !ok || seen[h] >= maxOccurrences {
+			continue
+		}
+		seen[h]++
+		for _, j := range pos {
+			seeds = append(seeds, seed{int(j) - i, i})
+		}
+	}
+	slices.SortFunc(seeds, func(x, y seed) int {
+		return cmp.Or(cmp.Compare(x.diag, y.diag), cmp.Compare(x.i, y.i))
+	})
+	w := width(a)
+	var runs []run
+	for k := 0; k < len(seeds); {
+		e := k
+		for e+1 < len(seeds) && seeds[e+1].diag == seeds[k].diag && seeds[e+1].i == seeds[e].i+1 {
+			e++
+		}
+		i := seeds[k].i
+		runs = append(runs, run{a: i, b: i + seeds[k].diag, n: seeds[e].i - i + w})
+		k = e + 1
+	}
+	slices.SortFunc(runs, func(x, y run) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
+	return runs
+}
+
+// exactRunsReference is the slow oracle for exactRuns: the maximal common
+// word sequences of at least N words by dynamic programming over all (i, j).
+func exactRunsReference(a, b *Doc) []run {
+	w := width(a)
+	if len(a.Tokens) == 0 || len(b.Tokens) == 0 || w != width(b) {
+		return nil
+	}
+	n, m := len(a.Tokens), len(b.Tokens)
+	prev := make([]int, m+1)
+	cur := make([]int, m+1)
+	var runs []run
+	for i := 1; i <= n; i++ {
+		for j := 1; j <= m; j++ {
+			if a.Tokens[i-1].Hash == b.Tokens[j-1].Hash {
+				cur[j] = prev[j-1] + 1
+			} else {
+				cur[j] = 0
+			}
+		}
+		// A run ends at (i, j) when it cannot go on to (i+1, j+1).
+		for j := 1; j <= m; j++ {
+			l := cur[j]
+			if l < w {
+				continue
+			}
+			if i < n && j < m && a.Tokens[i].Hash == b.Tokens[j].Hash {
+				continue
+			}
+			runs = append(runs, run{a: i - l, b: j - l, n: l})
+		}
+		prev, cur = cur, prev
+	}
+	slices.SortFunc(runs, func(x, y run) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
+	return runs
+}
+
+// Passages returns the passages a and b share, sorted by position in a.
+func Passages(a, b *Doc) []Passage {
+	runs := exactRuns(a, b)
+	if len(runs) == 0 {
+		return nil
+	}
+	// Cut runs where quotation starts or stops, in either text.
+	var pieces []Passage
+	for _, r := range runs {
+		start := 0
+		for t := 1; t <= r.n; t++ {
+			if t < r.n && isQuoted(a, b, r, t) == isQuoted(a, b, r, start) {
+				continue
+			}
+			pieces = append(pieces, Passage{
+				A:       Span{Start: r.a + start, End: r.a + t},
+				B:       Span{Start: r.b + start, End: r.b + t},
+				Quote:   isQuoted(a, b, r, start),
+				Matched: t - start,
+			})
+			start = t
+		}
+	}
+	// Chain pieces of one kind across small edits.
+	var out []Passage
+	for _, p := range pieces {
+		best, bestGap := -1, 0
+		for k := range out {
+			q := &out[k]
+			if q.Quote != p.Quote || q.A.End+MaxGap < p.A.Start {
+				continue
+			}
+			ga, gb := p.A.Start-q.A.End, p.B.Start-q.B.End
+			if ga < -shingle.N || gb < -shingle.N || ga > MaxGap || gb > MaxGap || abs(ga-gb) > MaxSkew {
+				continue
+			}
+			if p.A.Start < q.A.Start || p.B.Start < q.B.Start {
+				continue
+			}
+			if g := max(ga, 0) + max(gb, 0); best < 0 || g < bestGap {
+				best, bestGap = k, g
+			}
+		}
+		if best < 0 {
+			out = append(out, p)
+			continue
+		}
+		q := &out[best]
+		q.Matched += p.A.End - max(p.A.Start, q.A.End)
+		q.A.End = max(q.A.End, p.A.End)
+		q.B.End = max(q.B.End, p.B.End)
+	}
+	kept := out[:0]
+	for _, p := range out {
+		minWords := MinPassageWords
+		if p.Quote {
+			minWords = MinQuoteWords
+		}
+		if p.A.Words() >= minWords && p.B.Words() >= minWords {
+			p.A = withOffsets(p.A, a)
+			p.B = withOffsets(p.B, b)
+			kept = append(kept, p)
+		}
+	}
+	slices.SortFunc(kept, func(x, y Passage) int {
+		return cmp.Or(cmp.Compare(x.A.Start, y.A.Start), cmp.Compare(x.B.Start, y.B.Start))
+	})
+	return kept
+}
+
+func isQuoted(a, b *Doc, r run, t int) bool {
+	return a.Quoted[r.a+t] || b.Quoted[r.b+t]
+}
+
+func withOffsets(s Span, d *Doc) Span {
+	s.Offset = int(d.Tokens[s.Start].Start)
+	s.EndOffset = int(d.Tokens[s.End-1].End)
+	return s
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,70 @@
+package align
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/copydesk/copydesk/internal/shingle"
+)
+
+// MarkQuotes reports, for each token, whether it stands inside quotation
+// marks. It reads the marks news copy uses: straight "…", curly “…”,
+// guillemets «…» and »…«, German „…“, CJK 「…」 and 『…』, and single ‘…’ when
+// the opening mark starts a word (so apostrophes in "Syria’s" are not
+// quotes). A quote never runs past its paragraph (a blank line): an
+// unbalanced mark quotes at most the rest of one paragraph, and a quote that
+// runs over paragraphs, which by convention reopens each paragraph with an
+// opening mark, is marked paragraph by paragraph.
+func MarkQuotes(text string, toks []shingle.Token) []bool {
+	quoted := make([]bool, len(toks))
+	var closer rune // the mark that closes the open quote; 0 when none is open
+	k := 0          // next token to mark
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		// Tokens before this byte take the state before this mark.
+		for k < len(toks) && int(toks[k].Start) < i+size && int(toks[k].Start) <= i {
+			quoted[k] = closer != 0
+			k++
+		}
+		switch {
+		case r == '\n' && i+1 < len(text) && text[i+1] == '\n':
+			closer = 0
+		case closer != 0 && (r == closer || closer == '"' && r == '”' || closer == '”' && r == '"'):
+			if closer == '’' && i+size < len(text) {
+				// ’ followed by a letter is an apostrophe, not a closing mark.
+				if n, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(n) {
+					break
+				}
+			}
+			closer = 0
+		case closer == 0:
+			switch r {
+			case '"':
+				closer = '"'
+			case '“':
+				closer = '”'
+			case '„':
+				closer = '“'
+			case '«':
+				closer = '»'
+			case '»':
+				closer = '«'
+			case '「':
+				closer = '」'
+			case '『':
+				closer = '』'
+			case '‘':
+				if i+size < len(text) {
+					if n, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(n) || unicode.IsDigit(n) {
+						closer = '’'
+					}
+				}
+			}
+		}
+		i += size
+	}
+	for ; k < len(toks); k++ {
+		quoted[k] = closer != 0
+	}
+	return quoted
+}

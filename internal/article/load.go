@@ -1,0 +1,528 @@
+package article
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	readability "codeberg.org/readeck/go-readability/v2"
+	unicodeenc "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// DefaultMaxBytes is the largest article read: a text or HTML file, or one
+// JSONL line. Real articles are a few tens of kilobytes; anything past this
+// is a crawler accident (a whole site saved as one page) and is refused with
+// a message rather than read into memory.
+const DefaultMaxBytes = 16 << 20
+
+// maxHTMLElements bounds the HTML tree the extractor scores: a real article
+// page has a few thousand elements.
+const maxHTMLElements = 200_000
+
+// ErrBad marks a bad input: the caller reports it and goes on.
+var ErrBad = errors.New("bad input")
+
+// Reader reads articles from paths. The zero value reads nothing from
+// standard input and reports bad inputs nowhere.
+type Reader struct {
+	Stdin    io.Reader   // read for the path "-"
+	MaxBytes int64       // largest article; 0 means DefaultMaxBytes
+	Bad      func(error) // called once for each bad input or JSONL line
+
+	seen map[string]string // id → where it was first read
+}
+
+// Load reads every article under paths into memory.
+func (r *Reader) Load(ctx context.Context, paths []string) ([]Article, error) {
+	var out []Article
+	err := r.Read(ctx, paths, func(a Article) error {
+		out = append(out, a)
+		return nil
+	})
+	return out, err
+}
+
+// Read calls fn for each article under paths, in order: paths as given,
+// directories walked in sorted order. A bad input goes to r.Bad and is
+// skipped; Read returns only when ctx is cancelled or fn fails.
+func (r *Reader) Read(ctx context.Context, paths []string, fn func(Article) error) error {
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := r.readPath(ctx, p, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Reader) bad(err error) {
+	if r.Bad != nil {
+		r.Bad(err)
+	}
+}
+
+func (r *Reader) maxBytes() int64 {
+	if r.MaxBytes > 0 {
+		return r.MaxBytes
+	}
+	return DefaultMaxBytes
+}
+
+func (r *Reader) readPath(ctx context.Context, p string, fn func(Article) error) error {
+	if p == "-" {
+		if r.Stdin == nil {
+			r.bad(fmt.Errorf("-: no standard input"))
+			return nil
+		}
+		// Standard input may be a JSONL feed of any length: stream it.
+		br := bufio.NewReaderSize(r.Stdin, 1<<16)
+		head, _ := br.Peek(512)
+		kind := sniff(head)
+		if kind == kindJSONL {
+			return r.readJSONL(ctx, "-", br, fn)
+		}
+		data, err := readLimited(br, r.maxBytes())
+		if err != nil {
+			r.bad(fmt.Errorf("-: %w", err))
+			return nil
+		}
+		return r.emitFile("-", kind, data, fn)
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		r.bad(fmt.Errorf("%s: %w", p, unwrapPathError(err)))
+		return nil
+	}
+	if !info.IsDir() {
+		return r.readFile(ctx, p, info, fn)
+	}
+	return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			r.bad(fmt.Errorf("%s: %w", path, unwrapPathError(err)))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if path != p && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || kindOf(path) == kindOther {
+			return nil
+		}
+		// WalkDir does not follow links to directories, so a link loop
+		// cannot trap it; a link to a file is read as the file.
+		info, err := os.Stat(path)
+		if err != nil {
+			r.bad(fmt.Errorf("%s: %w", path, unwrapPathError(err)))
+			return nil
+		}
+		if info.IsDir() {
+			return nil
+		}
+		return r.readFile(ctx, path, info, fn)
+	})
+}
+
+func (r *Reader) readFile(ctx context.Context, p string, info fs.FileInfo, fn func(Article) error) error {
+	kind := kindOf(p)
+	if kind == kindJSONL {
+		f, err := os.Open(p)
+		if err != nil {
+			r.bad(fmt.Errorf("%s: %w", p, unwrapPathError(err)))
+			return nil
+		}
+		defer f.Close()
+		var in io.Reader = f
+		if strings.HasSuffix(p, ".gz") {
+			gz, err := gzip.NewReader(f)
+			if err != nil {
+				r.bad(fmt.Errorf("%s: not gzip: %w", p, err))
+				return nil
+			}
+			defer gz.Close()
+			in = gz
+		}
+		return r.readJSONL(ctx, p, in, fn)
+	}
+	if !info.Mode().IsRegular() {
+		r.bad(fmt.Errorf("%s: not a regular file", p))
+		return nil
+	}
+	if info.Size() > r.maxBytes() {
+		r.bad(fmt.Errorf("%s: file is %s, over the %s article limit (--max-size)", p, size(info.Size()), size(r.maxBytes())))
+		return nil
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		r.bad(fmt.Errorf("%s: %w", p, unwrapPathError(err)))
+		return nil
+	}
+	if kind == kindOther {
+		kind = sniff(data)
+	}
+	return r.emitFile(p, kind, data, fn)
+}
+
+// emitFile parses one text or HTML article and hands it on.
+func (r *Reader) emitFile(name string, kind fileKind, data []byte, fn func(Article) error) error {
+	text, err := decode(data)
+	if err != nil {
+		r.bad(fmt.Errorf("%s: %w", name, err))
+		return nil
+	}
+	a := Article{ID: name}
+	if kind == kindHTML {
+		err = fromHTML(&a, text)
+	} else {
+		err = fromText(&a, text)
+	}
+	if err == nil {
+		err = r.claim(a.ID, name)
+	}
+	if err != nil {
+		r.bad(fmt.Errorf("%s: %w", name, err))
+		return nil
+	}
+	return fn(a)
+}
+
+// claim records that id was read at where, or says where it was read first.
+func (r *Reader) claim(id, where string) error {
+	if r.seen == nil {
+		r.seen = make(map[string]string)
+	}
+	if first, ok := r.seen[id]; ok {
+		return fmt.Errorf("duplicate id %q (first read at %s); skipped", id, first)
+	}
+	r.seen[id] = where
+	return nil
+}
+
+// ParseText reads a plain-text article: its first non-empty line (after
+// page furniture) is the headline, the rest the body.
+func ParseText(id, text string) (Article, error) {
+	a := Article{ID: id}
+	return a, fromText(&a, text)
+}
+
+func fromText(a *Article, text string) error {
+	clean(a, text, a.Title == "")
+	return checkBody(a)
+}
+
+// ParseHTML extracts the main text of an HTML page with readability (the
+// algorithm of Firefox's Reader View) and cleans it.
+func ParseHTML(id, page string) (Article, error) {
+	a := Article{ID: id}
+	return a, fromHTML(&a, page)
+}
+
+func fromHTML(a *Article, page string) error {
+	p := readability.NewParser()
+	p.MaxElemsToParse = maxHTMLElements
+	doc, err := p.Parse(strings.NewReader(page), nil)
+	if err != nil {
+		return fmt.Errorf("HTML: %w", err)
+	}
+	if doc.Node == nil {
+		return errors.New("no main text found in the HTML")
+	}
+	var b strings.Builder
+	if err := doc.RenderText(&b); err != nil {
+		return fmt.Errorf("HTML: %w", err)
+	}
+	if a.Title == "" {
+		a.Title = strings.Join(strings.Fields(doc.Title()), " ")
+	}
+	if a.Byline == "" {
+		a.Byline = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(doc.Byline()), "By "))
+	}
+	if a.Published == "" {
+		if t, err := doc.PublishedTime(); err == nil {
+			a.Published = t.UTC().Format("2006-01-02T15:04:05Z")
+		}
+	}
+	clean(a, b.String(), false)
+	if a.Title != "" && len(a.Body) > 0 {
+		// Readability often repeats the headline as the first line.
+		first, rest, _ := strings.Cut(a.Body, "\n\n")
+		if first == a.Title {
+			a.Body = rest
+		}
+	}
+	if !hasWords(a.Body) {
+		return errors.New("no main text found in the HTML")
+	}
+	return nil
+}
+
+func checkBody(a *Article) error {
+	if !hasWords(a.Body) {
+		if hasWords(a.Title) {
+			return errors.New("no body text (only a headline)")
+		}
+		return errors.New("no text")
+	}
+	return nil
+}
+
+func hasWords(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// record is one JSONL line, fields checked one by one for clear messages.
+type record map[string]json.RawMessage
+
+func (rec record) str(field string) (string, error) {
+	raw, ok := rec[field]
+	if !ok || string(raw) == "null" {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("field %q is %s, want a string", field, jsonKind(raw))
+	}
+	return s, nil
+}
+
+func jsonKind(raw json.RawMessage) string {
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}
+
+// ParseJSONLine reads one JSONL record: {"id","text"} required, "outlet",
+// "title", "url", "published", "html" optional (html is used when text is
+// absent), other fields ignored.
+func ParseJSONLine(line []byte) (Article, error) {
+	var rec record
+	if err := json.Unmarshal(line, &rec); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return Article{}, fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
+		}
+		return Article{}, fmt.Errorf("invalid JSON: %v", err)
+	}
+	var a Article
+	var text, html string
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"id", &a.ID}, {"text", &text}, {"html", &html}, {"outlet", &a.Outlet}, {"title", &a.Title}, {"url", &a.URL}, {"published", &a.Published}} {
+		v, err := rec.str(f.name)
+		if err != nil {
+			return Article{}, err
+		}
+		*f.dst = v
+	}
+	if a.ID == "" {
+		return Article{}, errors.New(`missing "id"`)
+	}
+	switch {
+	case strings.TrimSpace(text) != "":
+		if !utf8.ValidString(text) {
+			return Article{}, errors.New(`"text" is not valid UTF-8`)
+		}
+		clean(&a, text, false)
+		return a, checkBody(&a)
+	case html != "":
+		return a, fromHTML(&a, html)
+	case text != "":
+		return Article{}, errors.New(`"text" is empty`)
+	default:
+		return Article{}, errors.New(`missing "text"`)
+	}
+}
+
+func (r *Reader) readJSONL(ctx context.Context, name string, in io.Reader, fn func(Article) error) error {
+	br := bufio.NewReaderSize(in, 1<<20)
+	limit := r.maxBytes()
+	for n := 1; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		line, long, err := readLine(br, limit)
+		if len(line) > 0 || long {
+			switch {
+			case long:
+				r.bad(fmt.Errorf("%s: line %d: longer than the %s article limit (--max-size); skipped", name, n, size(limit)))
+			case len(bytes.TrimSpace(line)) == 0:
+				// blank line
+			default:
+				a, perr := ParseJSONLine(line)
+				if perr == nil {
+					perr = r.claim(a.ID, fmt.Sprintf("%s line %d", name, n))
+				}
+				if perr != nil {
+					r.bad(fmt.Errorf("%s: line %d: %w", name, n, perr))
+				} else if ferr := fn(a); ferr != nil {
+					return ferr
+				}
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			r.bad(fmt.Errorf("%s: line %d: %w", name, n, err))
+			return nil
+		}
+	}
+}
+
+// readLine reads one line without its newline. A line longer than limit is
+// skipped to its end and reported as long.
+func readLine(br *bufio.Reader, limit int64) (line []byte, long bool, err error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !long {
+			if int64(len(buf)+len(chunk)) > limit+1 {
+				long, buf = true, nil
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return bytes.TrimRight(buf, "\r\n"), long, err
+	}
+}
+
+type fileKind int
+
+const (
+	kindOther fileKind = iota
+	kindText
+	kindHTML
+	kindJSONL
+)
+
+// kindOf tells a file's kind by its name. A directory walk reads only these.
+func kindOf(p string) fileKind {
+	lower := strings.ToLower(p)
+	switch {
+	case strings.HasSuffix(lower, ".jsonl"), strings.HasSuffix(lower, ".ndjson"),
+		strings.HasSuffix(lower, ".jsonl.gz"), strings.HasSuffix(lower, ".ndjson.gz"):
+		return kindJSONL
+	case strings.HasSuffix(lower, ".html"), strings.HasSuffix(lower, ".htm"), strings.HasSuffix(lower, ".xhtml"):
+		return kindHTML
+	case strings.HasSuffix(lower, ".txt"), strings.HasSuffix(lower, ".text"):
+		return kindText
+	}
+	return kindOther
+}
+
+// sniff tells the kind of data with no telling name (standard input, an
+// unknown extension): JSON lines, HTML, or text.
+func sniff(data []byte) fileKind {
+	s := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	switch {
+	case bytes.HasPrefix(s, []byte("{")):
+		return kindJSONL
+	case bytes.HasPrefix(s, []byte("<")):
+		return kindHTML
+	}
+	return kindText
+}
+
+// decode turns file bytes into text: UTF-8 (a BOM is dropped), or UTF-16
+// with a BOM. Binary data and invalid UTF-8 are refused.
+func decode(data []byte) (string, error) {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		dec := unicodeenc.UTF16(unicodeenc.BigEndian, unicodeenc.UseBOM).NewDecoder()
+		out, _, err := transform.Bytes(dec, data)
+		if err != nil {
+			return "", fmt.Errorf("bad UTF-16: %w", err)
+		}
+		data = out
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return "", fmt.Errorf("binary file (NUL byte at offset %d), not text", i)
+	}
+	if !utf8.Valid(data) {
+		off := 0
+		for off < len(data) {
+			r, n := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			off += n
+		}
+		return "", fmt.Errorf("invalid UTF-8 at byte %d (convert the file to UTF-8)", off)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return "", errors.New("empty file")
+	}
+	return string(data), nil
+}
+
+func readLimited(in io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(in, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("input is over the %s article limit (--max-size)", size(limit))
+	}
+	return data, nil
+}
+
+// unwrapPathError drops the path an *fs.PathError repeats, since the caller
+// names the input itself.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

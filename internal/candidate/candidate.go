@@ -1,0 +1,149 @@
+// Package candidate finds the pairs of articles worth verifying, without
+// comparing every article with every other. Three routes feed it, each a
+// list of keys per article; two articles are candidates when they share
+// enough keys of one route:
+//
+//   - Copy by LSH: MinHash band keys (shingle.BandKeys). One shared band is
+//     enough; it finds pairs whose shingle sets have a Jaccard similarity
+//     around 0.4 and above (syndicated and lightly edited copies).
+//   - Copy by anchors: content-defined shingle samples (shingle.Anchors).
+//     Two shared anchors are needed; this finds a shared passage of a few
+//     dozen words whatever the rest of the texts hold (partial reuse, a
+//     short brief cut from a long wire story), which Jaccard cannot.
+//   - Story: each article's most distinctive terms (shingle.Vector.Top),
+//     counted only if other articles use them too. Independent rewrites of
+//     one story share almost no shingles but share their names, places and
+//     numbers; two shared top terms make a candidate.
+//
+// A key shared by very many articles says little about any two of them:
+// boilerplate every page of a site carries, a stock phrase, a common word.
+// A bucket larger than MaxBucket is not expanded into all its pairs (that
+// would be quadratic): for LSH, whose buckets of that size are usually one
+// story syndicated thousands of times, each member is paired with the
+// bucket's first member, so the copies still end up in one group; for
+// anchors and terms the bucket is dropped. Either way it is counted in
+// Stats.Capped.
+package candidate
+
+import (
+	"slices"
+)
+
+// MaxBucket is the largest bucket expanded into all its pairs.
+const MaxBucket = 200
+
+// Pair is a candidate pair of article indexes, I < J.
+type Pair struct{ I, J int32 }
+
+// Stats counts what a route did.
+type Stats struct {
+	Keys   int // keys indexed
+	Pairs  int // distinct candidate pairs
+	Capped int // buckets larger than MaxBucket
+}
+
+// Route names how a candidate route treats large buckets and how many
+// shared keys it needs.
+type Route struct {
+	MinShared int  // keys two articles must share
+	Star      bool // pair an oversized bucket's members with its first member
+}
+
+var (
+	// LSH is the band-key route.
+	LSH = Route{MinShared: 1, Star: true}
+	// Anchors is the anchor-shingle route.
+	Anchors = Route{MinShared: 2}
+	// Terms is the story route.
+	Terms = Route{MinShared: 2}
+)
+
+type entry struct {
+	key uint64
+	doc int32
+}
+
+// Find returns the candidate pairs of one route over the articles' key
+// lists (keys[i] lists article i's keys, without repeats), sorted.
+func (r Route) Find(keys [][]uint64) ([]Pair, Stats) {
+	var st Stats
+	var entries []entry
+	for i, ks := range keys {
+		for _, k := range ks {
+			entries = append(entries, entry{k, int32(i)})
+		}
+	}
+	st.Keys = len(entries)
+	slices.SortFunc(entries, func(a, b entry) int {
+		if a.key != b.key {
+			if a.key < b.key {
+				return -1
+			}
+			return 1
+		}
+		return int(a.doc - b.doc)
+	})
+	var packed []uint64
+	for s := 0; s < len(entries); {
+		e := s + 1
+		for e < len(entries) && entries[e].key == entries[s].key {
+			e++
+		}
+		bucket := entries[s:e]
+		s = e
+		if len(bucket) < 2 {
+			continue
+		}
+		if len(bucket) > MaxBucket {
+			st.Capped++
+			if !r.Star {
+				continue
+			}
+			for _, m := range bucket[1:] {
+				packed = append(packed, pack(bucket[0].doc, m.doc))
+			}
+			continue
+		}
+		for x := range bucket {
+			for y := x + 1; y < len(bucket); y++ {
+				packed = append(packed, pack(bucket[x].doc, bucket[y].doc))
+			}
+		}
+	}
+	slices.Sort(packed)
+	var out []Pair
+	for s := 0; s < len(packed); {
+		e := s + 1
+		for e < len(packed) && packed[e] == packed[s] {
+			e++
+		}
+		if e-s >= r.MinShared {
+			out = append(out, Pair{int32(packed[s] >> 32), int32(packed[s])})
+		}
+		s = e
+	}
+	st.Pairs = len(out)
+	return out, st
+}
+
+func pack(i, j int32) uint64 {
+	if i > j {
+		i, j = j, i
+	}
+	return uint64(i)<<32 | uint64(uint32(j))
+}
+
+// Merge returns the sorted union of sorted pair lists.
+func Merge(lists ...[]Pair) []Pair {
+	var all []Pair
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	slices.SortFunc(all, func(a, b Pair) int {
+		if a.I != b.I {
+			return int(a.I - b.I)
+		}
+		return int(a.J - b.J)
+	})
+	return slices.Compact(all)
+}

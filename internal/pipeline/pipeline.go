@@ -1,0 +1,214 @@
+// Package pipeline runs the stages over a whole corpus in memory: prepare
+// each article (tokens, shingles, signature, keys), find candidates, verify
+// them, classify the pairs. It is the one place the stage functions are
+// wired together, so that the command line, the report and the tests give
+// the same answers; work is spread over all cores and the results come back
+// in a fixed order, so output does not depend on the core count.
+package pipeline
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/copydesk/copydesk/internal/align"
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/candidate"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/shingle"
+)
+
+const (
+	// TopTerms is how many distinctive terms of each article the story
+	// route indexes.
+	TopTerms = 20
+	// AllPairsUpTo: corpora this small compare every pair for stories
+	// instead of going through the term index (at most 125,000 cosines).
+	AllPairsUpTo = 500
+)
+
+// Options tune a run. The zero value finds copy only, on all cores.
+type Options struct {
+	Story    bool                                // also find story pairs (needed for story clusters)
+	Workers  int                                 // 0: one per core
+	Progress func(stage string, done, total int) // called as work advances; may be nil
+}
+
+func (o *Options) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (o *Options) progress(stage string, done, total int) {
+	if o.Progress != nil {
+		o.Progress(stage, done, total)
+	}
+}
+
+// Text is what is compared of an article: its headline, a blank line and its
+// body (or the body alone). Passage offsets point into this text.
+func Text(a *article.Article) string {
+	if a.Title == "" {
+		return a.Body
+	}
+	return a.Title + "\n\n" + a.Body
+}
+
+// Corpus is a set of prepared articles.
+type Corpus struct {
+	Articles []article.Article
+	Docs     []*align.Doc
+	DF       shingle.DF
+	sigs     []shingle.Signature
+}
+
+// Prepare tokenises and fingerprints every article, counts document
+// frequencies and weighs each article's terms.
+func Prepare(ctx context.Context, arts []article.Article, opt Options) (*Corpus, error) {
+	c := &Corpus{Articles: arts, Docs: make([]*align.Doc, len(arts)), sigs: make([]shingle.Signature, len(arts))}
+	terms := make([][]shingle.Term, len(arts))
+	err := parallel(ctx, len(arts), opt, "prepare", func(i int) {
+		d := align.NewDoc(Text(&arts[i]))
+		c.Docs[i] = d
+		terms[i] = shingle.Terms(d.Text, d.Tokens)
+		c.sigs[i] = shingle.Sign(d.Shingles)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range terms {
+		c.DF.Add(t)
+	}
+	err = parallel(ctx, len(arts), opt, "weigh", func(i int) {
+		c.Docs[i].Vector = shingle.NewVector(terms[i], &c.DF)
+	})
+	return c, err
+}
+
+// Stats counts the work of a run.
+type Stats struct {
+	LSH, Anchors, Terms candidate.Stats
+	Candidates          int // distinct pairs verified
+}
+
+// Candidates returns the pairs to verify: copy routes always, the story
+// route when opt.Story is set.
+func (c *Corpus) Candidates(opt Options) ([]candidate.Pair, Stats) {
+	var st Stats
+	bands := make([][]uint64, len(c.Docs))
+	anchors := make([][]uint64, len(c.Docs))
+	for i, d := range c.Docs {
+		bands[i] = shingle.BandKeys(&c.sigs[i])
+		anchors[i] = shingle.Anchors(d.Shingles)
+	}
+	lsh, lst := candidate.LSH.Find(bands)
+	anc, ast := candidate.Anchors.Find(anchors)
+	st.LSH, st.Anchors = lst, ast
+	lists := [][]candidate.Pair{lsh, anc}
+	if opt.Story {
+		lists = append(lists, c.storyCandidates(&st))
+	}
+	all := candidate.Merge(lists...)
+	st.Candidates = len(all)
+	return all, st
+}
+
+func (c *Corpus) storyCandidates(st *Stats) []candidate.Pair {
+	n := len(c.Docs)
+	if n <= AllPairsUpTo {
+		var out []candidate.Pair
+		for i := range n {
+			for j := i + 1; j < n; j++ {
+				out = append(out, candidate.Pair{I: int32(i), J: int32(j)})
+			}
+		}
+		st.Terms.Pairs = len(out)
+		return out
+	}
+	keys := make([][]uint64, n)
+	for i, d := range c.Docs {
+		keys[i] = shared(d.Vector, &c.DF).Top(TopTerms)
+	}
+	out, tst := candidate.Terms.Find(keys)
+	st.Terms = tst
+	return out
+}
+
+// shared keeps the terms of v that at least one other document has.
+func shared(v shingle.Vector, df *shingle.DF) shingle.Vector {
+	out := make(shingle.Vector, 0, len(v))
+	for _, w := range v {
+		if df.Count[w.Hash] >= 2 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Verify aligns and classifies each candidate pair, in parallel; the pairs
+// come back in the candidates' order.
+func (c *Corpus) Verify(ctx context.Context, cands []candidate.Pair, opt Options) ([]cluster.Pair, error) {
+	out := make([]cluster.Pair, len(cands))
+	err := parallel(ctx, len(cands), opt, "verify", func(k int) {
+		i, j := int(cands[k].I), int(cands[k].J)
+		res := align.Verify(c.Docs[i], c.Docs[j])
+		out[k] = cluster.NewPair(i, j, &res)
+	})
+	return out, err
+}
+
+// Result is a finished run.
+type Result struct {
+	*Corpus
+	Pairs []cluster.Pair // every verified candidate, unrelated ones too
+	Stats Stats
+}
+
+// Run prepares the articles, finds and verifies candidates.
+func Run(ctx context.Context, arts []article.Article, opt Options) (*Result, error) {
+	c, err := Prepare(ctx, arts, opt)
+	if err != nil {
+		return nil, err
+	}
+	cands, st := c.Candidates(opt)
+	pairs, err := c.Verify(ctx, cands, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Corpus: c, Pairs: pairs, Stats: st}, nil
+}
+
+// Groups labels each article with its group at the level asked.
+func (r *Result) Groups(level cluster.Level) []int {
+	return cluster.Groups(len(r.Articles), r.Pairs, level)
+}
+
+// parallel calls fn(0..n-1) on opt.workers() goroutines, reporting
+// progress, and stops early when ctx is cancelled.
+func parallel(ctx context.Context, n int, opt Options, stage string, fn func(int)) error {
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	const chunk = 64
+	for range min(opt.workers(), max(1, n/chunk)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				end := min(start+chunk, n)
+				for i := start; i < end; i++ {
+					fn(i)
+				}
+				opt.progress(stage, int(done.Add(int64(end-start))), n)
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}
