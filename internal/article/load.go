@@ -140,6 +140,13 @@ func (r *Reader) readPath(ctx context.Context, p string, fn func(Article) error)
 		if info.IsDir() {
 			return nil
 		}
+		// A FIFO or device found in a walk would block the open (a FIFO
+		// .jsonl waits for a writer for ever); only a path given by name
+		// may be a stream.
+		if !info.Mode().IsRegular() {
+			r.bad(fmt.Errorf("%s: not a regular file", path))
+			return nil
+		}
 		return r.readFile(ctx, path, info, fn)
 	})
 }
