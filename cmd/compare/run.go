@@ -75,6 +75,7 @@ was processed, 2 usage error.`,
 			pairsCommand(e),
 			clustersCommand(e),
 			diffCommand(e),
+			evalCommand(e),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
 		CommandNotFound: func(c *cli.Context, name string) {

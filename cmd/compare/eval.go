@@ -1,0 +1,265 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/eval"
+	"github.com/copydesk/copydesk/internal/pipeline"
+)
+
+func evalCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "eval",
+		Usage:     "measure accuracy on labelled data: story clusters (--gold) or relations (--pairs, --synth)",
+		ArgsUsage: "PATH...",
+		Description: `--gold FIELD[,FIELD...] clusters the articles into stories and scores the
+clusters against each article's FIELD in the JSONL input (or in --labels FILE):
+Adjusted Rand Index, B-cubed and pairwise precision/recall/F1, clusters found
+against gold.
+
+--pairs FILE scores the relation of each labelled pair ({"a","b","relation"}
+a line) against copydesk's: per-class precision/recall/F1, macro-F1, and a
+confusion matrix (gold rows, predicted columns). A pair copydesk does not list
+is unrelated. Labels are copydesk's relations, or METER's wholly / partially /
+non (derived), onto which duplicate+derived, partial and story+unrelated map.
+
+--synth builds the calibration set from the articles given (cut, spliced,
+trimmed and rewritten copies, by a generator seeded with --seed) and scores the
+relations on it, as relations and as METER classes; --synth-out DIR also writes
+the set (articles.jsonl, pairs.jsonl).`,
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "gold", Usage: "score story clusters against this JSONL `FIELD` (comma-separated for several)"},
+			&cli.StringFlag{Name: "labels", Usage: "read the --gold labels from this JSONL `FILE` instead of the inputs"},
+			&cli.StringFlag{Name: "pairs", Usage: "score relations against the labelled pairs in this JSONL `FILE`"},
+			&cli.BoolFlag{Name: "synth", Usage: "score relations on the calibration set built from the inputs"},
+			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the calibration set generator"},
+			&cli.StringFlag{Name: "synth-out", Usage: "also write the calibration set to `DIR`"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text or json"},
+			outputFlag(),
+		}, inputFlags()...),
+		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			if format != "text" && format != "json" {
+				return usageError{fmt.Errorf("--format: %q is not text or json", format)}
+			}
+			if c.String("gold") == "" && c.String("pairs") == "" && !c.Bool("synth") {
+				return usageError{errors.New("eval: say what to score: --gold FIELD, --pairs FILE or --synth")}
+			}
+			arts, err := e.load(c)
+			if err != nil {
+				return err
+			}
+			var out evalOutput
+			if fields := c.String("gold"); fields != "" {
+				if out.Clusters, err = e.evalClusters(c, arts, strings.Split(fields, ",")); err != nil {
+					return err
+				}
+			}
+			if path := c.String("pairs"); path != "" {
+				res, err := pipeline.Run(c.Context, arts, e.options(c, true))
+				if err != nil {
+					return err
+				}
+				gold, err := e.readPairs(path)
+				if err != nil {
+					return err
+				}
+				s, err := eval.Relations(gold, predicted(res))
+				if err != nil {
+					return fmt.Errorf("%s: %w", path, err)
+				}
+				out.Relations = append(out.Relations, namedRelations{Name: path, RelationScores: s})
+			}
+			if c.Bool("synth") {
+				rel, err := e.evalSynth(c, arts)
+				if err != nil {
+					return err
+				}
+				out.Relations = append(out.Relations, rel...)
+			}
+			return e.output(c, func(w io.Writer) error { return out.write(w, format) })
+		},
+	}
+}
+
+// evalOutput is everything eval measured.
+type evalOutput struct {
+	Clusters  []namedClusters  `json:"clusters,omitempty"`
+	Relations []namedRelations `json:"relations,omitempty"`
+}
+
+type namedClusters struct {
+	Gold    string `json:"gold"`
+	Missing int    `json:"missing"` // articles without a gold label, left out
+	eval.ClusterScores
+}
+
+type namedRelations struct {
+	Name string `json:"name"`
+	eval.RelationScores
+}
+
+func (e *env) evalClusters(c *cli.Context, arts []article.Article, fields []string) ([]namedClusters, error) {
+	res, err := pipeline.Run(c.Context, arts, e.options(c, true))
+	if err != nil {
+		return nil, err
+	}
+	groups := res.Groups(cluster.StoryLvl)
+	var out []namedClusters
+	for _, field := range fields {
+		labels, err := e.readLabels(c, field)
+		if err != nil {
+			return nil, err
+		}
+		var pred []int
+		var gold []string
+		missing := 0
+		for i, a := range arts {
+			l, ok := labels[a.ID]
+			if !ok {
+				missing++
+				continue
+			}
+			pred = append(pred, groups[i])
+			gold = append(gold, l)
+		}
+		if missing > 0 {
+			fmt.Fprintf(e.stderr, "compare: eval: %d of %d articles have no %q label and are left out\n", missing, len(arts), field)
+		}
+		out = append(out, namedClusters{Gold: field, Missing: missing, ClusterScores: eval.Clustering(pred, gold)})
+	}
+	return out, nil
+}
+
+// readLabels reads field from --labels, else from every JSONL input.
+func (e *env) readLabels(c *cli.Context, field string) (map[string]string, error) {
+	files := c.Args().Slice()
+	if l := c.String("labels"); l != "" {
+		files = []string{l}
+	}
+	labels := make(map[string]string)
+	for _, path := range files {
+		if l := c.String("labels"); l == "" && !strings.HasSuffix(path, ".jsonl") && !strings.HasSuffix(path, ".ndjson") {
+			continue
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		m, err := eval.ReadLabels(f, path, field, e.badLine)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range m {
+			labels[k] = v
+		}
+	}
+	if len(labels) == 0 {
+		return nil, usageError{fmt.Errorf("--gold %s: no labels found (give JSONL inputs with that field, or --labels FILE)", field)}
+	}
+	return labels, nil
+}
+
+func (e *env) readPairs(path string) ([]eval.GoldPair, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	gold, err := eval.ReadPairs(f, path, e.badLine)
+	if err != nil {
+		return nil, err
+	}
+	if len(gold) == 0 {
+		return nil, usageError{fmt.Errorf("--pairs %s: no pairs", path)}
+	}
+	return gold, nil
+}
+
+// badLine reports one bad line of a gold file.
+func (e *env) badLine(err error) {
+	e.bad++
+	fmt.Fprintf(e.stderr, "compare: %v\n", err)
+}
+
+// predicted maps each verified pair to its relation name.
+func predicted(res *pipeline.Result) map[eval.Key]string {
+	m := make(map[eval.Key]string, len(res.Pairs))
+	for _, p := range res.Pairs {
+		m[eval.KeyOf(res.Articles[p.I].ID, res.Articles[p.J].ID)] = p.Relation.String()
+	}
+	return m
+}
+
+func (e *env) evalSynth(c *cli.Context, arts []article.Article) ([]namedRelations, error) {
+	set := eval.Synthesize(arts, c.Int64("seed"))
+	if dir := c.String("synth-out"); dir != "" {
+		if err := set.WriteDir(dir); err != nil {
+			return nil, err
+		}
+	}
+	res, err := pipeline.Run(c.Context, set.Articles, e.options(c, true))
+	if err != nil {
+		return nil, err
+	}
+	pred := predicted(res)
+	rel, err := eval.Relations(set.Pairs, pred)
+	if err != nil {
+		return nil, err
+	}
+	meter, err := eval.Relations(eval.AsDerivation(set.Pairs), pred)
+	if err != nil {
+		return nil, err
+	}
+	return []namedRelations{{Name: "calibration", RelationScores: rel}, {Name: "calibration (METER classes)", RelationScores: meter}}, nil
+}
+
+func (o *evalOutput) write(w io.Writer, format string) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(o)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, s := range o.Clusters {
+		fmt.Fprintf(tw, "story clusters against %q (%d articles)\n", s.Gold, s.Items)
+		fmt.Fprintf(tw, "  ARI\t%.3f\n", s.ARI)
+		fmt.Fprintf(tw, "  B-cubed P / R / F1\t%.3f / %.3f / %.3f\n", s.BCubedP, s.BCubedR, s.BCubedF1)
+		fmt.Fprintf(tw, "  pairwise P / R / F1\t%.3f / %.3f / %.3f\n", s.PairP, s.PairR, s.PairF1)
+		fmt.Fprintf(tw, "  clusters found / gold\t%d / %d\n", s.Clusters, s.GoldClusters)
+		fmt.Fprintf(tw, "  singletons found / gold\t%d / %d\n", s.Singletons, s.GoldSingleton)
+	}
+	for _, s := range o.Relations {
+		fmt.Fprintf(tw, "relations against %s (%d pairs)\n", s.Name, s.Pairs)
+		fmt.Fprintf(tw, "  class\tgold\tpredicted\tP\tR\tF1\n")
+		for _, cs := range s.Classes {
+			fmt.Fprintf(tw, "  %s\t%d\t%d\t%.3f\t%.3f\t%.3f\n", cs.Class, cs.Gold, cs.Predicted, cs.Precision, cs.Recall, cs.F1)
+		}
+		fmt.Fprintf(tw, "  macro-F1\t%.3f\n", s.MacroF1)
+		fmt.Fprintf(tw, "  accuracy\t%.3f\n", s.Accuracy)
+		fmt.Fprintf(tw, "  confusion (gold \\ predicted)")
+		for _, cs := range s.Classes {
+			fmt.Fprintf(tw, "\t%s", cs.Class)
+		}
+		fmt.Fprintln(tw)
+		for i, row := range s.Confusion {
+			fmt.Fprintf(tw, "  %s", s.Classes[i].Class)
+			for _, n := range row {
+				fmt.Fprintf(tw, "\t%d", n)
+			}
+			fmt.Fprintln(tw)
+		}
+	}
+	return tw.Flush()
+}
