@@ -25,10 +25,10 @@
 // revive a cease-fire that has all but fallen apart" and B = "Kerry arrived
 // in Geneva on Sunday in a bid to revive a cease-fire that has all but fallen
 // apart" share two exact runs, "kerry arrived in geneva on sunday in" (7
-// words) and "bid to revive a cease fire that has all but fallen apart" (13
+// words) and "bid to revive a cease fire that has all but fallen apart" (12
 // words; the hyphen splits words). Between them A has "an urgent" and B has
-// "a": gaps of 2 and 1 words, so the runs chain into one passage of 22 words
-// in A, 20 of them matched exactly.
+// "a": gaps of 2 and 1 words, so the runs chain into one passage of 21 words
+// in A, 19 of them matched exactly.
 //
 // A passage whose words are quoted (in either text) is a shared quote: both
 // outlets quoted the same speaker, which is not copy from each other.

@@ -2,6 +2,7 @@ package article
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -52,7 +53,8 @@ register newsletter follow us comments comment leave a reply show hide more less
 click here skip to main menu search close open home back next previous page
 related articles stories story video videos photo photos gallery image images
 listen audio play watch loading cookies cookie accept settings min mins minute
-minutes ago day days hour hours am pm gmt utc a aa`)
+minutes ago day days hour hours am pm gmt utc a aa this article on to our your
+with the via now here and for free daily weekly full view all see also`)
 
 func setOf(s string) map[string]bool {
 	m := make(map[string]bool)
@@ -118,7 +120,8 @@ func clean(a *Article, raw string, takeTitle bool) {
 		if d, agency, rest, ok := dateline(kept[0]); ok {
 			a.Dateline = d
 			if agency != "" {
-				a.Credits = appendUnique(a.Credits, agency)
+				// The agency of the dateline is the first credit.
+				a.Credits = appendUnique([]string{agency}, a.Credits...)
 			}
 			kept[0] = rest
 		}
@@ -251,11 +254,11 @@ func endsSentence(line string) bool {
 	return false
 }
 
-func appendUnique(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
+func appendUnique(list []string, items ...string) []string {
+	for _, s := range items {
+		if !slices.Contains(list, s) {
+			list = append(list, s)
 		}
 	}
-	return append(list, s)
+	return list
 }

@@ -1,0 +1,114 @@
+package cluster
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/copydesk/copydesk/internal/align"
+)
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name string
+		r    align.Result
+		want Relation
+	}{
+		{"syndicated", align.Result{AInB: 0.97, BInA: 0.96, CopyA: 400, CopyB: 390, LongestCopy: 200, Cosine: 0.9}, Duplicate},
+		{"trimmed", align.Result{AInB: 0.45, BInA: 0.7, CopyA: 150, CopyB: 150, LongestCopy: 80, Cosine: 0.5}, Derived},
+		{"two paragraphs", align.Result{AInB: 0.2, BInA: 0.15, CopyA: 80, CopyB: 80, LongestCopy: 45, Cosine: 0.2}, Partial},
+		{"several short passages", align.Result{AInB: 0.1, BInA: 0.1, CopyA: 45, CopyB: 44, LongestCopy: 15, Cosine: 0.2}, Partial},
+		{"stock phrase only", align.Result{AInB: 0.02, BInA: 0.02, CopyA: 12, CopyB: 12, LongestCopy: 12, Cosine: 0.3}, Story},
+		// Two outlets quoting one long statement: all shared text is quotes.
+		{"shared quotes only", align.Result{AInB: 0.6, BInA: 0.6, CopyA: 0, CopyB: 0, Cosine: 0.4}, Story},
+		{"other topic", align.Result{Cosine: 0.03}, Unrelated},
+	}
+	for _, tc := range tests {
+		if got := Classify(&tc.r); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestRelationNames(t *testing.T) {
+	for r := Unrelated; r <= Duplicate; r++ {
+		back, err := ParseRelation(r.String())
+		if err != nil || back != r {
+			t.Errorf("%v does not round-trip: %v %v", r, back, err)
+		}
+	}
+	if _, err := ParseRelation("copy"); err == nil {
+		t.Error("unknown relation accepted")
+	}
+}
+
+func story(i, j int, cos float64) Pair { return Pair{I: i, J: j, Relation: Story, Similarity: cos} }
+
+func TestStoryClustersDoNotChain(t *testing.T) {
+	// Two stories of four articles each, tightly knit inside, and one weak
+	// story link between article 3 and article 4.
+	var pairs []Pair
+	for _, g := range [][]int{{0, 1, 2, 3}, {4, 5, 6, 7}} {
+		for x := range g {
+			for y := x + 1; y < len(g); y++ {
+				pairs = append(pairs, story(g[x], g[y], 0.4))
+			}
+		}
+	}
+	pairs = append(pairs, story(3, 4, 0.12))
+	got := Groups(8, pairs, StoryLvl)
+	want := []int{0, 0, 0, 0, 4, 4, 4, 4}
+	if !slices.Equal(got, want) {
+		t.Errorf("groups %v, want %v", got, want)
+	}
+	// Single linkage (connected components over story edges) would chain
+	// them: the copy level, over copy edges only, has no edge here at all.
+	if got := Groups(8, pairs, Copy); !slices.Equal(got, []int{0, 1, 2, 3, 4, 5, 6, 7}) {
+		t.Errorf("copy groups from story edges: %v", got)
+	}
+}
+
+func TestStoryClusterNeedsAverageSupport(t *testing.T) {
+	// A chain a-b-c where a and c are unrelated: b joins one side, and the
+	// third article joins only if its mean similarity to both is enough.
+	pairs := []Pair{story(0, 1, 0.5), story(1, 2, 0.15)}
+	got := Groups(3, pairs, StoryLvl)
+	if !slices.Equal(got, []int{0, 0, 2}) {
+		t.Errorf("groups %v, want [0 0 2]", got)
+	}
+	pairs = append(pairs, story(0, 2, 0.2))
+	if got := Groups(3, pairs, StoryLvl); !slices.Equal(got, []int{0, 0, 0}) {
+		t.Errorf("groups %v, want [0 0 0]", got)
+	}
+}
+
+func TestCopyGroups(t *testing.T) {
+	pairs := []Pair{
+		{I: 0, J: 2, Relation: Duplicate},
+		{I: 2, J: 5, Relation: Derived},
+		{I: 1, J: 3, Relation: Partial}, // partial reuse does not make a group
+		{I: 3, J: 4, Relation: Story},
+	}
+	got := Groups(6, pairs, Copy)
+	want := []int{0, 1, 0, 3, 4, 0}
+	if !slices.Equal(got, want) {
+		t.Errorf("groups %v, want %v", got, want)
+	}
+}
+
+func TestStoryClustersAreDeterministic(t *testing.T) {
+	// Equal weights everywhere: ties must break the same way every run.
+	var pairs []Pair
+	for i := range 12 {
+		for j := i + 1; j < 12; j++ {
+			if (i+j)%3 != 0 {
+				pairs = append(pairs, story(i, j, 0.3))
+			}
+		}
+	}
+	first := Groups(12, pairs, StoryLvl)
+	for range 20 {
+		if got := Groups(12, pairs, StoryLvl); !slices.Equal(got, first) {
+			t.Fatalf("run differs: %v vs %v", got, first)
+		}
+	}
+}
