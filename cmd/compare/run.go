@@ -78,11 +78,23 @@ was processed, 2 usage error.`,
 			evalCommand(e),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
+
 		CommandNotFound: func(c *cli.Context, name string) {
 			e.unknown = name
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // errors are returned, not exited on
 	}
+	usage := func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+	var setUsage func([]*cli.Command)
+	setUsage = func(cmds []*cli.Command) {
+		for _, c := range cmds {
+			if c.OnUsageError == nil {
+				c.OnUsageError = usage
+			}
+			setUsage(c.Subcommands)
+		}
+	}
+	setUsage(app.Commands)
 	err := app.RunContext(ctx, args)
 	if err != nil {
 		var ue usageError
