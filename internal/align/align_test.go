@@ -190,6 +190,46 @@ func TestWordDiff(t *testing.T) {
 	}
 }
 
+// benchPairs are a syndicated pair (most words shared) and two independent
+// seed reports (almost nothing shared).
+func benchPairs(b *testing.B) map[string][2]*Doc {
+	r := article.Reader{}
+	load := func(x, y string) [2]*Doc {
+		arts, err := r.Load(context.Background(), []string{x, y})
+		if err != nil || len(arts) != 2 {
+			b.Fatal(err)
+		}
+		return [2]*Doc{NewDoc(arts[0].Body), NewDoc(arts[1].Body)}
+	}
+	return map[string][2]*Doc{
+		"duplicate": load("../../testdata/crafted/wire.txt", "../../testdata/crafted/syndicated.txt"),
+		"story":     load("../../testdata/seeds/000_08576e51c568a16f.txt", "../../testdata/seeds/004_8a9ac7a1983d502c.txt"),
+	}
+}
+
+// BenchmarkPassages is copydesk's aligner; BenchmarkWordDiffLibrary finds
+// the common words of the same pairs with go-diff (Myers), the library
+// route to the same question.
+func BenchmarkPassages(b *testing.B) {
+	for name, p := range benchPairs(b) {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				Passages(p[0], p[1])
+			}
+		})
+	}
+}
+
+func BenchmarkWordDiffLibrary(b *testing.B) {
+	for name, p := range benchPairs(b) {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				WordDiff(p[0], p[1])
+			}
+		})
+	}
+}
+
 func BenchmarkVerifyDuplicate(b *testing.B) {
 	r := article.Reader{}
 	arts, err := r.Load(context.Background(), []string{"../../testdata/crafted/wire.txt", "../../testdata/crafted/syndicated.txt"})
