@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/copydesk/copydesk/internal/report"
+	"github.com/copydesk/copydesk/internal/synth"
+)
+
+func synthCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "synth",
+		Usage: "write a synthetic news corpus with planted reuse and its ground truth",
+		Description: `Writes N articles as JSONL to FILE and the ground truth to truth.jsonl
+beside it (--truth to name it): one record per article, {"id", "story",
+"outlet"} and, for planted reuse, "source" (the reused article's id),
+"relation" (duplicate, derived or partial) and "edit" (syndicated, trimmed,
+topped-tailed, rewritten, partial). The same --seed and --n give the same
+bytes; see internal/synth for what is planted.
+
+compare synth score --truth truth.jsonl PAIRS.jsonl scores the output of
+compare pairs --format jsonl --min-relation partial against the truth.`,
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "n", Value: 10000, Usage: "number of articles"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "write the corpus to `FILE` (JSONL)"},
+			&cli.StringFlag{Name: "truth", Usage: "write the truth to `FILE` (default: truth.jsonl beside the corpus)"},
+		},
+		Subcommands: []*cli.Command{synthScoreCommand(e)},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError{fmt.Errorf("synth: unexpected argument %q", c.Args().First())}
+			}
+			n := c.Int("n")
+			if n <= 0 {
+				return usageError{errors.New("--n must be positive")}
+			}
+			out := c.String("output")
+			truth := c.String("truth")
+			if truth == "" {
+				truth = filepath.Join(filepath.Dir(out), "truth.jsonl")
+			}
+			if filepath.Clean(truth) == filepath.Clean(out) {
+				return usageError{errors.New("--truth and --output name the same file")}
+			}
+			// Both files appear together or not at all: the corpus is
+			// renamed into place only after the truth is.
+			return report.WriteFileAtomic(out, func(cw io.Writer) error {
+				return report.WriteFileAtomic(truth, func(tw io.Writer) error {
+					return synth.Write(c.Context, n, c.Uint64("seed"), cw, tw)
+				})
+			})
+		},
+	}
+}
+
+func synthScoreCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "score",
+		Usage:     "score pairs (compare pairs --format jsonl) against a synthetic corpus's truth",
+		ArgsUsage: "PAIRS.jsonl",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "truth", Required: true, Usage: "the truth `FILE` written by compare synth"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageError{errors.New("synth score: give one PAIRS.jsonl file (- for standard input)")}
+			}
+			tf, err := os.Open(c.String("truth"))
+			if err != nil {
+				return err
+			}
+			defer tf.Close()
+			truth, err := synth.ReadTruth(tf)
+			if err != nil {
+				return fmt.Errorf("%s: %w", c.String("truth"), err)
+			}
+			var in io.Reader = e.stdin
+			name := c.Args().First()
+			if name != "-" {
+				f, err := os.Open(name)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				in = f
+			}
+			found, err := readFound(name, in)
+			if err != nil {
+				return err
+			}
+			s := synth.Score(truth, found)
+			_, err = fmt.Fprintln(e.stdout, strings.ReplaceAll(s.String(), "; ", "\n"))
+			return err
+		},
+	}
+}
+
+// readFound reads the a, b and relation fields of compare pairs JSONL.
+func readFound(name string, in io.Reader) ([]synth.Found, error) {
+	var out []synth.Found
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for n := 1; sc.Scan(); n++ {
+		var p struct{ A, B, Relation string }
+		if len(strings.TrimSpace(sc.Text())) == 0 {
+			continue
+		}
+		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+			return nil, fmt.Errorf("%s: line %d: %w", name, n, err)
+		}
+		out = append(out, synth.Found{A: p.A, B: p.B, Relation: p.Relation})
+	}
+	return out, sc.Err()
+}
