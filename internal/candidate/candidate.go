@@ -91,23 +91,10 @@ func (r Route) Find(keys [][]uint64) ([]Pair, Stats) {
 		}
 		bucket := entries[s:e]
 		s = e
-		if len(bucket) < 2 {
-			continue
-		}
-		if len(bucket) > MaxBucket {
+		if BucketPairs(r, len(bucket), func(x, y int) {
+			packed = append(packed, pack(bucket[x].doc, bucket[y].doc))
+		}) {
 			st.Capped++
-			if !r.Star {
-				continue
-			}
-			for _, m := range bucket[1:] {
-				packed = append(packed, pack(bucket[0].doc, m.doc))
-			}
-			continue
-		}
-		for x := range bucket {
-			for y := x + 1; y < len(bucket); y++ {
-				packed = append(packed, pack(bucket[x].doc, bucket[y].doc))
-			}
 		}
 	}
 	slices.Sort(packed)
@@ -124,6 +111,32 @@ func (r Route) Find(keys [][]uint64) ([]Pair, Stats) {
 	}
 	st.Pairs = len(out)
 	return out, st
+}
+
+// BucketPairs applies route r's rule to one bucket of n members, sorted by
+// article order: it calls pair(x, y) with member positions x < y for each
+// pair the bucket gives, and reports whether the bucket was capped (larger
+// than MaxBucket: paired star-wise with member 0 when r.Star, else dropped).
+// Find uses it on every bucket; a distributed run (internal/batch) calls it
+// on buckets it has grouped itself, so both apply the same rule.
+func BucketPairs(r Route, n int, pair func(x, y int)) (capped bool) {
+	if n < 2 {
+		return false
+	}
+	if n > MaxBucket {
+		if r.Star {
+			for y := 1; y < n; y++ {
+				pair(0, y)
+			}
+		}
+		return true
+	}
+	for x := range n {
+		for y := x + 1; y < n; y++ {
+			pair(x, y)
+		}
+	}
+	return false
 }
 
 func pack(i, j int32) uint64 {
