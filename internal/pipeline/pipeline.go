@@ -130,11 +130,19 @@ func (c *Corpus) storyCandidates(st *Stats) []candidate.Pair {
 	}
 	keys := make([][]uint64, n)
 	for i, d := range c.Docs {
-		keys[i] = shared(d.Vector, &c.DF).Top(TopTerms)
+		keys[i] = StoryKeys(d.Vector, &c.DF)
 	}
 	out, tst := candidate.Terms.Find(keys)
 	st.Terms = tst
 	return out
+}
+
+// StoryKeys returns the keys an article is indexed under by the story
+// route (candidate.Terms) when the corpus holds more than AllPairsUpTo
+// articles: its TopTerms heaviest terms among those another article has too.
+// df only needs the counts of v's own terms.
+func StoryKeys(v shingle.Vector, df *shingle.DF) []uint64 {
+	return shared(v, df).Top(TopTerms)
 }
 
 // shared keeps the terms of v that at least one other document has.
