@@ -24,7 +24,8 @@ type Edit struct {
 
 // WordDiff diffs two texts word by word on their normalised words (so "U.S."
 // equals "US" and curly quotes do not count), with go-diff's Myers diff and
-// no time limit, so the same texts always give the same diff. The spans
+// no time limit, so the same texts always give the same diff, then go-diff's
+// semantic cleanup. The spans
 // point into the original texts, for display.
 func WordDiff(a, b *Doc) []Edit {
 	// Map each distinct word to one rune, as diffmatchpatch does for lines.
@@ -47,7 +48,10 @@ func WordDiff(a, b *Doc) []Edit {
 	ra, rb := runes(a.Tokens), runes(b.Tokens)
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 0
-	diffs := dmp.DiffMainRunes(ra, rb, false)
+	// Semantic cleanup folds equalities of a word or two ("the", "and")
+	// between edits into the edits, so a rewritten sentence reads as one
+	// deletion and one insertion rather than a comb of fragments.
+	diffs := dmp.DiffCleanupSemantic(dmp.DiffMainRunes(ra, rb, false))
 	var edits []Edit
 	i, j := 0, 0
 	for _, d := range diffs {
