@@ -1,0 +1,230 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"github.com/urfave/cli/v2"
+
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/index"
+	"github.com/copydesk/copydesk/internal/report"
+)
+
+func indexFlag() cli.Flag {
+	return &cli.StringFlag{Name: "index", Usage: "the index: a SQLite `DB` file (created if missing) or a postgres:// URL"}
+}
+
+// indexDSN returns --index or a usage error.
+func indexDSN(c *cli.Context) (string, error) {
+	dsn := c.String("index")
+	if dsn == "" {
+		return "", usageError{errors.New(c.Command.Name + ": --index DB is required (a SQLite file or a postgres:// URL)")}
+	}
+	return dsn, nil
+}
+
+func indexCommand(e *env) *cli.Command {
+	pairsFlags := append([]cli.Flag{
+		indexFlag(), formatFlag(), outputFlag(),
+		&cli.StringFlag{Name: "min-relation", Value: "story", Usage: "list pairs at least this strong: duplicate, derived, partial, story or unrelated"},
+	}, inputFlags()...)
+	return &cli.Command{
+		Name:  "index",
+		Usage: "keep articles in a persistent index and check new ones against it",
+		Description: `The index (--index DB) is a SQLite file, created on first use, or a
+postgres:// URL for one index shared by several machines. "add" compares a
+batch with everything indexed and with itself, prints the relations in the
+pairs format and stores the batch (all of it or, if interrupted, none);
+"check" prints the same and stores nothing.`,
+		Subcommands: []*cli.Command{
+			{
+				Name:      "add",
+				Usage:     "add articles and print their relations to the indexed ones and to each other",
+				ArgsUsage: "PATH...",
+				Description: `Re-adding an id with the same content changes nothing; with other content
+it replaces the old version and its relations are recomputed. Story
+similarities are weighed by the document frequencies of the index with the
+batch in it; copy relations do not depend on them.`,
+				Flags:  pairsFlags,
+				Action: func(c *cli.Context) error { return e.indexPairs(c, true) },
+			},
+			{
+				Name:      "check",
+				Usage:     "print what add would, without adding anything (opens the index read-only)",
+				ArgsUsage: "PATH...",
+				Flags:     pairsFlags,
+				Action:    func(c *cli.Context) error { return e.indexPairs(c, false) },
+			},
+			{
+				Name:  "stats",
+				Usage: "articles, outlets, date range, size on disk and schema version of the index",
+				Flags: []cli.Flag{indexFlag(), &cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text or json"}},
+				Action: func(c *cli.Context) error {
+					return e.indexStats(c)
+				},
+			},
+			{
+				Name:      "rm",
+				Usage:     "remove articles from the index by id",
+				ArgsUsage: "ID...",
+				Flags:     []cli.Flag{indexFlag()},
+				Action:    func(c *cli.Context) error { return e.indexRemove(c) },
+			},
+		},
+	}
+}
+
+// indexPairs runs index add (write) or index check.
+func (e *env) indexPairs(c *cli.Context, write bool) error {
+	dsn, err := indexDSN(c)
+	if err != nil {
+		return err
+	}
+	format, err := report.ParseFormat(c.String("format"))
+	if err != nil {
+		return usageError{err}
+	}
+	minRel, err := cluster.ParseRelation(c.String("min-relation"))
+	if err != nil {
+		return usageError{fmt.Errorf("--min-relation: %w", err)}
+	}
+	arts, err := e.load(c)
+	if err != nil {
+		return err
+	}
+	st, err := index.Open(c.Context, dsn, !write)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	opt := index.Options{Workers: c.Int("workers"), Progress: e.progress()}
+	var res *index.Result
+	if write {
+		res, err = index.Add(c.Context, st, arts, opt)
+	} else {
+		res, err = index.Check(c.Context, st, arts, opt)
+	}
+	if err != nil {
+		return err
+	}
+	var rows []report.Pair
+	for _, r := range res.Pairs {
+		p := r.Pair
+		if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
+			continue
+		}
+		rows = append(rows, report.Pair{A: r.A, B: r.B, Relation: p.Relation.String(), AInB: p.AInB, BInA: p.BInA,
+			Similarity: p.Similarity, SharedPassages: p.Passages, SharedQuotes: p.Quotes})
+	}
+	if err := e.output(c, func(w io.Writer) error { return report.WritePairs(w, format, rows) }); err != nil {
+		return err
+	}
+	verb := "added"
+	if !write {
+		verb = "new"
+	}
+	fmt.Fprintf(e.stderr, "compare: index: %d %s (%d replacing an older version), %d unchanged\n",
+		len(res.Added), verb, len(res.Replaced), len(res.Unchanged))
+	return nil
+}
+
+func (e *env) indexStats(c *cli.Context) error {
+	dsn, err := indexDSN(c)
+	if err != nil {
+		return err
+	}
+	if f := c.String("format"); f != "text" && f != "json" {
+		return usageError{fmt.Errorf("--format: %q is not text or json", f)}
+	}
+	st, err := index.Open(c.Context, dsn, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := st.Stats(c.Context)
+	if err != nil {
+		return err
+	}
+	first, last := "", ""
+	if !s.First.IsZero() {
+		first, last = s.First.Format(time.DateOnly), s.Last.Format(time.DateOnly)
+	}
+	if c.String("format") == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			index.Stats
+			First string `json:"first_published,omitempty"`
+			Last  string `json:"last_published,omitempty"`
+		}{s, first, last})
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "backend:\t%s\n", s.Backend)
+	fmt.Fprintf(tw, "schema version:\t%d\n", s.SchemaVersion)
+	fmt.Fprintf(tw, "articles:\t%d\n", s.Articles)
+	fmt.Fprintf(tw, "outlets:\t%d\n", s.Outlets)
+	fmt.Fprintf(tw, "verified pairs:\t%d\n", s.Edges)
+	if first != "" {
+		fmt.Fprintf(tw, "published:\t%s to %s\n", first, last)
+	} else {
+		fmt.Fprintf(tw, "published:\tunknown\n")
+	}
+	per := ""
+	if s.Articles > 0 {
+		per = fmt.Sprintf(" (%s per article)", humanize.IBytes(uint64(s.Bytes)/uint64(s.Articles)))
+	}
+	fmt.Fprintf(tw, "size on disk:\t%s%s\n", humanize.IBytes(uint64(s.Bytes)), per)
+	return tw.Flush()
+}
+
+func (e *env) indexRemove(c *cli.Context) error {
+	dsn, err := indexDSN(c)
+	if err != nil {
+		return err
+	}
+	if c.NArg() == 0 {
+		return usageError{errors.New("rm: no ID given")}
+	}
+	st, err := index.Open(c.Context, dsn, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	missing, err := index.Remove(c.Context, st, c.Args().Slice())
+	if err != nil {
+		return err
+	}
+	for _, id := range missing {
+		e.bad++
+		fmt.Fprintf(e.stderr, "compare: %s: not in the index\n", id)
+	}
+	return nil
+}
+
+// indexClusters groups what the index holds (compare clusters --index).
+func (e *env) indexClusters(c *cli.Context, level cluster.Level) ([]report.Member, error) {
+	if c.NArg() > 0 {
+		return nil, usageError{errors.New("clusters: give --index or PATHs, not both")}
+	}
+	st, err := index.Open(c.Context, c.String("index"), true)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	g, err := index.LoadGraph(c.Context, st, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	groups := cluster.Groups(len(g.Articles), g.Pairs, level)
+	members := make([]report.Member, len(groups))
+	for i, gi := range groups {
+		members[i] = report.Member{ID: g.Articles[i].ID, Cluster: g.Articles[gi].ID, Level: c.String("level")}
+	}
+	return members, nil
+}

@@ -1,0 +1,423 @@
+package index
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/copydesk/copydesk/internal/align"
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/candidate"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/shingle"
+)
+
+// Options tune Add and Check. The zero value uses every core.
+type Options struct {
+	Workers  int                                 // 0: one per core
+	Progress func(stage string, done, total int) // may be nil
+}
+
+func (o *Options) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// Relation is a verified pair by article id; Pair.I and Pair.J are the
+// articles' seqs (A's is the smaller: A was indexed first).
+type Relation struct {
+	A, B string
+	Pair cluster.Pair
+}
+
+// Result is what Add or Check found.
+type Result struct {
+	// Pairs holds every verified pair with a new article in it, strongest
+	// first, then by seq; unrelated ones too (callers filter).
+	Pairs     []Relation
+	Added     []string // ids added (Check: that would be)
+	Replaced  []string // ids whose older version was (would be) replaced
+	Unchanged []string // ids already indexed with the same content
+}
+
+// Add adds a batch of articles in one transaction and returns their
+// relations to the indexed articles and to each other.
+func Add(ctx context.Context, st Store, arts []article.Article, opt Options) (*Result, error) {
+	return apply(ctx, st, arts, opt, true)
+}
+
+// Check returns what Add would, in a read-only transaction.
+func Check(ctx context.Context, st Store, arts []article.Article, opt Options) (*Result, error) {
+	return apply(ctx, st, arts, opt, false)
+}
+
+// prepared is one new article with what the stages computed of it.
+type prepared struct {
+	rec     Record
+	doc     *align.Doc
+	bands   []uint64
+	anchors []uint64
+	story   []uint64 // query keys of the story route (salted)
+}
+
+func prepare(ctx context.Context, arts []article.Article, opt Options) ([]*prepared, error) {
+	seen := make(map[string]bool, len(arts))
+	for i := range arts {
+		if seen[arts[i].ID] {
+			return nil, fmt.Errorf("%s: id given twice in one batch", arts[i].ID)
+		}
+		seen[arts[i].ID] = true
+	}
+	out := make([]*prepared, len(arts))
+	err := parallel(ctx, len(arts), opt, "prepare", func(i int) {
+		a := arts[i]
+		d := align.NewDoc(pipeline.Text(&a))
+		p := &prepared{doc: d}
+		p.rec = Record{
+			Article:     a,
+			PublishedAt: parsePublished(a.Published),
+			Hash:        contentHash(&a),
+			Sig:         shingle.Sign(d.Shingles),
+			Terms:       shingle.Terms(d.Text, d.Tokens),
+		}
+		p.bands = shingle.BandKeys(&p.rec.Sig)
+		p.anchors = salt(shingle.Anchors(d.Shingles), anchorSalt)
+		out[i] = p
+	})
+	return out, err
+}
+
+func salt(keys []uint64, s uint64) []uint64 {
+	out := make([]uint64, len(keys))
+	for i, k := range keys {
+		out[i] = k ^ s
+	}
+	return out
+}
+
+func apply(ctx context.Context, st Store, arts []article.Article, opt Options, write bool) (*Result, error) {
+	preps, err := prepare(ctx, arts, opt)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := st.Begin(ctx, write)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	res := &Result{}
+	ids := make([]string, len(preps))
+	for i, p := range preps {
+		ids[i] = p.rec.Article.ID
+	}
+	vers, err := tx.Versions(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var batch []*prepared
+	var oldSeqs []int64
+	for _, p := range preps {
+		id := p.rec.Article.ID
+		if v, ok := vers[id]; ok {
+			if bytes.Equal(v.Hash, p.rec.Hash) {
+				res.Unchanged = append(res.Unchanged, id)
+				continue
+			}
+			oldSeqs = append(oldSeqs, v.Seq)
+			res.Replaced = append(res.Replaced, id)
+		}
+		res.Added = append(res.Added, id)
+		batch = append(batch, p)
+	}
+	if len(batch) == 0 {
+		return res, tx.Commit()
+	}
+	n, next, err := tx.Count(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(oldSeqs)
+	oldRecs, err := tx.Load(ctx, oldSeqs, false)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range batch {
+		p.rec.Seq = next + int64(i)
+	}
+
+	// Document frequencies after the batch: stored counts, minus the
+	// versions replaced, plus the batch.
+	delta := make(map[uint64]int32)
+	for _, r := range oldRecs {
+		for _, t := range r.Terms {
+			delta[t.Hash]--
+		}
+	}
+	for _, p := range batch {
+		for _, t := range p.rec.Terms {
+			delta[t.Hash]++
+		}
+	}
+	df := shingle.DF{N: n - len(oldRecs) + len(batch), Count: make(map[uint64]int32)}
+	if err := fetchDF(ctx, tx, &df, delta, mapKeys(delta)); err != nil {
+		return nil, err
+	}
+	allPairs := df.N <= pipeline.AllPairsUpTo
+	for _, p := range batch {
+		p.doc.Vector = shingle.NewVector(p.rec.Terms, &df)
+		top := p.doc.Vector.Top(pipeline.TopTerms)
+		p.rec.Keys = slices.Concat(p.bands, p.anchors, salt(top, storySalt))
+		if !allPairs {
+			p.story = salt(shared(p.doc.Vector, &df).Top(pipeline.TopTerms), storySalt)
+		}
+	}
+
+	// Candidates: the batch's keys looked up in the postings, then each
+	// route's usual rule over the indexed articles found and the batch.
+	exist, lists, err := lookup(ctx, tx, batch, oldSeqs, allPairs)
+	if err != nil {
+		return nil, err
+	}
+	nx := len(exist)
+	var routes [][]candidate.Pair
+	for r, route := range []candidate.Route{candidate.LSH, candidate.Anchors, candidate.Terms} {
+		if r == 2 && allPairs {
+			continue
+		}
+		found, _ := route.Find(lists[r])
+		routes = append(routes, slices.DeleteFunc(found, func(p candidate.Pair) bool { return int(p.J) < nx }))
+	}
+	if allPairs {
+		var all []candidate.Pair
+		for j := nx; j < nx+len(batch); j++ {
+			for i := range j {
+				all = append(all, candidate.Pair{I: int32(i), J: int32(j)})
+			}
+		}
+		routes = append(routes, all)
+	}
+	cands := candidate.Merge(routes...)
+
+	// Load and prepare the indexed articles the candidates need.
+	need := make([]bool, nx)
+	for _, c := range cands {
+		if int(c.I) < nx {
+			need[c.I] = true
+		}
+	}
+	var load []int64
+	for i, s := range exist {
+		if need[i] {
+			load = append(load, s)
+		}
+	}
+	recs, err := tx.Load(ctx, load, true)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != len(load) {
+		return nil, fmt.Errorf("index changed while reading it (%d of %d articles found)", len(recs), len(load))
+	}
+	docs := make([]*align.Doc, nx+len(batch))
+	recOf := make([]*Record, nx+len(batch))
+	for k := range recs {
+		i, _ := slices.BinarySearch(exist, recs[k].Seq)
+		recOf[i] = &recs[k]
+	}
+	for j, p := range batch {
+		docs[nx+j], recOf[nx+j] = p.doc, &p.rec
+	}
+	var missing []uint64
+	for _, r := range recs {
+		for _, t := range r.Terms {
+			if _, ok := df.Count[t.Hash]; !ok {
+				missing = append(missing, t.Hash)
+			}
+		}
+	}
+	if err := fetchDF(ctx, tx, &df, delta, missing); err != nil {
+		return nil, err
+	}
+	err = parallel(ctx, len(recs), opt, "load", func(k int) {
+		i, _ := slices.BinarySearch(exist, recs[k].Seq)
+		d := align.NewDoc(pipeline.Text(&recs[k].Article))
+		d.Vector = shingle.NewVector(recs[k].Terms, &df)
+		docs[i] = d
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// Verify.
+	pairs := make([]cluster.Pair, len(cands))
+	edges := make([]Edge, len(cands))
+	err = parallel(ctx, len(cands), opt, "verify", func(k int) {
+		i, j := int(cands[k].I), int(cands[k].J)
+		v := align.Verify(docs[i], docs[j])
+		p := cluster.NewPair(i, j, &v)
+		p.I, p.J = int(recOf[i].Seq), int(recOf[j].Seq)
+		pairs[k] = p
+		edges[k] = Edge{A: recOf[i].Seq, B: recOf[j].Seq, AInB: v.AInB, BInA: v.BInA,
+			CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes}
+	})
+	if err != nil {
+		return nil, err
+	}
+	for k, c := range cands {
+		res.Pairs = append(res.Pairs, Relation{A: recOf[c.I].Article.ID, B: recOf[c.J].Article.ID, Pair: pairs[k]})
+	}
+	sortRelations(res.Pairs)
+	if !write {
+		return res, nil
+	}
+	if err := tx.Delete(ctx, oldRecs); err != nil {
+		return nil, err
+	}
+	newRecs := make([]Record, len(batch))
+	for i, p := range batch {
+		newRecs[i] = p.rec
+	}
+	if err := tx.Put(ctx, newRecs, edges, delta); err != nil {
+		return nil, err
+	}
+	return res, tx.Commit()
+}
+
+// lookup finds the indexed articles that share keys with the batch and
+// builds each route's key lists: indexed articles first (by seq), holding
+// only the keys they share with the batch, then the batch with all its
+// keys. With allPairs every indexed article is listed.
+func lookup(ctx context.Context, tx Tx, batch []*prepared, skip []int64, allPairs bool) ([]int64, [3][][]uint64, error) {
+	var lists [3][][]uint64
+	route := make(map[uint64]uint8) // key → routes (bit r) of the batch's keys
+	var keys []uint64
+	for _, p := range batch {
+		for r, ks := range [][]uint64{p.bands, p.anchors, p.story} {
+			for _, k := range ks {
+				if route[k] == 0 {
+					keys = append(keys, k)
+				}
+				route[k] |= 1 << r
+			}
+		}
+	}
+	slices.Sort(keys)
+	posts, err := tx.Lookup(ctx, keys)
+	if err != nil {
+		return nil, lists, err
+	}
+	posts = slices.DeleteFunc(posts, func(p Posting) bool {
+		_, found := slices.BinarySearch(skip, p.Seq)
+		return found
+	})
+	var exist []int64
+	if allPairs {
+		if exist, err = tx.Seqs(ctx); err != nil {
+			return nil, lists, err
+		}
+		exist = slices.DeleteFunc(exist, func(s int64) bool {
+			_, found := slices.BinarySearch(skip, s)
+			return found
+		})
+	} else {
+		for _, p := range posts {
+			exist = append(exist, p.Seq)
+		}
+		slices.Sort(exist)
+		exist = slices.Compact(exist)
+	}
+	nx := len(exist)
+	for r := range lists {
+		lists[r] = make([][]uint64, nx+len(batch))
+	}
+	for _, p := range posts {
+		i, _ := slices.BinarySearch(exist, p.Seq)
+		for r := range lists {
+			if route[p.Key]&(1<<r) != 0 {
+				lists[r][i] = append(lists[r][i], p.Key)
+			}
+		}
+	}
+	for j, p := range batch {
+		lists[0][nx+j], lists[1][nx+j], lists[2][nx+j] = p.bands, p.anchors, p.story
+	}
+	return exist, lists, nil
+}
+
+// shared keeps the terms of v that at least one other document has: the
+// story route's filter (pipeline.Corpus.Candidates applies the same).
+func shared(v shingle.Vector, df *shingle.DF) shingle.Vector {
+	out := make(shingle.Vector, 0, len(v))
+	for _, w := range v {
+		if df.Count[w.Hash] >= 2 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// fetchDF adds the stored frequencies of terms, adjusted by delta, to df.
+func fetchDF(ctx context.Context, tx Tx, df *shingle.DF, delta map[uint64]int32, terms []uint64) error {
+	slices.Sort(terms)
+	terms = slices.Compact(terms)
+	got, err := tx.DF(ctx, terms)
+	if err != nil {
+		return err
+	}
+	for _, t := range terms {
+		df.Count[t] = got[t] + delta[t]
+	}
+	return nil
+}
+
+func mapKeys(m map[uint64]int32) []uint64 {
+	out := make([]uint64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// sortRelations orders pairs strongest first, then by seq.
+func sortRelations(rs []Relation) {
+	slices.SortFunc(rs, func(a, b Relation) int {
+		return cmp.Or(cmp.Compare(b.Pair.Relation, a.Pair.Relation), cmp.Compare(a.Pair.I, b.Pair.I), cmp.Compare(a.Pair.J, b.Pair.J))
+	})
+}
+
+// parallel calls fn(0..n-1) on opt.workers() goroutines, reporting
+// progress, and stops early when ctx is cancelled.
+func parallel(ctx context.Context, n int, opt Options, stage string, fn func(int)) error {
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	const chunk = 16
+	for range min(opt.workers(), max(1, (n+chunk-1)/chunk)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				end := min(start+chunk, n)
+				for i := start; i < end; i++ {
+					fn(i)
+				}
+				if opt.Progress != nil {
+					opt.Progress(stage, int(done.Add(int64(end-start))), n)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}

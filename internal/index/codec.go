@@ -1,0 +1,138 @@
+package index
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/shingle"
+)
+
+// body is the compressed part of an article row.
+type body struct {
+	Byline   string   `json:"byline,omitempty"`
+	Dateline string   `json:"dateline,omitempty"`
+	Credits  []string `json:"credits,omitempty"`
+	Text     string   `json:"text"`
+}
+
+// The zstd coders are safe for concurrent EncodeAll/DecodeAll and costly to
+// build, so one of each serves the process.
+var (
+	encoder = sync.OnceValue(func() *zstd.Encoder {
+		e, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+		return e
+	})
+	decoder = sync.OnceValue(func() *zstd.Decoder {
+		d, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<30))
+		return d
+	})
+)
+
+func encodeBody(a *article.Article) []byte {
+	raw, _ := json.Marshal(body{a.Byline, a.Dateline, a.Credits, a.Body})
+	return encoder().EncodeAll(raw, nil)
+}
+
+func decodeBody(b []byte, a *article.Article) error {
+	raw, err := decoder().DecodeAll(b, nil)
+	if err != nil {
+		return fmt.Errorf("body: %w", err)
+	}
+	var v body
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return fmt.Errorf("body: %w", err)
+	}
+	a.Byline, a.Dateline, a.Credits, a.Body = v.Byline, v.Dateline, v.Credits, v.Text
+	return nil
+}
+
+// contentHash covers everything stored of an article, so that re-adding it
+// unchanged is recognised and any change replaces it.
+func contentHash(a *article.Article) []byte {
+	h := sha256.New()
+	for _, s := range []string{a.ID, a.Outlet, a.Title, a.URL, a.Published, a.Byline, a.Dateline, a.Body} {
+		binary.Write(h, binary.LittleEndian, uint64(len(s)))
+		h.Write([]byte(s))
+	}
+	binary.Write(h, binary.LittleEndian, uint64(len(a.Credits)))
+	for _, s := range a.Credits {
+		binary.Write(h, binary.LittleEndian, uint64(len(s)))
+		h.Write([]byte(s))
+	}
+	return h.Sum(nil)
+}
+
+func encodeU64s(v []uint64) []byte {
+	out := make([]byte, 8*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint64(out[8*i:], x)
+	}
+	return out
+}
+
+var errCorrupt = errors.New("corrupt record")
+
+func decodeU64s(b []byte) ([]uint64, error) {
+	if len(b)%8 != 0 {
+		return nil, errCorrupt
+	}
+	out := make([]uint64, len(b)/8)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return out, nil
+}
+
+func encodeSig(s *shingle.Signature) []byte { return encodeU64s(s[:]) }
+
+func decodeSig(b []byte, s *shingle.Signature) error {
+	v, err := decodeU64s(b)
+	if err != nil || len(v) != len(s) {
+		return fmt.Errorf("signature: %w", errCorrupt)
+	}
+	copy(s[:], v)
+	return nil
+}
+
+// encodeTerms writes terms (sorted by hash) as deltas.
+func encodeTerms(ts []shingle.Term) []byte {
+	out := binary.AppendUvarint(nil, uint64(len(ts)))
+	var prev uint64
+	for _, t := range ts {
+		out = binary.AppendUvarint(out, t.Hash-prev)
+		out = binary.AppendUvarint(out, uint64(t.Count))
+		prev = t.Hash
+	}
+	return out
+}
+
+func decodeTerms(b []byte) ([]shingle.Term, error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)) {
+		return nil, fmt.Errorf("terms: %w", errCorrupt)
+	}
+	b = b[k:]
+	out := make([]shingle.Term, n)
+	var prev uint64
+	for i := range out {
+		d, k1 := binary.Uvarint(b)
+		if k1 <= 0 {
+			return nil, fmt.Errorf("terms: %w", errCorrupt)
+		}
+		c, k2 := binary.Uvarint(b[k1:])
+		if k2 <= 0 {
+			return nil, fmt.Errorf("terms: %w", errCorrupt)
+		}
+		b = b[k1+k2:]
+		prev += d
+		out[i] = shingle.Term{Hash: prev, Count: int32(c)}
+	}
+	return out, nil
+}

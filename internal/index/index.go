@@ -1,0 +1,266 @@
+// Package index keeps articles on disk so that new ones can be checked
+// against everything seen before, last week included, without recomputing
+// the corpus. It stores what the stages computed for each article and runs
+// the same stage functions (align.NewDoc, shingle.*, candidate.Route.Find,
+// align.Verify, cluster.NewPair/Classify) over each new batch and the
+// indexed articles it could relate to.
+//
+// # Adding a batch
+//
+// Add prepares the batch's articles (tokens, shingles, MinHash signature,
+// LSH band keys, anchors, terms) outside any lock, then in one write
+// transaction: looks up the batch's keys in the postings table, loads the
+// indexed articles that share enough of them, verifies every candidate pair
+// (indexed × new and new × new), and writes the new articles, their
+// postings, the verified pairs (edges) and the document-frequency counts.
+// The transaction commits at the end or not at all, so a batch is wholly in
+// the index or wholly absent, whatever kills the process. Writers queue: a
+// second adder waits for the first (SQLite: BEGIN IMMEDIATE under a busy
+// timeout; PostgreSQL: a transaction-scoped advisory lock), so two batches
+// added at once still get compared with each other. Check runs the same
+// steps in a read-only transaction and writes nothing.
+//
+// An id already indexed with the same content (a SHA-256 over its text and
+// metadata) is skipped. With other content the old version, its postings,
+// edges and document frequencies are removed in the same transaction and
+// the new one is added as a new article, its relations recomputed.
+//
+// # Document-frequency drift
+//
+// The story route weighs terms by TF-IDF, and document frequencies change
+// as the index grows. The policy: the index stores raw term counts per
+// article and the DF table (term → number of articles), never weighted
+// vectors, and every query weighs vectors with the DF as it stands at that
+// moment, batch included. Edges store only what does not depend on DF (the
+// coverage and passage counts from align.Verify); the cosine, and with it
+// the relation, is recomputed from the current DF whenever the index is read
+// as a whole (Graph: clusters, reports). Consequences:
+//
+//   - Copy relations (duplicate, derived, partial) do not depend on DF: what
+//     Add prints for them is final, and equals what `compare pairs` gives on
+//     the whole corpus at once.
+//   - Story relations and every similarity score that Add prints are as of
+//     that batch. Graph recomputes them with the final DF, so the index as a
+//     whole gives exactly the relations of the all-at-once run.
+//   - Candidates for the story route: while the index holds at most
+//     pipeline.AllPairsUpTo articles every pair is verified, as `compare
+//     pairs` does; beyond that a new article is paired through its top
+//     shared terms (as in the pipeline) against each indexed article's top
+//     terms as they were weighted when it was added. Which story pairs are
+//     candidates at all can therefore differ from an all-at-once run past
+//     that size; copy candidates never do (band keys and anchors do not
+//     depend on DF), except inside buckets over candidate.MaxBucket, which
+//     are capped as they stand when each batch is added.
+//
+// # Format
+//
+// The same tables in SQLite and PostgreSQL. Hashes (uint64) are stored as
+// the int64 with the same bits.
+//
+//	articles  seq int PK       insertion order: the order of every output
+//	          id text UNIQUE   the article's id
+//	          hash blob        SHA-256 of the stored content
+//	          outlet, title, url, published text  as given
+//	          published_at int unix seconds, NULL when published is unparsed
+//	          body blob        zstd(JSON {byline, dateline, credits, text})
+//	          sig blob         MinHash signature: shingle.K uint64, little endian
+//	          keys blob        the article's postings keys, uint64 little endian
+//	          terms blob       uvarint n, then n × (uvarint hash delta, uvarint count)
+//	postings  (key, seq) PK    band keys, anchors (key ^ anchorSalt) and
+//	                           story terms (key ^ storySalt) → article
+//	edges     (a, b) PK        every verified candidate pair, a < b (seqs):
+//	          a_in_b, b_in_a, copy_a, copy_b, longest, passages, quotes
+//	          index on b
+//	df        term PK, n       number of articles holding each term
+//
+// The schema version is SQLite's user_version (application_id 'CPDX'
+// marks a copydesk file) or the copydesk_meta table in PostgreSQL. Opening
+// an older index upgrades it in one transaction (migrations, below); an
+// index written by a newer copydesk is refused and left untouched.
+//
+// Changing a shingle parameter (shingle.N, K, Bands, Rows, AnchorMask)
+// changes every stored signature and key: such an index must be rebuilt.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/shingle"
+)
+
+// SchemaVersion is the format this package writes.
+const SchemaVersion = 2
+
+// Salts that keep the three kinds of posting keys apart in one table.
+const (
+	anchorSalt = 0x9e3779b97f4a7c15
+	storySalt  = 0xc2b2ae3d27d4eb4f
+)
+
+// migrations[v] upgrades schema v to v+1, in SQL both databases accept.
+// Version 1 is the tables of the format; version 2 indexes publication
+// times for date ranges and `report --since`.
+var migrations = []string{
+	`CREATE TABLE articles (
+		seq BIGINT PRIMARY KEY,
+		id TEXT NOT NULL UNIQUE,
+		hash BYTEA NOT NULL,
+		outlet TEXT NOT NULL,
+		title TEXT NOT NULL,
+		url TEXT NOT NULL,
+		published TEXT NOT NULL,
+		published_at BIGINT,
+		body BYTEA NOT NULL,
+		sig BYTEA NOT NULL,
+		keys BYTEA NOT NULL,
+		terms BYTEA NOT NULL
+	);
+	CREATE TABLE postings (key BIGINT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (key, seq)) %WITHOUT_ROWID%;
+	CREATE TABLE edges (
+		a BIGINT NOT NULL,
+		b BIGINT NOT NULL,
+		a_in_b DOUBLE PRECISION NOT NULL,
+		b_in_a DOUBLE PRECISION NOT NULL,
+		copy_a INTEGER NOT NULL,
+		copy_b INTEGER NOT NULL,
+		longest INTEGER NOT NULL,
+		passages INTEGER NOT NULL,
+		quotes INTEGER NOT NULL,
+		PRIMARY KEY (a, b)
+	) %WITHOUT_ROWID%;
+	CREATE INDEX edges_b ON edges (b);
+	CREATE TABLE df (term BIGINT PRIMARY KEY, n INTEGER NOT NULL);`,
+	`CREATE INDEX articles_published ON articles (published_at);`,
+}
+
+// ErrNewer says the index was written by a newer copydesk.
+var ErrNewer = errors.New("written by a newer copydesk")
+
+// Store is an open index. Its methods are safe for one goroutine at a time;
+// several processes may open the same index.
+type Store interface {
+	// Begin starts a transaction. A writing one waits for any other writer
+	// (in this or another process) and holds the index until it ends.
+	Begin(ctx context.Context, write bool) (Tx, error)
+	// Stats describes the index.
+	Stats(ctx context.Context) (Stats, error)
+	// Verify checks the storage's own integrity (SQLite's integrity_check).
+	Verify(ctx context.Context) error
+	Close() error
+}
+
+// Tx is one transaction on a Store.
+type Tx interface {
+	// Count returns the number of articles and the next free seq.
+	Count(ctx context.Context) (n int, next int64, err error)
+	// Versions returns the seq and hash of each id that is indexed.
+	Versions(ctx context.Context, ids []string) (map[string]Version, error)
+	// Lookup returns every posting of the keys, sorted by key then seq.
+	Lookup(ctx context.Context, keys []uint64) ([]Posting, error)
+	// Seqs returns every indexed seq, ascending.
+	Seqs(ctx context.Context) ([]int64, error)
+	// Load returns the records of seqs (those that exist), sorted by seq;
+	// with text false, Body and Sig are left empty.
+	Load(ctx context.Context, seqs []int64, text bool) ([]Record, error)
+	// Scan calls fn for every record in seq order, without Body and Sig.
+	Scan(ctx context.Context, since time.Time, fn func(*Record) error) error
+	// DF returns the stored document frequency of each term (absent: 0).
+	DF(ctx context.Context, terms []uint64) (map[uint64]int32, error)
+	// AllDF returns the whole DF table.
+	AllDF(ctx context.Context) (map[uint64]int32, error)
+	// Edges returns the edges touching any of seqs (all edges for nil),
+	// sorted by (a, b).
+	Edges(ctx context.Context, seqs []int64) ([]Edge, error)
+	// Put writes new records with their postings, edges, and adds delta to
+	// the DF table (entries that reach zero are removed).
+	Put(ctx context.Context, recs []Record, edges []Edge, delta map[uint64]int32) error
+	// Delete removes records, their postings and edges.
+	Delete(ctx context.Context, recs []Record) error
+	Commit() error
+	Rollback() error
+}
+
+// Version is what the index holds of an id.
+type Version struct {
+	Seq  int64
+	Hash []byte
+}
+
+// Posting is one key of one article.
+type Posting struct {
+	Key uint64
+	Seq int64
+}
+
+// Record is one indexed article.
+type Record struct {
+	Seq         int64
+	Article     article.Article
+	PublishedAt time.Time // zero when Article.Published is not a date
+	Hash        []byte
+	Sig         shingle.Signature
+	Keys        []uint64 // postings keys, salted by route
+	Terms       []shingle.Term
+}
+
+// Edge is a verified pair, a < b, with what of align.Result does not depend
+// on document frequencies.
+type Edge struct {
+	A, B         int64
+	AInB, BInA   float64
+	CopyA, CopyB int
+	Longest      int
+	Passages     int
+	Quotes       int
+}
+
+// Stats describes an index.
+type Stats struct {
+	Articles      int       `json:"articles"`
+	Outlets       int       `json:"outlets"`
+	Edges         int       `json:"edges"`
+	First, Last   time.Time `json:"-"`
+	Bytes         int64     `json:"bytes"`
+	SchemaVersion int       `json:"schema_version"`
+	Backend       string    `json:"backend"`
+}
+
+// Open opens the index at dsn, a SQLite file path or a postgres:// URL,
+// creating or upgrading it unless readOnly. A read-only open of a missing
+// index fails.
+func Open(ctx context.Context, dsn string, readOnly bool) (Store, error) {
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn, readOnly)
+	}
+	return openSQLite(ctx, dsn, readOnly)
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL index.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// checkVersion refuses schemas newer than this package's.
+func checkVersion(v int) error {
+	if v > SchemaVersion {
+		return fmt.Errorf("%w (schema version %d; this one reads up to %d): upgrade copydesk", ErrNewer, v, SchemaVersion)
+	}
+	return nil
+}
+
+// parsePublished reads the publication times the loaders write and the
+// common feed forms; anything else is left unparsed.
+func parsePublished(s string) time.Time {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02", time.RFC1123Z, time.RFC1123} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}

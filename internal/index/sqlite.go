@@ -1,0 +1,634 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // pure Go: compare stays one static binary without cgo
+)
+
+// SQLite settings.
+const (
+	// BusyTimeout is how long a writer waits for another process's write
+	// transaction (a batch being added) before giving up.
+	BusyTimeout = 30 * time.Minute
+	// cacheKiB is SQLite's page cache per connection: the postings B-tree
+	// of a 100k-article index (about 10M keys) mostly fits.
+	cacheKiB = 512 << 10
+	// applicationID marks a copydesk index: 'CPDX'.
+	applicationID = 0x43504458
+)
+
+// sqliteMagic starts every SQLite database file.
+var sqliteMagic = []byte("SQLite format 3\x00")
+
+type sqliteStore struct {
+	db   *sql.DB
+	path string
+}
+
+func sqliteSchema(s string) string {
+	return strings.NewReplacer("BIGINT PRIMARY KEY", "INTEGER PRIMARY KEY", "BYTEA", "BLOB", "%WITHOUT_ROWID%", "WITHOUT ROWID").Replace(s)
+}
+
+// openSQLite opens (or creates) the index file. Every check that can
+// refuse the file runs before anything is written to it.
+func openSQLite(ctx context.Context, path string, readOnly bool) (Store, error) {
+	if path == "" {
+		return nil, errors.New("no index file given")
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist) && readOnly:
+		return nil, fmt.Errorf("%s: no such index", path)
+	case err == nil && fi.IsDir():
+		return nil, fmt.Errorf("%s: is a directory, not an index file", path)
+	case err == nil && fi.Size() > 0:
+		if err := checkSQLiteHeader(path); err != nil {
+			return nil, err
+		}
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return nil, err
+	}
+	exists := err == nil && fi.Size() > 0
+	u := "file:" + (&url.URL{Path: path}).EscapedPath()
+	if exists {
+		if err := probeSQLite(ctx, path, u); err != nil {
+			return nil, err
+		}
+	}
+	q := url.Values{}
+	q.Set("_busy_timeout", fmt.Sprint(BusyTimeout.Milliseconds()))
+	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
+	if readOnly {
+		q.Set("mode", "ro")
+	} else {
+		q.Set("mode", "rwc")
+		q.Set("_txlock", "immediate")
+		q.Set("_synchronous", "NORMAL")
+	}
+	db, err := sql.Open("sqlite", u+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	s := &sqliteStore{db: db, path: path}
+	if !readOnly {
+		if err := s.setup(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return s, nil
+}
+
+// checkSQLiteHeader refuses a file that is not a SQLite database.
+func checkSQLiteHeader(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 100)
+	if _, err := io.ReadFull(f, head); err != nil || !bytes.HasPrefix(head, sqliteMagic) {
+		return fmt.Errorf("%s: not a copydesk index (not a SQLite database)", path)
+	}
+	return nil
+}
+
+// probeSQLite reads the application id and schema version through a
+// read-only connection, so that a foreign or newer file is refused before
+// anything (even the journal mode) is written to it.
+func probeSQLite(ctx context.Context, path, u string) error {
+	db, err := sql.Open("sqlite", u+"?mode=ro&_busy_timeout=10000")
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	defer db.Close()
+	var app, ver, tables int
+	err = db.QueryRowContext(ctx, `SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)`).Scan(&app, &ver, &tables)
+	if err != nil {
+		return fmt.Errorf("%s: not a readable index: %w", path, sqliteError(err))
+	}
+	if app != applicationID && (app != 0 || tables > 0) {
+		return fmt.Errorf("%s: not a copydesk index (a SQLite database of another application)", path)
+	}
+	if err := checkVersion(ver); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// sqliteError shortens the driver's messages to their cause.
+func sqliteError(err error) error {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && strings.Contains(msg, "(") {
+		return errors.New(strings.TrimSpace(msg[i+2:]))
+	}
+	return err
+}
+
+// setup turns on WAL and brings the schema up to date in one transaction.
+func (s *sqliteStore) setup(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "PRAGMA journal_mode=WAL"); err != nil {
+		return sqliteError(err)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return sqliteError(err)
+	}
+	defer tx.Rollback()
+	var ver int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&ver); err != nil {
+		return err
+	}
+	if err := checkVersion(ver); err != nil {
+		return err
+	}
+	if ver == SchemaVersion {
+		return nil
+	}
+	for v := ver; v < SchemaVersion; v++ {
+		if _, err := tx.ExecContext(ctx, sqliteSchema(migrations[v])); err != nil {
+			return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id=%d; PRAGMA user_version=%d", applicationID, SchemaVersion)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *sqliteStore) Close() error { return s.db.Close() }
+
+func (s *sqliteStore) Verify(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.path, err)
+	}
+	defer rows.Close()
+	var msgs []string
+	for rows.Next() {
+		var m string
+		rows.Scan(&m)
+		msgs = append(msgs, m)
+	}
+	if len(msgs) != 1 || msgs[0] != "ok" {
+		return fmt.Errorf("%s: integrity check: %s", s.path, strings.Join(msgs, "; "))
+	}
+	return rows.Err()
+}
+
+func (s *sqliteStore) Stats(ctx context.Context) (Stats, error) {
+	st := Stats{Backend: "sqlite"}
+	var first, last sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT outlet) FROM articles WHERE outlet <> ''),
+		(SELECT count(*) FROM edges), (SELECT min(published_at) FROM articles), (SELECT max(published_at) FROM articles),
+		(SELECT user_version FROM pragma_user_version)`).Scan(&st.Articles, &st.Outlets, &st.Edges, &first, &last, &st.SchemaVersion)
+	if err != nil {
+		return st, fmt.Errorf("%s: %w", s.path, sqliteError(err))
+	}
+	if first.Valid {
+		st.First, st.Last = time.Unix(first.Int64, 0).UTC(), time.Unix(last.Int64, 0).UTC()
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		if fi, err := os.Stat(s.path + suffix); err == nil {
+			st.Bytes += fi.Size()
+		}
+	}
+	return st, nil
+}
+
+func (s *sqliteStore) Begin(ctx context.Context, write bool) (Tx, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.path, sqliteError(err))
+	}
+	return &sqliteTx{tx: tx, path: s.path, stmts: make(map[string]*sql.Stmt)}, nil
+}
+
+type sqliteTx struct {
+	tx    *sql.Tx
+	path  string
+	stmts map[string]*sql.Stmt
+}
+
+// stmt returns a statement prepared once per transaction.
+func (t *sqliteTx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if s, ok := t.stmts[q]; ok {
+		return s, nil
+	}
+	s, err := t.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, t.wrap(err)
+	}
+	t.stmts[q] = s
+	return s, nil
+}
+
+func (t *sqliteTx) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", t.path, err)
+}
+
+func (t *sqliteTx) Commit() error   { return t.wrap(t.tx.Commit()) }
+func (t *sqliteTx) Rollback() error { return t.tx.Rollback() }
+
+// inChunk is how many values one IN (...) list or multi-row INSERT holds.
+const inChunk = 500
+
+func placeholders(n, cols int) string {
+	tuple := "(" + strings.Repeat("?,", cols-1) + "?)"
+	return strings.Repeat(tuple+",", n-1) + tuple
+}
+
+// queryIn runs q, whose "%s" is replaced by a list of placeholders, over
+// args in chunks, calling scan for each row.
+func (t *sqliteTx) queryIn(ctx context.Context, q string, args []any, scan func(*sql.Rows) error) error {
+	for start := 0; start < len(args); start += inChunk {
+		chunk := args[start:min(start+inChunk, len(args))]
+		st, err := t.stmt(ctx, fmt.Sprintf(q, strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")))
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, chunk...)
+		if err != nil {
+			return t.wrap(err)
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return t.wrap(err)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return t.wrap(err)
+		}
+		if err := rows.Err(); err != nil {
+			return t.wrap(err)
+		}
+	}
+	return nil
+}
+
+// insert runs "head VALUES (...),(...)" over rows of cols values each.
+func (t *sqliteTx) insert(ctx context.Context, head, tail string, cols int, args []any) error {
+	per := max(1, inChunk/cols)
+	for start := 0; start < len(args); start += per * cols {
+		chunk := args[start:min(start+per*cols, len(args))]
+		st, err := t.stmt(ctx, head+" VALUES "+placeholders(len(chunk)/cols, cols)+tail)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, chunk...); err != nil {
+			return t.wrap(err)
+		}
+	}
+	return nil
+}
+
+func (t *sqliteTx) Count(ctx context.Context) (int, int64, error) {
+	var n int
+	var maxSeq int64
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*), coalesce(max(seq), 0) FROM articles").Scan(&n, &maxSeq)
+	return n, maxSeq + 1, t.wrap(err)
+}
+
+func (t *sqliteTx) Versions(ctx context.Context, ids []string) (map[string]Version, error) {
+	out := make(map[string]Version)
+	err := t.queryIn(ctx, "SELECT id, seq, hash FROM articles WHERE id IN (%s)", anys(ids), func(r *sql.Rows) error {
+		var id string
+		var v Version
+		err := r.Scan(&id, &v.Seq, &v.Hash)
+		out[id] = v
+		return err
+	})
+	return out, err
+}
+
+func (t *sqliteTx) Lookup(ctx context.Context, keys []uint64) ([]Posting, error) {
+	var out []Posting
+	err := t.queryIn(ctx, "SELECT key, seq FROM postings WHERE key IN (%s)", anyKeys(keys), func(r *sql.Rows) error {
+		var k, s int64
+		err := r.Scan(&k, &s)
+		out = append(out, Posting{uint64(k), s})
+		return err
+	})
+	sortPostings(out)
+	return out, err
+}
+
+func sortPostings(ps []Posting) {
+	slices.SortFunc(ps, func(a, b Posting) int {
+		if a.Key != b.Key {
+			if a.Key < b.Key {
+				return -1
+			}
+			return 1
+		}
+		return int(a.Seq - b.Seq)
+	})
+}
+
+func (t *sqliteTx) Seqs(ctx context.Context) ([]int64, error) {
+	rows, err := t.tx.QueryContext(ctx, "SELECT seq FROM articles ORDER BY seq")
+	if err != nil {
+		return nil, t.wrap(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var s int64
+		if err := rows.Scan(&s); err != nil {
+			return nil, t.wrap(err)
+		}
+		out = append(out, s)
+	}
+	return out, t.wrap(rows.Err())
+}
+
+const recordCols = "seq, id, hash, outlet, title, url, published, published_at, keys, terms"
+
+func (t *sqliteTx) Load(ctx context.Context, seqs []int64, text bool) ([]Record, error) {
+	cols := recordCols
+	if text {
+		cols += ", body, sig"
+	}
+	var out []Record
+	err := t.queryIn(ctx, "SELECT "+cols+" FROM articles WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
+		rec, err := scanRecord(r, text)
+		out = append(out, rec)
+		return err
+	})
+	slices.SortFunc(out, func(a, b Record) int { return int(a.Seq - b.Seq) })
+	return out, err
+}
+
+func (t *sqliteTx) Scan(ctx context.Context, since time.Time, fn func(*Record) error) error {
+	q, args := "SELECT "+recordCols+" FROM articles ORDER BY seq", []any(nil)
+	if !since.IsZero() {
+		q, args = "SELECT "+recordCols+" FROM articles WHERE published_at >= ? ORDER BY seq", []any{since.Unix()}
+	}
+	rows, err := t.tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return t.wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		rec, err := scanRecord(rows, false)
+		if err != nil {
+			return t.wrap(err)
+		}
+		if err := fn(&rec); err != nil {
+			return err
+		}
+	}
+	return t.wrap(rows.Err())
+}
+
+// scanner is *sql.Rows or pgx.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+func scanRecord(r scanner, text bool) (Record, error) {
+	var rec Record
+	var pub sql.NullInt64
+	var keys, terms, bodyB, sig []byte
+	a := &rec.Article
+	dest := []any{&rec.Seq, &a.ID, &rec.Hash, &a.Outlet, &a.Title, &a.URL, &a.Published, &pub, &keys, &terms}
+	if text {
+		dest = append(dest, &bodyB, &sig)
+	}
+	if err := r.Scan(dest...); err != nil {
+		return rec, err
+	}
+	if pub.Valid {
+		rec.PublishedAt = time.Unix(pub.Int64, 0).UTC()
+	}
+	var err error
+	if rec.Keys, err = decodeU64s(keys); err != nil {
+		return rec, fmt.Errorf("%s: keys: %w", a.ID, err)
+	}
+	if rec.Terms, err = decodeTerms(terms); err != nil {
+		return rec, fmt.Errorf("%s: %w", a.ID, err)
+	}
+	if text {
+		if err := decodeBody(bodyB, a); err != nil {
+			return rec, fmt.Errorf("%s: %w", a.ID, err)
+		}
+		if err := decodeSig(sig, &rec.Sig); err != nil {
+			return rec, fmt.Errorf("%s: %w", a.ID, err)
+		}
+	}
+	return rec, nil
+}
+
+func (t *sqliteTx) DF(ctx context.Context, terms []uint64) (map[uint64]int32, error) {
+	out := make(map[uint64]int32, len(terms))
+	err := t.queryIn(ctx, "SELECT term, n FROM df WHERE term IN (%s)", anyKeys(terms), func(r *sql.Rows) error {
+		var k int64
+		var n int32
+		err := r.Scan(&k, &n)
+		out[uint64(k)] = n
+		return err
+	})
+	return out, err
+}
+
+func (t *sqliteTx) AllDF(ctx context.Context) (map[uint64]int32, error) {
+	rows, err := t.tx.QueryContext(ctx, "SELECT term, n FROM df")
+	if err != nil {
+		return nil, t.wrap(err)
+	}
+	defer rows.Close()
+	out := make(map[uint64]int32)
+	for rows.Next() {
+		var k int64
+		var n int32
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, t.wrap(err)
+		}
+		out[uint64(k)] = n
+	}
+	return out, t.wrap(rows.Err())
+}
+
+const edgeCols = "a, b, a_in_b, b_in_a, copy_a, copy_b, longest, passages, quotes"
+
+func scanEdge(r scanner) (Edge, error) {
+	var e Edge
+	err := r.Scan(&e.A, &e.B, &e.AInB, &e.BInA, &e.CopyA, &e.CopyB, &e.Longest, &e.Passages, &e.Quotes)
+	return e, err
+}
+
+func (t *sqliteTx) Edges(ctx context.Context, seqs []int64) ([]Edge, error) {
+	var out []Edge
+	add := func(r *sql.Rows) error {
+		e, err := scanEdge(r)
+		out = append(out, e)
+		return err
+	}
+	if seqs == nil {
+		rows, err := t.tx.QueryContext(ctx, "SELECT "+edgeCols+" FROM edges ORDER BY a, b")
+		if err != nil {
+			return nil, t.wrap(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := add(rows); err != nil {
+				return nil, t.wrap(err)
+			}
+		}
+		return out, t.wrap(rows.Err())
+	}
+	for _, col := range []string{"a", "b"} {
+		if err := t.queryIn(ctx, "SELECT "+edgeCols+" FROM edges WHERE "+col+" IN (%s)", anys(seqs), add); err != nil {
+			return nil, err
+		}
+	}
+	return sortEdges(out), nil
+}
+
+func sortEdges(es []Edge) []Edge {
+	slices.SortFunc(es, func(x, y Edge) int {
+		if x.A != y.A {
+			return int(x.A - y.A)
+		}
+		return int(x.B - y.B)
+	})
+	return slices.CompactFunc(es, func(x, y Edge) bool { return x.A == y.A && x.B == y.B })
+}
+
+func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[uint64]int32) error {
+	var args []any
+	var posts []any
+	for i := range recs {
+		r := &recs[i]
+		a := &r.Article
+		var pub any
+		if !r.PublishedAt.IsZero() {
+			pub = r.PublishedAt.Unix()
+		}
+		args = append(args, r.Seq, a.ID, r.Hash, a.Outlet, a.Title, a.URL, a.Published, pub,
+			encodeBody(a), encodeSig(&r.Sig), encodeU64s(r.Keys), encodeTerms(r.Terms))
+		for _, k := range r.Keys {
+			posts = append(posts, int64(k), r.Seq)
+		}
+	}
+	if err := t.insert(ctx, "INSERT INTO articles (seq, id, hash, outlet, title, url, published, published_at, body, sig, keys, terms)", "", 12, args); err != nil {
+		return err
+	}
+	// Sorted postings touch the B-tree's pages in order.
+	sortPairs(posts)
+	if err := t.insert(ctx, "INSERT OR IGNORE INTO postings (key, seq)", "", 2, posts); err != nil {
+		return err
+	}
+	args = args[:0]
+	for _, e := range edges {
+		args = append(args, e.A, e.B, e.AInB, e.BInA, e.CopyA, e.CopyB, e.Longest, e.Passages, e.Quotes)
+	}
+	if err := t.insert(ctx, "INSERT INTO edges ("+edgeCols+")", " ON CONFLICT (a, b) DO NOTHING", 9, args); err != nil {
+		return err
+	}
+	args = args[:0]
+	var gone []any
+	for _, k := range sortedTerms(delta) {
+		if d := delta[k]; d != 0 {
+			args = append(args, int64(k), d)
+			if d < 0 {
+				gone = append(gone, int64(k))
+			}
+		}
+	}
+	if err := t.insert(ctx, "INSERT INTO df (term, n)", " ON CONFLICT (term) DO UPDATE SET n = n + excluded.n", 2, args); err != nil {
+		return err
+	}
+	for start := 0; start < len(gone); start += inChunk {
+		chunk := gone[start:min(start+inChunk, len(gone))]
+		q := "DELETE FROM df WHERE n <= 0 AND term IN (" + strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",") + ")"
+		if _, err := t.tx.ExecContext(ctx, q, chunk...); err != nil {
+			return t.wrap(err)
+		}
+	}
+	return nil
+}
+
+func (t *sqliteTx) Delete(ctx context.Context, recs []Record) error {
+	for _, q := range []string{"DELETE FROM articles WHERE seq = ?", "DELETE FROM edges WHERE a = ?", "DELETE FROM edges WHERE b = ?"} {
+		st, err := t.stmt(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if _, err := st.ExecContext(ctx, r.Seq); err != nil {
+				return t.wrap(err)
+			}
+		}
+	}
+	st, err := t.stmt(ctx, "DELETE FROM postings WHERE key = ? AND seq = ?")
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		for _, k := range r.Keys {
+			if _, err := st.ExecContext(ctx, int64(k), r.Seq); err != nil {
+				return t.wrap(err)
+			}
+		}
+	}
+	return nil
+}
+
+// sortPairs sorts a flat list of (key, seq) pairs by key, then seq.
+func sortPairs(flat []any) {
+	ps := make([]Posting, len(flat)/2)
+	for i := range ps {
+		ps[i] = Posting{uint64(flat[2*i].(int64)), flat[2*i+1].(int64)}
+	}
+	slices.SortFunc(ps, func(a, b Posting) int {
+		if int64(a.Key) != int64(b.Key) {
+			if int64(a.Key) < int64(b.Key) {
+				return -1
+			}
+			return 1
+		}
+		return int(a.Seq - b.Seq)
+	})
+	for i, p := range ps {
+		flat[2*i], flat[2*i+1] = int64(p.Key), p.Seq
+	}
+}
+
+func sortedTerms(m map[uint64]int32) []uint64 {
+	out := mapKeys(m)
+	slices.Sort(out)
+	return out
+}
+
+func anys[T any](v []T) []any {
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = x
+	}
+	return out
+}
+
+func anyKeys(v []uint64) []any {
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = int64(x)
+	}
+	return out
+}
