@@ -77,6 +77,7 @@ was processed, 2 usage error.`,
 			diffCommand(e),
 			synthCommand(e),
 			evalCommand(e),
+			indexCommand(e),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
 
