@@ -28,6 +28,7 @@ more articles.`,
 		Flags: append([]cli.Flag{
 			formatFlag(), outputFlag(),
 			&cli.StringFlag{Name: "level", Value: "story", Usage: "copy or story"},
+			&cli.StringFlag{Name: "index", Usage: "cluster what the index `DB` holds (a SQLite file or postgres:// URL) instead of PATHs"},
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
 			format, err := report.ParseFormat(c.String("format"))
@@ -42,6 +43,13 @@ more articles.`,
 				level = cluster.StoryLvl
 			default:
 				return usageError{errorf("--level: %q is not copy or story", c.String("level"))}
+			}
+			if c.String("index") != "" {
+				members, err := e.indexClusters(c, level)
+				if err != nil {
+					return err
+				}
+				return e.output(c, func(w io.Writer) error { return report.WriteClusters(w, format, members) })
 			}
 			arts, err := e.load(c)
 			if err != nil {
