@@ -32,7 +32,7 @@ compare pairs --format jsonl --min-relation partial against the truth.`,
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "n", Value: 10000, Usage: "number of articles"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "write the corpus to `FILE` (JSONL)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the corpus to `FILE` (JSONL)"},
 			&cli.StringFlag{Name: "truth", Usage: "write the truth to `FILE` (default: truth.jsonl beside the corpus)"},
 		},
 		Subcommands: []*cli.Command{synthScoreCommand(e)},
@@ -45,6 +45,9 @@ compare pairs --format jsonl --min-relation partial against the truth.`,
 				return usageError{errors.New("--n must be positive")}
 			}
 			out := c.String("output")
+			if out == "" {
+				return usageError{errors.New("synth: --output FILE is required")}
+			}
 			truth := c.String("truth")
 			if truth == "" {
 				truth = filepath.Join(filepath.Dir(out), "truth.jsonl")

@@ -19,10 +19,14 @@ type Found struct {
 //     and the wire it reuses), the fraction reported as duplicate or
 //     derived.
 //   - Copy precision: of the pairs reported duplicate or derived, the
-//     fraction whose two articles are one copy family: the same wire
-//     article or duplicate/derived versions of it. Two syndicated copies of
-//     one wire story are a right answer; a partial reuse, or an independent
-//     report, called derived is a wrong one.
+//     fraction that are right. A pair of an article and the wire it reuses
+//     is right when the reuse planted was duplicate or derived (a partial
+//     reuse called derived is wrong). Two reuses of one wire are right when
+//     at least one of them is a duplicate or derived version: two
+//     syndicated copies of one wire story are duplicates of each other, and
+//     a wire story trimmed to three paragraphs is derived from the report
+//     that quotes two of them. Any other pair (an independent report, two
+//     stories) is wrong.
 //   - Partial recall: of the planted partial pairs, the fraction reported
 //     as partial exactly (reported stronger counts against copy precision,
 //     weaker is missed).
@@ -65,12 +69,14 @@ func Score(truth []Truth, found []Found) Scores {
 	for i := range truth {
 		byID[truth[i].ID] = &truth[i]
 	}
-	// family: the wire a copy comes from, else the article itself.
-	family := func(t *Truth) string {
-		if isCopy(t.Relation) {
-			return t.Source
+	copyPair := func(a, b *Truth) bool {
+		switch {
+		case a.Source == b.ID:
+			return isCopy(a.Relation)
+		case b.Source == a.ID:
+			return isCopy(b.Relation)
 		}
-		return t.ID
+		return a.Source != "" && a.Source == b.Source && (isCopy(a.Relation) || isCopy(b.Relation))
 	}
 	// reuseFamily also takes partial reusers into their wire's family.
 	reuseFamily := func(t *Truth) string {
@@ -95,7 +101,7 @@ func Score(truth []Truth, found []Found) Scores {
 		switch {
 		case isCopy(f.Relation):
 			s.CopyReported++
-			if known && family(ta) == family(tb) {
+			if known && copyPair(ta, tb) {
 				s.CopyCorrect++
 			}
 		case f.Relation == "partial":

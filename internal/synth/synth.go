@@ -30,7 +30,7 @@
 //	                paragraphs (lightly edited)          → partial
 //	independent     the outlet's own report of the story → story
 //
-// Every reuse also substitutes words (one sentence in eight or so) and may
+// Every reuse also substitutes words (one or two in one sentence in three) and may
 // reorder sentences, so planted copies are not exact: MinHash estimates of
 // trimmed and topped-tailed copies fall well below the LSH threshold, and
 // finding them needs the anchor route. Constructions are checked as they
@@ -44,7 +44,9 @@
 // relation planted. Score compares a run's pairs with it.
 //
 // Output is deterministic for a seed: the same seed and size give the same
-// bytes, and a smaller corpus of one seed is a prefix of a larger one.
+// bytes. Articles are written in batches of 256 (a feed's time window, its
+// stories' articles shuffled together); a corpus of one seed is a prefix of
+// a larger one up to its last, shorter batch.
 package synth
 
 import (
@@ -138,11 +140,8 @@ func (g *Generator) Generate(ctx context.Context, n int, emit func(*Article, *Tr
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		arts, truths := g.batch(batch, &story)
+		arts, truths := g.batch(batch, min(batchArticles, n-next), &story)
 		for i := range arts {
-			if next == n {
-				break
-			}
 			if err := emit(&arts[i], &truths[i]); err != nil {
 				return err
 			}
@@ -152,10 +151,9 @@ func (g *Generator) Generate(ctx context.Context, n int, emit func(*Article, *Tr
 	return nil
 }
 
-// batch generates the stories of one time window and shuffles their
-// articles together. Ids are numbered from the batch number, so a batch
-// does not depend on the ones before it.
-func (g *Generator) batch(b uint64, story *int) ([]Article, []Truth) {
+// batch generates the stories of one time window, want articles, and
+// shuffles them together. Ids are numbered from the batch number.
+func (g *Generator) batch(b uint64, want int, story *int) ([]Article, []Truth) {
 	rng := rand.New(rand.NewPCG(g.seed, b+1))
 	type piece struct {
 		art   Article
@@ -163,14 +161,14 @@ func (g *Generator) batch(b uint64, story *int) ([]Article, []Truth) {
 		src   int // index in pieces of the source, or -1
 	}
 	var ps []piece
-	for len(ps) < batchArticles {
+	for len(ps) < want {
 		st := g.newStory(rng, *story)
 		*story++
 		size := 1
 		if rng.Float64() >= singletonShare {
 			size = 2 + int(rng.ExpFloat64()*4)
 		}
-		size = min(size, batchArticles-len(ps))
+		size = min(size, want-len(ps))
 		wire := -1
 		if size > 1 && rng.Float64() < wireShare {
 			wire = len(ps)
@@ -391,17 +389,19 @@ func (g *Generator) independent(rng *rand.Rand, st *story, o outlet) *draft {
 }
 
 // copyWire returns the wire's paragraphs [from, to), marked as wire copy,
-// with the light edits every reuse makes: a word changed in about one
-// sentence in eight.
+// with the light edits every reuse makes: a word or two changed in one
+// sentence in three.
 func (g *Generator) copyWire(rng *rand.Rand, st *story, from, to int) []para {
 	var out []para
 	for _, p := range st.wire.paras[from:to] {
 		q := para{quote: p.quote, wire: true}
 		for _, s := range p.sents {
 			s = slices.Clone(s)
-			if !p.quote && len(s) > 4 && rng.IntN(8) == 0 {
-				i := 1 + rng.IntN(len(s)-2)
-				s[i] = g.lang.contentWord(rng) + trailingPunct(s[i])
+			if !p.quote && len(s) > 4 {
+				for k := rng.IntN(6); k < 2; k++ { // 0, 1 or 2 words; one on average per three sentences
+					i := 1 + rng.IntN(len(s)-2)
+					s[i] = g.lang.contentWord(rng) + trailingPunct(s[i])
+				}
 			}
 			q.sents = append(q.sents, s)
 		}
