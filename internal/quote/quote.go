@@ -68,8 +68,6 @@ type Quote struct {
 	Span    Span    `json:"span"`           // from the opening mark to after the closing one
 	Open    bool    `json:"open,omitempty"` // unbalanced: no closing mark, cut at its first sentence's end
 	Speaker Speaker `json:"speaker"`
-
-	words []string // normalised words, for merging
 }
 
 // Speaker is who a quotation is attributed to.
@@ -109,11 +107,6 @@ func Extract(text string) []Quote {
 			}
 		}
 		q := Quote{Text: strings.Join(parts, " "), Parts: r.parts, Span: r.outer, Open: r.open}
-		for k := qs; k < qe; k++ {
-			if ws[k].quoted {
-				q.words = append(q.words, ws[k].norm)
-			}
-		}
 		q.Speaker = x.attribute(r, qs, qe, out)
 		out = append(out, q)
 		x.quotes = append(x.quotes, placed{r: r, qs: qs, qe: qe, sp: q.Speaker})

@@ -69,7 +69,7 @@ var (
 	prepositions = setOf("in to from at on near for with of by about against after before over under into across between among toward towards via")
 	// relatives that open a clause to skip: "De Mistura, whose two
 	// predecessors quit, has said".
-	relatives = setOf("who whose which that where whom")
+	relatives   = setOf("who whose which that where whom")
 	determiners = setOf("the a an this that another one")
 	definite    = setOf("the this that")
 	pronouns    = setOf("he she")
