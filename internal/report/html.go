@@ -1,0 +1,559 @@
+package report
+
+// # The HTML report
+//
+// WriteReport writes a report directory: index.html, report.json and, for
+// large runs, one page per story cluster. Every page is one self-contained
+// file: CSS and SVG inline, no script, no font, no image, and a
+// Content-Security-Policy that forbids every request, so it opens offline
+// from disk and prints.
+//
+// Pages are rendered with html/template from the templates embedded by
+// package templates (templates/*.html, parsed once). The page data is a
+// plain struct, Page, with one field per section; the "page" template lays
+// the sections out, each by a named sub-template:
+//
+//	{{template "overview" .Overview}}   articles, groups, clusters, heatmap
+//	{{template "cluster" .}}            for each of .Clusters: the N-way view
+//	{{template "diff" .}}               a pairwise diff (inside "cluster")
+//
+// # Adding a section
+//
+// A new section (say, quotes by speaker) takes three steps and touches no
+// existing template but the one line that places it:
+//
+//  1. Add a field to Page (a section of the whole run) or to ClusterView (a
+//     section of each story cluster), holding plain values ready to show:
+//     strings, numbers, slices of small structs. Compute them in the
+//     section's own package and fill the field in buildPage or
+//     buildCluster.
+//  2. Write templates/<section>.html with {{define "<section>"}} … {{end}},
+//     rendering that field only. Every *.html file of templates/ is parsed,
+//     so the new file needs no registration. Article text goes in elements
+//     with dir="auto"; reuse the CSS classes of report.css.
+//  3. Place it: {{with .Quotes}}{{template "quotes" .}}{{end}} in "page"
+//     (or in "cluster"), and mirror the field in Report/Cluster when it
+//     belongs in report.json too.
+//
+// A template must stay display only: no sorting, no arithmetic beyond the
+// formatting functions in funcs.
+
+import (
+	"bufio"
+	"fmt"
+	"html/template"
+	"io"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/copydesk/copydesk/internal/align"
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/shingle"
+	"github.com/copydesk/copydesk/templates"
+)
+
+// Layout limits, so that a report over thousands of articles still opens
+// fast.
+const (
+	// MaxHeatmap is the most articles the overview's similarity matrix
+	// shows (a 60×60 matrix is 3,600 cells, about 400 KB of SVG); above it,
+	// each story cluster page draws its own matrix of up to MaxHeatmap
+	// members.
+	MaxHeatmap = 60
+	// InlineWords: when the story clusters' articles hold at most this many
+	// words in all, every cluster is shown on index.html; above, each
+	// cluster gets its own page, linked from the index. 30,000 words (about
+	// 50 articles) keep index.html under about 1.5 MB.
+	InlineWords = 30000
+	// MaxDiffs is the most pairwise diffs drawn per cluster (all pairs of
+	// ten articles); other pairs are listed with the command that diffs
+	// them.
+	MaxDiffs = 45
+	// MinSharedRun: a run of at least this many words both texts carry
+	// gets a row of its own in a diff, set side by side.
+	MinSharedRun = shingle.N
+)
+
+// Page is the data of one HTML page: one field per section, nil or empty
+// when the page does not show it.
+type Page struct {
+	Title string
+	CSS   template.CSS
+	// Home links back to index.html from a cluster page; empty on the
+	// index itself.
+	Home string
+	// Overview: the run's articles, duplicate groups, story clusters and
+	// similarity matrix (index.html).
+	Overview *Overview
+	// Clusters shown in full on this page.
+	Clusters []ClusterView
+	// Diff is a page of one pairwise diff (compare diff --html).
+	Diff *DiffView
+}
+
+// Overview is the first section of index.html.
+type Overview struct {
+	Articles []ArticleRow
+	Groups   []GroupRow // duplicate groups
+	Clusters []ClusterRow
+	Heatmap  *Heatmap // nil when there are more than MaxHeatmap articles
+	Pairs    int      // related pairs (story or stronger)
+	Omitted  int      // articles the matrix leaves out
+}
+
+// ArticleRow is one article in the overview's table.
+type ArticleRow struct {
+	N                     int // 1-based, the article's number in every table and matrix
+	ID, Label, Title      string
+	Byline, Date, Credits string
+	URL                   string
+	Words                 int
+	Group, Cluster        *Ref // nil when alone
+}
+
+// Ref links to a group or cluster: its number and anchor (with the page
+// when it has its own).
+type Ref struct {
+	N    int
+	Href string
+}
+
+// GroupRow is one duplicate group.
+type GroupRow struct {
+	N       int
+	Members []ArticleRef
+}
+
+// ClusterRow is one story cluster in the overview.
+type ClusterRow struct {
+	N       int
+	Href    string
+	Members []ArticleRef
+	Core    int // pieces of shared content
+}
+
+// ArticleRef is an article as a cluster or table names it.
+type ArticleRef struct {
+	N            int
+	Label, Title string
+	ID           string
+}
+
+// ClusterView is the N-way view of one story cluster.
+type ClusterView struct {
+	N       int
+	Anchor  string
+	Members []ArticleRef
+	// Compared is how many members the view compares; Members past it are
+	// listed only.
+	Compared int
+	Heatmap  *Heatmap // when the overview has none
+	Core     []PieceView
+	Outlets  []OutletView
+	Diffs    []DiffView
+	// MoreDiffs are pairs of the cluster left without a drawn diff.
+	MoreDiffs []PairRef
+}
+
+// PieceView is one piece of the common core.
+type PieceView struct {
+	Outlets  int // how many carry it
+	Carriers []CarrierView
+}
+
+// CarrierView is one outlet's words for a piece.
+type CarrierView struct {
+	ArticleRef
+	Text  string
+	Match string // verbatim, quote or reworded
+	With  string // label of the article the link is to
+	Score float64
+}
+
+// OutletView is one outlet's section: what it added and left out.
+type OutletView struct {
+	ArticleRef
+	Words, CopyWords, QuoteWords int
+	Churn                        float64
+	Added                        []string
+	LeftOut                      []LeftOutView
+}
+
+// LeftOutView is a piece the outlet does not carry.
+type LeftOutView struct {
+	Text      string
+	Of        string   // label of the outlet whose words these are
+	CarriedBy []ArticleRef // every outlet carrying it
+}
+
+// PairRef names a pair without a drawn diff.
+type PairRef struct {
+	A, B     ArticleRef
+	Relation string
+	Command  string
+}
+
+// DiffView is a side-by-side word diff of two articles.
+type DiffView struct {
+	A, B       ArticleRef
+	Relation   string
+	Similarity float64
+	AInB, BInA float64
+	Open       bool // shown unfolded
+	Rows       []DiffRow
+}
+
+// DiffRow is one row of a diff: a stretch both texts carry (Shared), or
+// the changes between two such stretches.
+type DiffRow struct {
+	Shared      bool
+	Left, Right []Seg
+}
+
+// Seg is a piece of text in a diff cell: plain (Op ""), deleted from A
+// ("del") or inserted in B ("ins").
+type Seg struct {
+	Op   string
+	Text string
+}
+
+// funcs are the formatting functions templates may call.
+var funcs = template.FuncMap{
+	"pct":  func(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) },
+	"num3": func(x float64) string { return fmt.Sprintf("%.3f", x) },
+	"num2": func(x float64) string { return fmt.Sprintf("%.2f", x) },
+}
+
+// parsed holds the templates and the CSS, parsed once.
+var parsed = sync.OnceValues(func() (*pageTemplates, error) {
+	t, err := template.New("").Funcs(funcs).ParseFS(templates.FS, "*.html")
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	css, err := templates.FS.ReadFile("report.css")
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	return &pageTemplates{t: t, css: template.CSS(css)}, nil
+})
+
+type pageTemplates struct {
+	t   *template.Template
+	css template.CSS
+}
+
+// WritePage renders one page.
+func WritePage(w io.Writer, p *Page) error {
+	pt, err := parsed()
+	if err != nil {
+		return err
+	}
+	if p.CSS == "" {
+		p.CSS = pt.css
+	}
+	bw := bufio.NewWriter(w)
+	if err := pt.t.ExecuteTemplate(bw, "page", p); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// Pages lays the report out: index.html and, when the clusters are too
+// big to show inline, one page per cluster, by file name in the order
+// written.
+type Pages struct {
+	Names []string
+	Pages []*Page
+}
+
+// Layout builds the pages of the report.
+func (r *Report) Layout() *Pages {
+	words := 0
+	for _, c := range r.Clusters {
+		for _, id := range c.Members {
+			words += r.Articles[r.index[id]].Words
+		}
+	}
+	inline := words <= InlineWords
+	href := func(k int) string {
+		if inline {
+			return fmt.Sprintf("#cluster-%d", k+1)
+		}
+		return fmt.Sprintf("%s#cluster-%d", clusterFile(k), k+1)
+	}
+	ov := r.overview(href)
+	index := &Page{Title: fmt.Sprintf("copydesk: %d articles, %d story clusters", len(r.Articles), len(r.Clusters)), Overview: ov}
+	out := &Pages{Names: []string{"index.html"}, Pages: []*Page{index}}
+	for k := range r.Clusters {
+		cv := r.clusterView(k, ov.Heatmap == nil)
+		if inline {
+			index.Clusters = append(index.Clusters, cv)
+			continue
+		}
+		out.Names = append(out.Names, clusterFile(k))
+		out.Pages = append(out.Pages, &Page{
+			Title:    fmt.Sprintf("copydesk: story cluster %d (%d articles)", k+1, len(cv.Members)),
+			Home:     "index.html",
+			Clusters: []ClusterView{cv},
+		})
+	}
+	return out
+}
+
+func clusterFile(k int) string { return fmt.Sprintf("cluster-%04d.html", k+1) }
+
+func (r *Report) member(i int) ArticleRef {
+	a := &r.Articles[i]
+	return ArticleRef{N: i + 1, Label: a.Label, Title: a.Title, ID: a.ID}
+}
+
+func (r *Report) members(ids []string) []ArticleRef {
+	out := make([]ArticleRef, len(ids))
+	for k, id := range ids {
+		out[k] = r.member(r.index[id])
+	}
+	return out
+}
+
+func (r *Report) overview(href func(int) string) *Overview {
+	ov := &Overview{Pairs: len(r.Pairs)}
+	groupOf := make(map[string]*Ref)
+	for k, g := range r.DuplicateGroups {
+		ov.Groups = append(ov.Groups, GroupRow{N: k + 1, Members: r.members(g.Members)})
+		for _, id := range g.Members {
+			groupOf[id] = &Ref{N: k + 1, Href: fmt.Sprintf("#group-%d", k+1)}
+		}
+	}
+	clusterOf := make(map[string]*Ref)
+	for k, c := range r.Clusters {
+		ov.Clusters = append(ov.Clusters, ClusterRow{N: k + 1, Href: href(k), Members: r.members(c.Members), Core: len(c.Core)})
+		for _, id := range c.Members {
+			clusterOf[id] = &Ref{N: k + 1, Href: href(k)}
+		}
+	}
+	for i, a := range r.Articles {
+		date := a.Published
+		if date == "" {
+			date = a.Dateline
+		}
+		ov.Articles = append(ov.Articles, ArticleRow{
+			N: i + 1, ID: a.ID, Label: a.Label, Title: a.Title, Byline: a.Byline, Date: date,
+			Credits: strings.Join(a.Credits, "; "), URL: a.URL, Words: a.Words,
+			Group: groupOf[a.ID], Cluster: clusterOf[a.ID],
+		})
+	}
+	if len(r.Articles) <= MaxHeatmap {
+		all := make([]int, len(r.Articles))
+		for i := range all {
+			all[i] = i
+		}
+		ov.Heatmap = r.heatmap(all)
+	}
+	return ov
+}
+
+func (r *Report) clusterView(k int, heatmap bool) ClusterView {
+	c := &r.Clusters[k]
+	cv := ClusterView{N: k + 1, Anchor: fmt.Sprintf("cluster-%d", k+1), Members: r.members(c.Members), Compared: c.Compared}
+	idx := make([]int, len(c.Members))
+	for m, id := range c.Members {
+		idx[m] = r.index[id]
+	}
+	label := func(id string) string { return r.Articles[r.index[id]].Label }
+	if heatmap {
+		cv.Heatmap = r.heatmap(idx[:min(len(idx), MaxHeatmap)])
+	}
+	for _, p := range c.Core {
+		pv := PieceView{Outlets: len(p.Members)}
+		for _, car := range p.Carriers {
+			pv.Carriers = append(pv.Carriers, CarrierView{
+				ArticleRef: r.member(r.index[car.Article]), Text: car.Text,
+				Match: car.Match, With: label(car.With), Score: car.Score,
+			})
+		}
+		cv.Core = append(cv.Core, pv)
+	}
+	for _, o := range c.Outlets {
+		ov := OutletView{
+			ArticleRef: r.member(r.index[o.Article]), Words: o.Words, CopyWords: o.CopyWords,
+			QuoteWords: o.QuoteWords, Churn: o.Churn,
+		}
+		for _, s := range o.Added {
+			ov.Added = append(ov.Added, s.Text)
+		}
+		for _, l := range o.LeftOut {
+			ov.LeftOut = append(ov.LeftOut, LeftOutView{Text: l.Text, Of: label(l.Article), CarriedBy: r.members(l.CarriedBy)})
+		}
+		cv.Outlets = append(cv.Outlets, ov)
+	}
+	// Diffs: the cluster's pairs, strongest first, up to MaxDiffs.
+	var pairs []*cluster.Pair
+	for x := range idx {
+		for y := x + 1; y < len(idx); y++ {
+			if p := r.pair(idx[x], idx[y]); p != nil {
+				pairs = append(pairs, p)
+			} else {
+				pairs = append(pairs, &cluster.Pair{I: min(idx[x], idx[y]), J: max(idx[x], idx[y])})
+			}
+		}
+	}
+	slices.SortStableFunc(pairs, func(a, b *cluster.Pair) int {
+		if a.Relation != b.Relation {
+			return int(b.Relation) - int(a.Relation)
+		}
+		if a.Similarity != b.Similarity {
+			if a.Similarity > b.Similarity {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	for n, p := range pairs {
+		if n >= MaxDiffs {
+			cv.MoreDiffs = append(cv.MoreDiffs, PairRef{
+				A: r.member(p.I), B: r.member(p.J), Relation: p.Relation.String(),
+				Command: "compare diff --html " + shellQuote(r.Articles[p.I].ID) + " " + shellQuote(r.Articles[p.J].ID),
+			})
+			continue
+		}
+		d := r.diff(p.I, p.J)
+		d.Open = n == 0
+		cv.Diffs = append(cv.Diffs, d)
+	}
+	return cv
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func (r *Report) diff(i, j int) DiffView {
+	a, b := r.res.Docs[i], r.res.Docs[j]
+	d := DiffView{A: r.member(i), B: r.member(j), Relation: cluster.Unrelated.String()}
+	if p := r.pair(i, j); p != nil {
+		d.Relation, d.Similarity, d.AInB, d.BInA = p.Relation.String(), Round3(p.Similarity), Round3(p.AInB), Round3(p.BInA)
+	}
+	d.Rows = DiffRows(a, b)
+	return d
+}
+
+// NewDiffPage is the page of one pairwise diff, for compare diff --html.
+func NewDiffPage(aa, ab *article.Article, a, b *align.Doc, rel cluster.Relation, v *align.Result) *Page {
+	ma := ArticleRef{N: 1, Label: aa.Label(), Title: aa.Title, ID: aa.ID}
+	mb := ArticleRef{N: 2, Label: ab.Label(), Title: ab.Title, ID: ab.ID}
+	return &Page{
+		Title: fmt.Sprintf("copydesk: %s against %s", ma.Label, mb.Label),
+		Diff: &DiffView{
+			A: ma, B: mb, Relation: rel.String(), Open: true,
+			Similarity: Round3(v.Cosine), AInB: Round3(v.AInB), BInA: Round3(v.BInA),
+			Rows: DiffRows(a, b),
+		},
+	}
+}
+
+// DiffRows lays out the word diff of a and b (align.WordDiff) side by
+// side: A's text on the left with its deleted words, B's on the right with
+// its inserted words. A run of MinSharedRun words or more that both carry
+// gets a row of its own, so shared passages sit side by side; the changes
+// between them fill the rows in between.
+func DiffRows(a, b *align.Doc) []DiffRow {
+	var rows []DiffRow
+	var cur DiffRow
+	pa, pb := 0, 0 // next byte of each text to show
+	flush := func() {
+		if len(cur.Left) > 0 || len(cur.Right) > 0 {
+			cur.Left, cur.Right = trimSegs(cur.Left), trimSegs(cur.Right)
+			rows = append(rows, cur)
+		}
+		cur = DiffRow{}
+	}
+	add := func(segs *[]Seg, op, text string) {
+		if text == "" {
+			return
+		}
+		if n := len(*segs); n > 0 && (*segs)[n-1].Op == op {
+			(*segs)[n-1].Text += text
+			return
+		}
+		*segs = append(*segs, Seg{Op: op, Text: text})
+	}
+	for _, e := range align.WordDiff(a, b) {
+		switch e.Op {
+		case align.Equal:
+			if e.A.Words() >= MinSharedRun {
+				// The gap before the run belongs to the changes.
+				add(&cur.Left, "", a.Text[pa:e.A.Offset])
+				add(&cur.Right, "", b.Text[pb:e.B.Offset])
+				flush()
+				cur.Shared = true
+				add(&cur.Left, "", a.Text[e.A.Offset:e.A.EndOffset])
+				add(&cur.Right, "", b.Text[e.B.Offset:e.B.EndOffset])
+				flush()
+			} else {
+				add(&cur.Left, "", a.Text[pa:e.A.EndOffset])
+				add(&cur.Right, "", b.Text[pb:e.B.EndOffset])
+			}
+			pa, pb = e.A.EndOffset, e.B.EndOffset
+		case align.Delete:
+			add(&cur.Left, "", a.Text[pa:e.A.Offset])
+			add(&cur.Left, "del", a.Text[e.A.Offset:e.A.EndOffset])
+			pa = e.A.EndOffset
+		case align.Insert:
+			add(&cur.Right, "", b.Text[pb:e.B.Offset])
+			add(&cur.Right, "ins", b.Text[e.B.Offset:e.B.EndOffset])
+			pb = e.B.EndOffset
+		}
+	}
+	add(&cur.Left, "", a.Text[pa:])
+	add(&cur.Right, "", b.Text[pb:])
+	flush()
+	return rows
+}
+
+// trimSegs drops the spaces a cell starts and ends with.
+func trimSegs(segs []Seg) []Seg {
+	for len(segs) > 0 {
+		segs[0].Text = strings.TrimLeftFunc(segs[0].Text, unicode.IsSpace)
+		if segs[0].Text != "" {
+			break
+		}
+		segs = segs[1:]
+	}
+	for len(segs) > 0 {
+		n := len(segs) - 1
+		segs[n].Text = strings.TrimRightFunc(segs[n].Text, unicode.IsSpace)
+		if segs[n].Text != "" {
+			break
+		}
+		segs = segs[:n]
+	}
+	return segs
+}
+
+// WriteReport writes the report directory dir atomically (see
+// WriteDirAtomic): index.html, report.json and the cluster pages.
+func WriteReport(dir string, r *Report) error {
+	pages := r.Layout()
+	files := []File{{Name: "report.json", Write: func(w io.Writer) error { return WriteJSON(w, r) }}}
+	for k, name := range pages.Names {
+		p := pages.Pages[k]
+		files = append(files, File{Name: name, Write: func(w io.Writer) error {
+			if err := WritePage(w, p); err != nil {
+				return fmt.Errorf("%s: %w", path.Join(dir, name), err)
+			}
+			return nil
+		}})
+	}
+	return WriteDirAtomic(dir, files)
+}

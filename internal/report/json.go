@@ -1,0 +1,264 @@
+package report
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/copydesk/copydesk/internal/align"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/compare"
+	"github.com/copydesk/copydesk/internal/pipeline"
+)
+
+// SchemaVersion is the version of report.json's layout; it changes when a
+// field is renamed or removed, not when one is added.
+const SchemaVersion = 1
+
+// Report is everything the comparison report shows. report.json is this
+// value as JSON; index.html renders it (see WriteReport). Build makes it.
+type Report struct {
+	Schema          int           `json:"schema"`
+	Articles        []ArticleInfo `json:"articles"`         // in input order
+	Pairs           []Pair        `json:"pairs"`            // story or stronger, strongest first, as `compare pairs`
+	DuplicateGroups []Group       `json:"duplicate_groups"` // groups of two or more (duplicate and derived edges)
+	Clusters        []Cluster     `json:"clusters"`         // story clusters of two or more, largest first
+
+	res   *pipeline.Result
+	index map[string]int  // article id → index
+	rel   []cluster.Pair  // verified pairs by index, strongest first
+	pairs map[[2]int]*cluster.Pair
+}
+
+// ArticleInfo is one article of the report.
+type ArticleInfo struct {
+	ID             string   `json:"id"`
+	Label          string   `json:"label"` // outlet, else the file name
+	Outlet         string   `json:"outlet,omitempty"`
+	Title          string   `json:"title,omitempty"`
+	Byline         string   `json:"byline,omitempty"`
+	Dateline       string   `json:"dateline,omitempty"`
+	Credits        []string `json:"credits,omitempty"`
+	URL            string   `json:"url,omitempty"`
+	Published      string   `json:"published,omitempty"`
+	Words          int      `json:"words"`
+	DuplicateGroup string   `json:"duplicate_group"` // id of the group's first article (its own id when alone)
+	StoryCluster   string   `json:"story_cluster"`   // id of the cluster's first article (its own id when alone)
+}
+
+// Group is a duplicate group: its id (its first article's) and members.
+type Group struct {
+	ID      string   `json:"id"`
+	Members []string `json:"members"`
+}
+
+// Cluster is the N-way view of one story cluster (internal/compare).
+type Cluster struct {
+	ID      string   `json:"id"`
+	Members []string `json:"members"` // in input order
+	// Compared is how many members the view compares (compare.MaxMembers
+	// at most); members past it are listed but not compared.
+	Compared int      `json:"compared"`
+	Core     []Piece  `json:"core"`    // content two or more members carry, most carried first
+	Outlets  []Outlet `json:"outlets"` // one per compared member, in member order
+}
+
+// Piece is one piece of shared content, in the words of each member that
+// carries it.
+type Piece struct {
+	Members  []string  `json:"members"`
+	Carriers []Carrier `json:"carriers"`
+}
+
+// Carrier is one member's sentence in a piece.
+type Carrier struct {
+	Sentence
+	Article string `json:"article"`
+	// Match is the sentence's strongest link to the rest of the piece:
+	// verbatim (inside a shared passage of copy), quote (inside a shared
+	// quote) or reworded (same content, other words); With names the
+	// article linked to and Score the strength (covered share of the
+	// sentence for verbatim and quote, sentence similarity for reworded).
+	Match string  `json:"match"`
+	With  string  `json:"with"`
+	Score float64 `json:"score"`
+}
+
+// Sentence is a sentence of an article: bytes [Start, End) of its compared
+// text (headline, a blank line, body; see pipeline.Text).
+type Sentence struct {
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Text  string `json:"text"`
+}
+
+// Outlet is what one member did with the story.
+type Outlet struct {
+	Article    string    `json:"article"`
+	Words      int       `json:"words"`
+	CopyWords  int       `json:"copy_words"`  // inside copy shared with another member
+	QuoteWords int       `json:"quote_words"` // inside quotes shared with another member (not copy)
+	Churn      float64   `json:"churn"`       // copy_words / words
+	Added      []Sentence `json:"added"`
+	LeftOut    []LeftOut `json:"left_out"`
+}
+
+// LeftOut is content the outlet does not carry and at least half of the
+// other members do, in the words of the first member that carries it.
+type LeftOut struct {
+	Sentence
+	Article   string   `json:"article"`    // whose words Text is
+	CarriedBy []string `json:"carried_by"` // every member carrying it
+}
+
+// Build gathers the report of a finished run, which must have been made
+// with pipeline.Options.Story so that story clusters exist. It compares the
+// members of every story cluster (internal/compare); ctx stops it early.
+func Build(ctx context.Context, res *pipeline.Result) (*Report, error) {
+	r := &Report{Schema: SchemaVersion, res: res, index: make(map[string]int), pairs: make(map[[2]int]*cluster.Pair)}
+	dup := res.Groups(cluster.Copy)
+	story := res.Groups(cluster.StoryLvl)
+	for i := range res.Articles {
+		a := &res.Articles[i]
+		r.index[a.ID] = i
+		r.Articles = append(r.Articles, ArticleInfo{
+			ID: a.ID, Label: a.Label(), Outlet: a.Outlet, Title: a.Title, Byline: a.Byline,
+			Dateline: a.Dateline, Credits: a.Credits, URL: a.URL, Published: a.Published,
+			Words:          len(res.Docs[i].Tokens),
+			DuplicateGroup: res.Articles[dup[i]].ID,
+			StoryCluster:   res.Articles[story[i]].ID,
+		})
+	}
+	r.rel = slices.Clone(res.Pairs)
+	slices.SortStableFunc(r.rel, func(a, b cluster.Pair) int {
+		return cmp.Or(cmp.Compare(b.Relation, a.Relation), cmp.Compare(a.I, b.I), cmp.Compare(a.J, b.J))
+	})
+	for k := range r.rel {
+		p := &r.rel[k]
+		r.pairs[[2]int{p.I, p.J}] = p
+		if p.Relation >= cluster.Story {
+			r.Pairs = append(r.Pairs, Pair{
+				A: res.Articles[p.I].ID, B: res.Articles[p.J].ID, Relation: p.Relation.String(),
+				AInB: Round3(p.AInB), BInA: Round3(p.BInA), Similarity: Round3(p.Similarity),
+				SharedPassages: p.Passages, SharedQuotes: p.Quotes,
+			})
+		}
+	}
+	if r.Pairs == nil {
+		r.Pairs = []Pair{}
+	}
+	for _, g := range groupsOf(dup) {
+		r.DuplicateGroups = append(r.DuplicateGroups, Group{ID: res.Articles[g[0]].ID, Members: r.ids(g)})
+	}
+	if r.DuplicateGroups == nil {
+		r.DuplicateGroups = []Group{}
+	}
+	r.Clusters = []Cluster{}
+	for _, g := range groupsOf(story) {
+		c, err := r.cluster(ctx, g)
+		if err != nil {
+			return nil, err
+		}
+		r.Clusters = append(r.Clusters, c)
+	}
+	return r, nil
+}
+
+// groupsOf turns group labels into the groups of two or more, largest
+// first, then by first member.
+func groupsOf(labels []int) [][]int {
+	byLabel := make(map[int][]int)
+	for i, l := range labels {
+		byLabel[l] = append(byLabel[l], i)
+	}
+	var out [][]int
+	for _, g := range byLabel {
+		if len(g) >= 2 {
+			out = append(out, g)
+		}
+	}
+	slices.SortFunc(out, func(a, b []int) int { return cmp.Or(cmp.Compare(len(b), len(a)), cmp.Compare(a[0], b[0])) })
+	return out
+}
+
+func (r *Report) ids(members []int) []string {
+	out := make([]string, len(members))
+	for k, m := range members {
+		out[k] = r.res.Articles[m].ID
+	}
+	return out
+}
+
+// pair returns the verified pair of articles i and j, or nil.
+func (r *Report) pair(i, j int) *cluster.Pair {
+	return r.pairs[[2]int{min(i, j), max(i, j)}]
+}
+
+func (r *Report) cluster(ctx context.Context, members []int) (Cluster, error) {
+	docs := make([]*align.Doc, len(members))
+	for k, m := range members {
+		docs[k] = r.res.Docs[m]
+	}
+	v, err := compare.New(ctx, docs)
+	if err != nil {
+		return Cluster{}, err
+	}
+	n := len(v.Outlets)
+	c := Cluster{ID: r.res.Articles[members[0]].ID, Members: r.ids(members), Compared: n, Core: []Piece{}}
+	id := func(m int) string { return r.res.Articles[members[m]].ID }
+	sentence := func(m, s int) Sentence {
+		x := v.Sentences[m][s]
+		return Sentence{Start: x.Start, End: x.End, Text: docs[m].Text[x.Start:x.End]}
+	}
+	piece := func(p *compare.Piece) Piece {
+		out := Piece{Members: make([]string, len(p.Members))}
+		for k, m := range p.Members {
+			out.Members[k] = id(m)
+		}
+		for _, cr := range p.Carriers {
+			car := Carrier{Sentence: sentence(cr.Member, cr.Sentence), Article: id(cr.Member)}
+			if cr.Best.Member >= 0 {
+				car.Match, car.With, car.Score = cr.Best.Kind.String(), id(cr.Best.Member), Round3(cr.Best.Score)
+			}
+			out.Carriers = append(out.Carriers, car)
+		}
+		return out
+	}
+	for k := range v.Pieces[:v.Core] {
+		c.Core = append(c.Core, piece(&v.Pieces[k]))
+	}
+	for m, o := range v.Outlets {
+		out := Outlet{
+			Article: id(m), Words: o.Words, CopyWords: o.CopyWords, QuoteWords: o.QuoteWords,
+			Churn: Round3(o.Churn), Added: []Sentence{}, LeftOut: []LeftOut{},
+		}
+		for _, k := range o.Added {
+			cr := v.Pieces[k].Carriers[0]
+			out.Added = append(out.Added, sentence(cr.Member, cr.Sentence))
+		}
+		for _, k := range o.LeftOut {
+			p := piece(&v.Pieces[k])
+			first := p.Carriers[0]
+			out.LeftOut = append(out.LeftOut, LeftOut{Sentence: first.Sentence, Article: first.Article, CarriedBy: p.Members})
+		}
+		c.Outlets = append(c.Outlets, out)
+	}
+	return c, nil
+}
+
+// WriteJSON writes the report as report.json: indented, scores rounded to
+// three decimals, HTML characters unescaped.
+func WriteJSON(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("report.json: %w", err)
+	}
+	return bw.Flush()
+}
