@@ -176,7 +176,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		top := p.doc.Vector.Top(pipeline.TopTerms)
 		p.rec.Keys = slices.Concat(p.bands, p.anchors, salt(top, storySalt))
 		if !allPairs {
-			p.story = salt(shared(p.doc.Vector, &df).Top(pipeline.TopTerms), storySalt)
+			p.story = salt(pipeline.StoryKeys(p.doc.Vector, &df), storySalt)
 		}
 	}
 
@@ -350,18 +350,6 @@ func lookup(ctx context.Context, tx Tx, batch []*prepared, skip []int64, allPair
 		lists[0][nx+j], lists[1][nx+j], lists[2][nx+j] = p.bands, p.anchors, p.story
 	}
 	return exist, lists, nil
-}
-
-// shared keeps the terms of v that at least one other document has: the
-// story route's filter (pipeline.Corpus.Candidates applies the same).
-func shared(v shingle.Vector, df *shingle.DF) shingle.Vector {
-	out := make(shingle.Vector, 0, len(v))
-	for _, w := range v {
-		if df.Count[w.Hash] >= 2 {
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 // fetchDF adds the stored frequencies of terms, adjusted by delta, to df.

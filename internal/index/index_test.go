@@ -1,0 +1,498 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/pipeline"
+)
+
+const (
+	seedsDir  = "../../testdata/seeds"
+	crafted   = "../../testdata/crafted"
+	seedCopy  = "../../testdata/index/seed003_syndicated.txt"
+	seedThree = "../../testdata/seeds/003_42b99dcc7e84c36f.txt"
+)
+
+func find(rs []Relation, a, b string) *Relation {
+	for i := range rs {
+		if rs[i].A == a && rs[i].B == b {
+			return &rs[i]
+		}
+	}
+	return nil
+}
+
+// The seeds go in first; the second batch, crafted cases plus a
+// syndicated copy of a seed, finds that copy against batch one, and check
+// gives the same answer without adding anything.
+func TestTwoBatches(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			dsn := b.dsn(t)
+			st := open(t, dsn, false)
+			res, err := Add(ctx, st, loadDir(t, seedsDir), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Added) != 5 || len(res.Pairs) != 10 {
+				t.Fatalf("batch 1: %d added, %d pairs; want 5 and 10 (every seed pair)", len(res.Added), len(res.Pairs))
+			}
+			second := loadDir(t, crafted, seedCopy)
+
+			ro := open(t, dsn, true)
+			checked, err := Check(ctx, ro, second, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := count(t, st); n != 5 {
+				t.Fatalf("check added articles: %d indexed, want 5", n)
+			}
+
+			res, err = Add(ctx, st, second, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := find(res.Pairs, seedThree, seedCopy)
+			if r == nil || r.Pair.Relation != cluster.Duplicate {
+				t.Fatalf("the copy of seed 003 was not found as a duplicate of it: %+v", r)
+			}
+			if !slices.Equal(relKeys(checked.Pairs), relKeys(res.Pairs)) {
+				t.Errorf("check and add disagree:\ncheck %v\nadd   %v", relKeys(checked.Pairs), relKeys(res.Pairs))
+			}
+			for _, p := range res.Pairs {
+				if strings.Contains(p.B, "seeds/") {
+					t.Errorf("pair between two batch-1 articles reported in batch 2: %s %s", p.A, p.B)
+				}
+			}
+			if n := count(t, st); n != 5+len(second) {
+				t.Errorf("%d indexed, want %d", n, 5+len(second))
+			}
+		})
+	}
+}
+
+func relKeys(rs []Relation) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, fmt.Sprintf("%s|%s|%s|%.6f|%.6f|%.6f|%d|%d", r.A, r.B, r.Pair.Relation, r.Pair.AInB, r.Pair.BInA, r.Pair.Similarity, r.Pair.Passages, r.Pair.Quotes))
+	}
+	return out
+}
+
+// pairKey names a verified pair by ids, with everything reported of it.
+func pairKey(a, b string, p cluster.Pair, withSimilarity bool) string {
+	s := fmt.Sprintf("%s|%s|%s|%.9f|%.9f|%d|%d", a, b, p.Relation, p.AInB, p.BInA, p.Passages, p.Quotes)
+	if withSimilarity {
+		s += fmt.Sprintf("|%.9f", p.Similarity)
+	}
+	return s
+}
+
+// Adding a corpus in ten batches gives the relations of `compare pairs` on
+// the whole corpus at once: copy relations as each batch reports them
+// (they do not depend on document frequencies), everything (story
+// relations and similarities too) when the index is read as a whole with
+// the final DF. Batch-time story similarities drift, and the test shows
+// that they do.
+func TestTenBatchesEqualAllAtOnce(t *testing.T) {
+	ctx := context.Background()
+	n := 240
+	if testing.Short() {
+		n = 120
+	}
+	arts := synthetic(t, 7, n)
+	whole, err := pipeline.Run(ctx, arts, pipeline.Options{Story: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantCopy, wantAll []string
+	for _, p := range whole.Pairs {
+		a, b := arts[p.I].ID, arts[p.J].ID
+		if p.Relation >= cluster.Partial {
+			wantCopy = append(wantCopy, pairKey(a, b, p, false))
+		}
+		if p.Relation >= cluster.Story {
+			wantAll = append(wantAll, pairKey(a, b, p, true))
+		}
+	}
+	if len(wantCopy) < 10 {
+		t.Fatalf("corpus too poor: %d copy pairs", len(wantCopy))
+	}
+	final := map[[2]string]float64{}
+	for _, p := range whole.Pairs {
+		final[[2]string{arts[p.I].ID, arts[p.J].ID}] = p.Similarity
+	}
+
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			st := open(t, b.dsn(t), false)
+			var gotCopy []string
+			drifted := 0
+			for k := range 10 {
+				batch := arts[k*n/10 : (k+1)*n/10]
+				res, err := Add(ctx, st, batch, Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range res.Pairs {
+					if r.Pair.Relation >= cluster.Partial {
+						gotCopy = append(gotCopy, pairKey(r.A, r.B, r.Pair, false))
+					}
+					if r.Pair.Relation == cluster.Story && r.Pair.Similarity != final[[2]string{r.A, r.B}] {
+						drifted++
+					}
+				}
+			}
+			slices.Sort(gotCopy)
+			slices.Sort(wantCopy)
+			if !slices.Equal(gotCopy, wantCopy) {
+				t.Errorf("copy relations from ten batches differ from all at once:\n got %d %v\nwant %d %v", len(gotCopy), gotCopy, len(wantCopy), wantCopy)
+			}
+			if drifted == 0 {
+				t.Errorf("no story similarity changed between its batch and the whole corpus: the test does not exercise DF drift")
+			}
+			t.Logf("%d copy pairs equal; %d story similarities reported at batch time differ from the final ones", len(gotCopy), drifted)
+
+			g, err := LoadGraph(ctx, st, zeroTime)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotAll []string
+			for _, p := range g.Pairs {
+				if p.Relation >= cluster.Story {
+					gotAll = append(gotAll, pairKey(g.Articles[p.I].ID, g.Articles[p.J].ID, p, true))
+				}
+			}
+			slices.Sort(gotAll)
+			slices.Sort(wantAll)
+			if !slices.Equal(gotAll, wantAll) {
+				t.Errorf("index relations under the final DF differ from all at once:\n got %d\nwant %d", len(gotAll), len(wantAll))
+			}
+			for _, level := range []cluster.Level{cluster.Copy, cluster.StoryLvl} {
+				got := cluster.Groups(len(g.Articles), g.Pairs, level)
+				want := whole.Groups(level)
+				if !slices.Equal(got, want) {
+					t.Errorf("level %d: clusters over the index differ from all at once", level)
+				}
+			}
+		})
+	}
+}
+
+// Re-adding an unchanged article is a no-op; a changed one replaces the
+// old version and its relations are recomputed.
+func TestReAddAndRemove(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			st := open(t, b.dsn(t), false)
+			arts := loadDir(t, crafted)
+			if _, err := Add(ctx, st, arts, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := st.Stats(ctx)
+			res, err := Add(ctx, st, arts, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			after, _ := st.Stats(ctx)
+			if len(res.Unchanged) != len(arts) || len(res.Added) != 0 || len(res.Pairs) != 0 || before.Articles != after.Articles || before.Edges != after.Edges {
+				t.Fatalf("re-adding unchanged: %+v, %+v → %+v", res, before, after)
+			}
+
+			// Replace the wire story by unrelated text: its duplicate
+			// relation with the syndicated copy must go.
+			wire := slices.IndexFunc(arts, func(a article.Article) bool { return strings.HasSuffix(a.ID, "wire.txt") })
+			other := slices.IndexFunc(arts, func(a article.Article) bool { return strings.HasSuffix(a.ID, "unrelated.txt") })
+			changed := arts[wire]
+			changed.Title, changed.Body = arts[other].Title, arts[other].Body+"\n\nAn extra closing paragraph."
+			res, err = Add(ctx, st, []article.Article{changed}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Replaced) != 1 {
+				t.Fatalf("replaced %v", res.Replaced)
+			}
+			for _, r := range res.Pairs {
+				if r.Pair.Relation >= cluster.Derived && strings.HasSuffix(r.A, "syndicated.txt") {
+					t.Errorf("replaced article still a copy of the syndicated one: %+v", r)
+				}
+			}
+			if r := find(res.Pairs, arts[other].ID, changed.ID); r == nil || r.Pair.Relation != cluster.Duplicate {
+				t.Errorf("new version not found as a duplicate of unrelated.txt: %+v", r)
+			}
+			g, err := LoadGraph(ctx, st, zeroTime)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(g.Articles) != len(arts) {
+				t.Errorf("%d articles after replacing one, want %d", len(g.Articles), len(arts))
+			}
+			for _, p := range g.Pairs {
+				a, b := g.Articles[p.I].ID, g.Articles[p.J].ID
+				if p.Relation >= cluster.Derived && (a == changed.ID && strings.HasSuffix(b, "syndicated.txt") || b == changed.ID && strings.HasSuffix(a, "syndicated.txt")) {
+					t.Errorf("stale edge kept: %s %s %s", a, b, p.Relation)
+				}
+			}
+
+			missing, err := Remove(ctx, st, []string{changed.ID, "no-such-id"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(missing, []string{"no-such-id"}) {
+				t.Errorf("missing %v", missing)
+			}
+			g, _ = LoadGraph(ctx, st, zeroTime)
+			if len(g.Articles) != len(arts)-1 {
+				t.Errorf("%d articles after rm, want %d", len(g.Articles), len(arts)-1)
+			}
+			for _, p := range g.Pairs {
+				if g.Articles[p.I].ID == changed.ID || g.Articles[p.J].ID == changed.ID {
+					t.Errorf("edge of a removed article kept")
+				}
+			}
+			// Document frequencies are back to those of the articles left:
+			// adding the whole set again to a fresh index gives the same DF.
+			tx, _ := st.Begin(ctx, false)
+			dfGot, err := tx.AllDF(ctx)
+			tx.Rollback()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh := open(t, b.dsn(t), false)
+			left := slices.Delete(slices.Clone(arts), wire, wire+1)
+			if _, err := Add(ctx, fresh, left, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			tx, _ = fresh.Begin(ctx, false)
+			dfWant, _ := tx.AllDF(ctx)
+			tx.Rollback()
+			if len(dfGot) != len(dfWant) {
+				t.Errorf("DF table after replace and rm: %d terms, fresh index %d", len(dfGot), len(dfWant))
+			}
+			for k, v := range dfWant {
+				if dfGot[k] != v {
+					t.Fatalf("DF of %x: %d, want %d", k, dfGot[k], v)
+				}
+			}
+		})
+	}
+}
+
+// Two writers on one index at once: both finish, nothing is lost, and the
+// copies split across their batches are found.
+func TestConcurrentAdders(t *testing.T) {
+	ctx := context.Background()
+	arts := synthetic(t, 3, 160)
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			dsn := b.dsn(t)
+			open(t, dsn, false) // create
+			var wg sync.WaitGroup
+			results := make([]*Result, 2)
+			errs := make([]error, 2)
+			for w := range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					st, err := Open(ctx, dsn, false)
+					if err != nil {
+						errs[w] = err
+						return
+					}
+					defer st.Close()
+					var mine []article.Article
+					for i := w; i < len(arts); i += 2 {
+						mine = append(mine, arts[i])
+					}
+					results[w], errs[w] = Add(ctx, st, mine, Options{Workers: 1})
+				}()
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			st := open(t, dsn, true)
+			if n := count(t, st); n != len(arts) {
+				t.Fatalf("%d articles indexed, want %d", n, len(arts))
+			}
+			// Every copy pair of the whole corpus is in the index.
+			whole, err := pipeline.Run(ctx, arts, pipeline.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := LoadGraph(ctx, st, zeroTime)
+			if err != nil {
+				t.Fatal(err)
+			}
+			have := map[[2]string]cluster.Relation{}
+			for _, p := range g.Pairs {
+				a, b := g.Articles[p.I].ID, g.Articles[p.J].ID
+				have[[2]string{a, b}], have[[2]string{b, a}] = p.Relation, p.Relation
+			}
+			copies := 0
+			for _, p := range whole.Pairs {
+				if p.Relation < cluster.Partial {
+					continue
+				}
+				copies++
+				if got := have[[2]string{arts[p.I].ID, arts[p.J].ID}]; got != p.Relation {
+					t.Errorf("%s %s: %s in the index, %s all at once", arts[p.I].ID, arts[p.J].ID, got, p.Relation)
+				}
+			}
+			if copies == 0 {
+				t.Fatal("no copy pairs in the corpus")
+			}
+		})
+	}
+}
+
+// An index of schema version 1 is upgraded on open; one written by a newer
+// version is refused and left as it was.
+func TestSchemaVersions(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(sqliteSchema(migrations[0]) + fmt.Sprintf("; PRAGMA application_id=%d; PRAGMA user_version=1", applicationID)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	st := open(t, path, false)
+	s, err := st.Stats(ctx)
+	if err != nil || s.SchemaVersion != SchemaVersion {
+		t.Fatalf("after upgrade: %+v %v", s, err)
+	}
+	if _, err := Add(ctx, st, loadDir(t, seedsDir), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	newer := filepath.Join(t.TempDir(), "newer.db")
+	db, _ = sql.Open("sqlite", newer)
+	if _, err := db.Exec(fmt.Sprintf("CREATE TABLE t (x); PRAGMA application_id=%d; PRAGMA user_version=%d", applicationID, SchemaVersion+1)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, ro := range []bool{false, true} {
+		assertRefused(t, newer, ro, "newer copydesk")
+	}
+}
+
+// assertRefused opens path, expects an error mentioning want, and checks
+// that the file was not touched and no journal was left beside it.
+func assertRefused(t *testing.T, path string, readOnly bool, want string) {
+	t.Helper()
+	before, _ := os.ReadFile(path)
+	_, err := Open(context.Background(), path, readOnly)
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), path+": ") {
+		t.Errorf("open %s (read-only %v): %v; want an error naming the file and saying %q", path, readOnly, err, want)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("error spans lines: %q", err)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) {
+		t.Errorf("%s was modified", path)
+	}
+	for _, s := range []string{"-wal", "-shm", "-journal"} {
+		if _, err := os.Stat(path + s); err == nil {
+			t.Errorf("%s%s left behind", path, s)
+		}
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.db")
+	os.WriteFile(junk, bytes.Repeat([]byte("not a database, "), 400), 0o644)
+	assertRefused(t, junk, false, "not a SQLite database")
+
+	// A SQLite header on corrupt pages.
+	corrupt := filepath.Join(dir, "corrupt.db")
+	page := make([]byte, 8192)
+	copy(page, sqliteMagic)
+	page[16], page[17] = 0x10, 0x00 // page size 4096
+	for i := 100; i < len(page); i++ {
+		page[i] = byte(i * 7)
+	}
+	os.WriteFile(corrupt, page, 0o644)
+	assertRefused(t, corrupt, false, "")
+
+	other := filepath.Join(dir, "other.db")
+	db, _ := sql.Open("sqlite", other)
+	if _, err := db.Exec("CREATE TABLE notes (x)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	assertRefused(t, other, false, "another application")
+
+	if _, err := Open(context.Background(), filepath.Join(dir, "missing.db"), true); err == nil || !strings.Contains(err.Error(), "no such index") {
+		t.Errorf("read-only open of a missing index: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "missing.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("read-only open created the file")
+	}
+}
+
+func TestAroundAndSince(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, filepath.Join(t.TempDir(), "i.db"), false)
+	arts := loadDir(t, crafted)
+	for i := range arts {
+		arts[i].Published = fmt.Sprintf("2024-05-%02dT10:00:00Z", i+1)
+	}
+	if _, err := Add(ctx, st, arts, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	wire := "../../testdata/crafted/wire.txt"
+	got, pairs, err := Around(ctx, st, wire)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, a := range got {
+		ids = append(ids, filepath.Base(a.ID))
+		if a.Body == "" {
+			t.Errorf("%s: no text", a.ID)
+		}
+	}
+	for _, want := range []string{"wire.txt", "syndicated.txt", "trimmed.txt", "partial.txt"} {
+		if !slices.Contains(ids, want) {
+			t.Errorf("around wire.txt: %v lacks %s", ids, want)
+		}
+	}
+	if slices.Contains(ids, "unrelated.txt") {
+		t.Errorf("around wire.txt: %v holds unrelated.txt", ids)
+	}
+	if len(pairs) < len(got)-1 {
+		t.Errorf("%d pairs among %d articles", len(pairs), len(got))
+	}
+	if _, _, err := Around(ctx, st, "nope"); err == nil {
+		t.Error("Around of a missing id: no error")
+	}
+	g, err := LoadGraph(ctx, st, parsePublished("2024-05-04"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Articles) != len(arts)-3 {
+		t.Errorf("since 2024-05-04: %d articles, want %d", len(g.Articles), len(arts)-3)
+	}
+}
