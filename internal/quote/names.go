@@ -135,14 +135,15 @@ func variant(a, b []string) bool {
 // person reports whether m names a person: a name of two words or more,
 // or a speaker, or a shorter form of a person named elsewhere, and not an
 // organisation.
-func person(m *mention, all []mention) bool {
+// cands are the mentions that may be longer forms of m.
+func person(m *mention, all []mention, cands []int) bool {
 	if m.org {
 		return false
 	}
 	if len(m.key) >= 2 || m.speaker {
 		return true
 	}
-	for k := range all {
+	for _, k := range cands {
 		o := &all[k]
 		if len(o.key) >= 2 && !o.org && variant(m.key, o.key) {
 			return true

@@ -58,6 +58,7 @@
 package quote
 
 import (
+	"sort"
 	"strings"
 )
 
@@ -74,7 +75,7 @@ type Quote struct {
 type Speaker struct {
 	Name string `json:"name,omitempty"` // resolved name ("Mark Toner"); empty when unnamed or unknown
 	As   string `json:"as,omitempty"`   // the words that attribute it: "the spokesman", "he", "Toner"
-	Via  string `json:"via,omitempty"`  // how it was found: after, according, before, continued
+	Via  string `json:"via,omitempty"`  // how it was found: after, according, before, sentence, continued
 
 	key    []string // normalised name words, particles dropped
 	person bool
@@ -129,20 +130,56 @@ type extractor struct {
 	// canonical mention for each mention: the longest variant.
 	canonOf []int
 	rolesOf map[int][]string // offices of each canonical mention
+	persons []bool           // mention names a person (see person)
 }
 
 // canon picks, for each mention, the longest mention it is a variant of.
+// Only mentions sharing a last word (or, for an organisation word, holding
+// it) can be variants, so they are compared within those buckets.
 func (x *extractor) canon() {
 	x.canonOf = make([]int, len(x.ms))
 	x.rolesOf = make(map[int][]string)
-	for i := range x.ms {
-		best := i
-		for j := range x.ms {
-			if x.ms[j].org == x.ms[i].org && len(x.ms[j].key) > len(x.ms[best].key) && variant(x.ms[i].key, x.ms[j].key) {
-				best = j
+	bucket := make(map[string][]int)
+	for j, m := range x.ms {
+		last := m.key[len(m.key)-1]
+		bucket[last] = append(bucket[last], j)
+		for _, w := range m.key[:len(m.key)-1] {
+			if orgWords[w] {
+				bucket[w] = append(bucket[w], j)
 			}
 		}
-		x.canonOf[i] = best
+	}
+	best := make(map[string]int) // by key: the longest variant
+	for i := range x.ms {
+		k := strings.Join(x.ms[i].key, " ")
+		if b, ok := best[k]; ok {
+			x.canonOf[i] = b
+			continue
+		}
+		b := i
+		for _, j := range bucket[x.ms[i].key[len(x.ms[i].key)-1]] {
+			if x.ms[j].org == x.ms[i].org && len(x.ms[j].key) > len(x.ms[b].key) && variant(x.ms[i].key, x.ms[j].key) {
+				b = j
+			}
+		}
+		best[k] = b
+		x.canonOf[i] = b
+	}
+	x.persons = make([]bool, len(x.ms))
+	memo := make(map[string]bool) // by key, for names no speaker verb marks
+	for i := range x.ms {
+		m := &x.ms[i]
+		if m.org || m.speaker || len(m.key) >= 2 {
+			x.persons[i] = person(m, x.ms, nil)
+			continue
+		}
+		k := m.key[0]
+		p, ok := memo[k]
+		if !ok {
+			p = person(m, x.ms, bucket[k])
+			memo[k] = p
+		}
+		x.persons[i] = p
 	}
 	for i := range x.ms {
 		c := x.canonOf[i]
@@ -180,10 +217,9 @@ func (x *extractor) wordAt(b int) int {
 
 // sentenceOf returns the sentence holding byte b.
 func (x *extractor) sentenceOf(b int) Span {
-	for _, s := range x.sents {
-		if b >= s.Start && b < s.End {
-			return s
-		}
+	i := sort.Search(len(x.sents), func(i int) bool { return x.sents[i].End > b })
+	if i < len(x.sents) && x.sents[i].Start <= b {
+		return x.sents[i]
 	}
 	return Span{b, b}
 }
@@ -254,7 +290,12 @@ func (x *extractor) attribute(r rawQuote, qs, qe int, prev []Quote) Speaker {
 			break
 		}
 		if speechVerbs[w.norm] {
-			if h := x.before(bs, k); h.kind != noHead {
+			h := x.before(bs, k)
+			if h.kind == noHead {
+				// “…,” said Omar Saleh, “…”
+				h = x.after(k)
+			}
+			if h.kind != noHead {
 				return x.resolve(h, w.Start, "before")
 			}
 			break
@@ -278,6 +319,13 @@ func (x *extractor) attribute(r rawQuote, qs, qe int, prev []Quote) Speaker {
 			}
 			break
 		}
+	}
+	// A later quotation of an attributed sentence: "Moe said the truce
+	// “must hold” and called it “fragile”".
+	if before != nil && before.sp.Known() {
+		sp := before.sp
+		sp.Via = "sentence"
+		return sp
 	}
 	// 4. A whole quoted paragraph continues the paragraph before.
 	if r.para > 0 && len(r.parts) >= 1 && len(x.quotes) > 0 {
@@ -306,7 +354,7 @@ func (x *extractor) subject(s, e int) int {
 		if k > 0 && prepositions[x.ws[k-1].norm] {
 			continue
 		}
-		if person(&x.ms[m], x.ms) || x.ms[m].org {
+		if x.persons[m] || x.ms[m].org {
 			return m
 		}
 	}
@@ -340,7 +388,7 @@ func (x *extractor) resolve(h head, b int, via string) Speaker {
 
 func (x *extractor) speakerOf(m int, as, via string) Speaker {
 	c := x.canonOf[m]
-	return Speaker{Name: x.ms[c].display, As: as, Via: via, key: x.ms[c].key, person: person(&x.ms[c], x.ms)}
+	return Speaker{Name: x.ms[c].display, As: as, Via: via, key: x.ms[c].key, person: x.persons[c]}
 }
 
 // antecedent finds what "he" or "she" at byte b refers to: the later of
@@ -348,22 +396,23 @@ func (x *extractor) speakerOf(m int, as, via string) Speaker {
 // opened a sentence before b.
 func (x *extractor) antecedent(b int) (int, Speaker, bool) {
 	best, bestAt := -1, -1
-	for _, s := range x.sents {
-		if s.Start >= b {
-			break
-		}
+	i := sort.Search(len(x.sents), func(i int) bool { return x.sents[i].Start >= b })
+	i--
+	for stop := i - maxLookback; i >= 0 && i > stop; i-- {
+		s := x.sents[i]
 		ss, se := x.wordAt(s.Start), x.wordAt(min(s.End, b))
-		if m := x.subject(ss, se); m >= 0 && person(&x.ms[m], x.ms) {
-			if at := x.ws[x.ms[m].from].Start; at < b && at > bestAt {
-				best, bestAt = m, at
-			}
+		if m := x.subject(ss, se); m >= 0 && x.persons[m] {
+			best, bestAt = m, x.ws[x.ms[m].from].Start
+			break
 		}
 	}
 	var sp Speaker
 	spAt := -1
-	for _, q := range x.quotes {
+	for k := len(x.quotes) - 1; k >= 0; k-- {
+		q := x.quotes[k]
 		if q.r.outer.Start < b && q.sp.Name != "" && q.sp.person {
 			sp, spAt = q.sp, q.r.outer.Start
+			break
 		}
 	}
 	switch {
@@ -375,17 +424,22 @@ func (x *extractor) antecedent(b int) (int, Speaker, bool) {
 	return -1, Speaker{}, false
 }
 
+// maxLookback bounds how many sentences or mentions back a pronoun or an
+// office is resolved, so resolution stays linear on long texts.
+const maxLookback = 200
+
 // holder finds who "the <office>" at byte b is: the nearest mention before
 // b of a person (or, for an organisation's office, an organisation) the
 // text gives that office; else the nearest speaker before b the text gives
 // no office at all.
 func (x *extractor) holder(office string, b int) int {
 	for pass := 0; pass < 2; pass++ {
-		for k := len(x.ms) - 1; k >= 0; k-- {
+		for k, seen := len(x.ms)-1, 0; k >= 0 && seen < maxLookback; k-- {
 			m := &x.ms[k]
 			if m.quoted || x.ws[m.from].Start >= b {
 				continue
 			}
+			seen++
 			c := x.canonOf[k]
 			roles := x.rolesOf[c]
 			ok := false
@@ -396,7 +450,7 @@ func (x *extractor) holder(office string, b int) int {
 			} else {
 				ok = len(roles) == 0 && x.ms[c].speaker
 			}
-			if ok && (person(&x.ms[c], x.ms) || x.ms[c].org && orgWords[office]) {
+			if ok && (x.persons[c] || x.ms[c].org && orgWords[office]) {
 				return k
 			}
 		}
