@@ -79,6 +79,7 @@ was processed, 2 usage error.`,
 			synthCommand(e),
 			evalCommand(e),
 			indexCommand(e),
+			quotesCommand(e),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
 
