@@ -27,9 +27,12 @@ func diffCommand(e *env) *cli.Command {
 		Description: `Prints B's text with A's words that B lacks marked [-like this-] and B's
 own words marked {+like this+} (in red and green on a terminal), after a
 summary line with the pair's relation and scores. Words are compared after
-normalisation, so "U.S." and "US" or curly and straight quotes are equal.`,
+normalisation, so "U.S." and "US" or curly and straight quotes are equal.
+With --html, writes instead one self-contained HTML page with the two texts
+side by side, as the report draws a pair.`,
 		Flags: append([]cli.Flag{
 			&cli.BoolFlag{Name: "color", Usage: "colour even when standard output is not a terminal"},
+			&cli.BoolFlag{Name: "html", Usage: "write a side-by-side HTML page instead of text"},
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
@@ -48,6 +51,10 @@ normalisation, so "U.S." and "US" or curly and straight quotes are equal.`,
 			}
 			a, b := res.Docs[0], res.Docs[1]
 			v := align.Verify(a, b)
+			if c.Bool("html") {
+				rel := cluster.Classify(&v)
+				return report.WritePage(e.stdout, report.NewDiffPage(&arts[0], &arts[1], a, b, rel, &v))
+			}
 			color := c.Bool("color")
 			if f, ok := e.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 				color = true
