@@ -48,6 +48,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
@@ -97,6 +98,7 @@ type Page struct {
 
 // Overview is the first section of index.html.
 type Overview struct {
+	Summary  string // "5 articles, 1 story cluster, …"
 	Articles []ArticleRow
 	Groups   []GroupRow // duplicate groups
 	Clusters []ClusterRow
@@ -186,7 +188,7 @@ type OutletView struct {
 // LeftOutView is a piece the outlet does not carry.
 type LeftOutView struct {
 	Text      string
-	Of        string   // label of the outlet whose words these are
+	Of        string       // label of the outlet whose words these are
 	CarriedBy []ArticleRef // every outlet carrying it
 }
 
@@ -271,14 +273,16 @@ type Pages struct {
 }
 
 // Layout builds the pages of the report.
-func (r *Report) Layout() *Pages {
+func (r *Report) Layout() *Pages { return r.layout(InlineWords) }
+
+func (r *Report) layout(inlineWords int) *Pages {
 	words := 0
 	for _, c := range r.Clusters {
 		for _, id := range c.Members {
 			words += r.Articles[r.index[id]].Words
 		}
 	}
-	inline := words <= InlineWords
+	inline := words <= inlineWords
 	href := func(k int) string {
 		if inline {
 			return fmt.Sprintf("#cluster-%d", k+1)
@@ -286,7 +290,7 @@ func (r *Report) Layout() *Pages {
 		return fmt.Sprintf("%s#cluster-%d", clusterFile(k), k+1)
 	}
 	ov := r.overview(href)
-	index := &Page{Title: fmt.Sprintf("copydesk: %d articles, %d story clusters", len(r.Articles), len(r.Clusters)), Overview: ov}
+	index := &Page{Title: "copydesk: " + plural(len(r.Articles), "article") + ", " + plural(len(r.Clusters), "story cluster"), Overview: ov}
 	out := &Pages{Names: []string{"index.html"}, Pages: []*Page{index}}
 	for k := range r.Clusters {
 		cv := r.clusterView(k, ov.Heatmap == nil)
@@ -302,6 +306,13 @@ func (r *Report) Layout() *Pages {
 		})
 	}
 	return out
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func clusterFile(k int) string { return fmt.Sprintf("cluster-%04d.html", k+1) }
@@ -321,6 +332,8 @@ func (r *Report) members(ids []string) []ArticleRef {
 
 func (r *Report) overview(href func(int) string) *Overview {
 	ov := &Overview{Pairs: len(r.Pairs)}
+	ov.Summary = fmt.Sprintf("%s, %s, %s, %s.", plural(len(r.Articles), "article"), plural(len(r.DuplicateGroups), "duplicate group"),
+		plural(len(r.Clusters), "story cluster"), plural(len(r.Pairs), "related pair"))
 	groupOf := make(map[string]*Ref)
 	for k, g := range r.DuplicateGroups {
 		ov.Groups = append(ov.Groups, GroupRow{N: k + 1, Members: r.members(g.Members)})
@@ -496,14 +509,17 @@ func DiffRows(a, b *align.Doc) []DiffRow {
 				add(&cur.Left, "", a.Text[pa:e.A.Offset])
 				add(&cur.Right, "", b.Text[pb:e.B.Offset])
 				flush()
+				// The run keeps the punctuation that closes it (". ", ",").
+				ea, eb := closing(a, e.A), closing(b, e.B)
 				cur.Shared = true
-				add(&cur.Left, "", a.Text[e.A.Offset:e.A.EndOffset])
-				add(&cur.Right, "", b.Text[e.B.Offset:e.B.EndOffset])
+				add(&cur.Left, "", a.Text[e.A.Offset:ea])
+				add(&cur.Right, "", b.Text[e.B.Offset:eb])
 				flush()
-			} else {
-				add(&cur.Left, "", a.Text[pa:e.A.EndOffset])
-				add(&cur.Right, "", b.Text[pb:e.B.EndOffset])
+				pa, pb = ea, eb
+				continue
 			}
+			add(&cur.Left, "", a.Text[pa:e.A.EndOffset])
+			add(&cur.Right, "", b.Text[pb:e.B.EndOffset])
 			pa, pb = e.A.EndOffset, e.B.EndOffset
 		case align.Delete:
 			add(&cur.Left, "", a.Text[pa:e.A.Offset])
@@ -519,6 +535,24 @@ func DiffRows(a, b *align.Doc) []DiffRow {
 	add(&cur.Right, "", b.Text[pb:])
 	flush()
 	return rows
+}
+
+// closing returns where span s ends with the punctuation after its last
+// word, up to the next space or word.
+func closing(d *align.Doc, s align.Span) int {
+	next := len(d.Text)
+	if s.End < len(d.Tokens) {
+		next = int(d.Tokens[s.End].Start)
+	}
+	end := s.EndOffset
+	for end < next {
+		r, n := utf8.DecodeRuneInString(d.Text[end:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		end += n
+	}
+	return end
 }
 
 // trimSegs drops the spaces a cell starts and ends with.

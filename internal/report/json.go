@@ -29,8 +29,8 @@ type Report struct {
 	Clusters        []Cluster     `json:"clusters"`         // story clusters of two or more, largest first
 
 	res   *pipeline.Result
-	index map[string]int  // article id → index
-	rel   []cluster.Pair  // verified pairs by index, strongest first
+	index map[string]int // article id → index
+	rel   []cluster.Pair // verified pairs by index, strongest first
 	pairs map[[2]int]*cluster.Pair
 }
 
@@ -98,13 +98,13 @@ type Sentence struct {
 
 // Outlet is what one member did with the story.
 type Outlet struct {
-	Article    string    `json:"article"`
-	Words      int       `json:"words"`
-	CopyWords  int       `json:"copy_words"`  // inside copy shared with another member
-	QuoteWords int       `json:"quote_words"` // inside quotes shared with another member (not copy)
-	Churn      float64   `json:"churn"`       // copy_words / words
+	Article    string     `json:"article"`
+	Words      int        `json:"words"`
+	CopyWords  int        `json:"copy_words"`  // inside copy shared with another member
+	QuoteWords int        `json:"quote_words"` // inside quotes shared with another member (not copy)
+	Churn      float64    `json:"churn"`       // copy_words / words
 	Added      []Sentence `json:"added"`
-	LeftOut    []LeftOut `json:"left_out"`
+	LeftOut    []LeftOut  `json:"left_out"`
 }
 
 // LeftOut is content the outlet does not carry and at least half of the
