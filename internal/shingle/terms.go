@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 //go:embed stopwords.txt
@@ -28,21 +30,53 @@ var stopwords = func() map[uint64]bool {
 // IsStopword reports whether the word hash h is a function word.
 func IsStopword(h uint64) bool { return stopwords[h] }
 
-// Term is one distinct content word of a text and how often it occurs.
+// Term is one distinct content word (or name feature) of a text and how
+// often it occurs.
 type Term struct {
 	Hash  uint64
 	Count int32
 }
 
+// Names and numbers. What tells two stories of one kind apart (two
+// earthquakes, two celebrities in rehab, two coaches fired) is rarely the
+// vocabulary, which the kind of story dictates, but who, where and when: the
+// names, places, figures and dates. Terms therefore counts every name-like
+// word twice, once as the word and once as a name feature (the word's hash
+// mixed with nameSalt), which doubles its share of the dot product in a
+// cosine, and adds a feature for each pair of adjacent name-like words
+// ("Tara Reid", "Betty Ford"), which a different Reid or Ford does not
+// share. A word is name-like when it starts with a digit, or with an upper
+// case letter and does not open a sentence; in scripts without case
+// (Arabic, Chinese) only figures are name-like. The rule reads the text as
+// printed, so it needs no tagger and no language model, and it carries to
+// any language that capitalises names.
+const nameSalt = 0x6e616d65_66656174 // "namefeat"
+
+// NameFeature returns the hash of the name feature of the word hash h.
+func NameFeature(h uint64) uint64 { return mix(h ^ nameSalt) }
+
 // Terms counts the content words of a text (stopwords and one-character
-// tokens of Latin script left out), sorted by hash.
+// tokens of Latin script left out) and its name features (see above),
+// sorted by hash.
 func Terms(text string, toks []Token) []Term {
-	hs := make([]uint64, 0, len(toks))
-	for _, t := range toks {
+	hs := make([]uint64, 0, len(toks)+len(toks)/4)
+	prevName := uint64(0) // hash of the previous token when it was name-like
+	for k, t := range toks {
 		if stopwords[t.Hash] || (t.End-t.Start == 1 && text[t.Start] < 0x80) {
+			prevName = 0
 			continue
 		}
 		hs = append(hs, t.Hash)
+		if !nameLike(text, toks, k) {
+			prevName = 0
+			continue
+		}
+		f := NameFeature(t.Hash)
+		hs = append(hs, f)
+		if prevName != 0 && adjacent(text, toks[k-1], t) {
+			hs = append(hs, mix(prevName*31^f))
+		}
+		prevName = f
 	}
 	slices.Sort(hs)
 	var out []Term
@@ -55,6 +89,46 @@ func Terms(text string, toks []Token) []Term {
 		i = j
 	}
 	return out
+}
+
+// nameLike reports whether token k starts with a digit, or with an upper
+// case letter while not opening a sentence (the text before it, spaces and
+// quotation marks skipped, ends a sentence, a line or nothing).
+func nameLike(text string, toks []Token, k int) bool {
+	r, _ := utf8.DecodeRuneInString(text[toks[k].Start:])
+	if unicode.IsDigit(r) {
+		return true
+	}
+	if !unicode.IsUpper(r) && !unicode.IsTitle(r) {
+		return false
+	}
+	// All-capital headlines and datelines ("FIRED IN PHILLY") name nothing.
+	if w := text[toks[k].Start:toks[k].End]; utf8.RuneCountInString(w) > 1 && strings.ToUpper(w) == w {
+		return false
+	}
+	i := int(toks[k].Start)
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:i])
+		switch {
+		case unicode.IsSpace(r) && r != '\n' || unicode.Is(unicode.Quotation_Mark, r) || r == '(' || r == '[' || r == '\'':
+			i -= size
+			continue
+		case r == '.' || r == '!' || r == '?' || r == ':' || r == '\n' || r == '|' || r == '•' || r == '–' || r == '—' || r == '-':
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// adjacent reports whether only spaces separate two tokens.
+func adjacent(text string, a, b Token) bool {
+	for _, r := range text[a.End:b.Start] {
+		if r != ' ' && r != '\u00a0' {
+			return false
+		}
+	}
+	return true
 }
 
 // DF holds document frequencies: in how many of N documents each term
