@@ -20,3 +20,10 @@ func BenchmarkExtractManyNames(b *testing.B) {
 		Extract(text)
 	}
 }
+
+func BenchmarkMergeManyQuotes(b *testing.B) {
+	qs := Extract(strings.Repeat(`"Go now," Ann Lee said. "We stay," said Bo Ray. `, 1000))
+	for b.Loop() {
+		Merge([]Source{{ID: "a", Quotes: qs}, {ID: "b", Quotes: qs}})
+	}
+}

@@ -56,6 +56,10 @@ const (
 	// maxCompareWords caps the words of one quotation compared, so a
 	// runaway quotation costs at most a fixed amount.
 	maxCompareWords = 400
+	// maxBucket: a word held by more quotations than this (a stock word
+	// over a large corpus) does not make them candidates; they still are
+	// through any rarer word they share.
+	maxBucket = 64
 )
 
 // item is one quotation of one source.
@@ -83,8 +87,33 @@ func Merge(srcs []Source) []Statement {
 	}
 	type link struct{ i, j, n int }
 	var links []link
+	// Candidates share a word that at most maxBucket quotations hold, so
+	// that many quotations of stock words cannot make Merge quadratic.
+	byWord := make(map[string][]int)
+	for i, it := range items {
+		seen := make(map[string]bool)
+		for _, w := range it.words {
+			if !seen[w] {
+				seen[w] = true
+				byWord[w] = append(byWord[w], i)
+			}
+		}
+	}
+	mark := make([]int, len(items))
 	for i := range items {
-		for j := i + 1; j < len(items); j++ {
+		var cands []int
+		for _, w := range items[i].words {
+			if b := byWord[w]; len(b) <= maxBucket {
+				for _, j := range b {
+					if j > i && mark[j] != i+1 {
+						mark[j] = i + 1
+						cands = append(cands, j)
+					}
+				}
+			}
+		}
+		slices.Sort(cands)
+		for _, j := range cands {
 			a, b := &items[i], &items[j]
 			if conflict(a.sp, b.sp) {
 				continue

@@ -1,0 +1,315 @@
+// Package framing compares the words and figures outlets use for one story:
+// the numbers each reports (Numbers), grouped by what they count with
+// disagreements flagged, the terms each uses distinctively (Distinctive,
+// weighted log-odds with an informative Dirichlet prior), and the names
+// each gives the same referents (Names, from a documented table).
+//
+// # Numbers
+//
+// A numeric fact is a number (digits, "270,000" or "270 000", or a number
+// word, "four") and the words it counts: up to two words after it that are
+// neither function words nor prepositions ("250 civilians", "82 army
+// troops", "34 ISIS militants"), or a month before it ("February 27"). A
+// qualifier before it ("at least", "more than") is kept in its wording.
+// A fact counts deaths when its sentence says so (killed, dead, died,
+// deaths, toll).
+//
+// Facts are grouped by what they count: deaths or not, and the counted
+// noun's singular, with synonyms folded ("dead", "deaths", "people" are
+// people). Within a group, values more than MaxRatio apart count different
+// things and are split. A group whose outlets give different values is a
+// disagreement: 001's "more than 250,000 people have been killed" and 003's
+// "more than 270,000 dead" are one fact, the war's death toll, reported two
+// ways.
+package framing
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/clipperhouse/uax29/v2/sentences"
+
+	"github.com/copydesk/copydesk/internal/shingle"
+)
+
+// Doc is one article as framing reads it.
+type Doc struct {
+	ID, Label string
+	Text      string
+}
+
+// Number is one numeric fact in one article.
+type Number struct {
+	Article string  `json:"article"`
+	Label   string  `json:"label"`
+	Value   float64 `json:"value"`
+	Wording string  `json:"wording"` // as printed: "more than 250 civilians"
+}
+
+// Fact is one thing counted, across outlets.
+type Fact struct {
+	What     string   `json:"what"`     // "killed: civilian", "troop", "date"
+	Deaths   bool     `json:"deaths"`   // a death toll
+	Disagree bool     `json:"disagree"` // outlets give different values
+	Numbers  []Number `json:"numbers"`  // in article order
+}
+
+// MaxRatio: two values of one counted noun further apart than this count
+// different things (250 civilians killed in ten days, 250,000 people killed
+// in the war), not one thing reported two ways.
+const MaxRatio = 2.0
+
+var (
+	numberWords = map[string]float64{"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000, "dozen": 12}
+	scales      = map[string]float64{"hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9}
+	months      = setOf("january february march april may june july august september october november december")
+	qualifiers  = setOf("at least more than over nearly about almost some around up to fewer less")
+	notNouns    = setOf("in on at of to for from with by around across since ago per and or as near against between during after before under over into than")
+	deathWords  = setOf("killed dead died deaths death toll killing lives")
+	// verbsOfDeath never are the counted noun ("210 combatants killed").
+	verbsOfDeath = setOf("killed died killing")
+	// countSynonyms fold counted nouns that name the same thing.
+	countSynonyms = map[string]string{"dead": "people", "deaths": "people", "death": "people", "persons": "people", "person": "people", "lives": "people", "soldiers": "troop", "soldier": "troop"}
+)
+
+func setOf(s string) map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// found is a number in one text before grouping.
+type found struct {
+	value   float64
+	noun    string // counted noun, folded
+	deaths  bool
+	wording string
+}
+
+// numbersIn finds the numeric facts of one text.
+func numbersIn(text string) []found {
+	toks := shingle.Tokens(text)
+	norm := make([]string, len(toks))
+	for i, t := range toks {
+		norm[i] = shingle.Normalize(text[t.Start:t.End])
+	}
+	sents := sentenceEnds(text)
+	deathIn := make(map[int]bool) // sentence index → mentions deaths
+	si := 0
+	sentOf := make([]int, len(toks))
+	for i, t := range toks {
+		for si < len(sents)-1 && int(t.Start) >= sents[si] {
+			si++
+		}
+		sentOf[i] = si
+		if deathWords[norm[i]] {
+			deathIn[si] = true
+		}
+	}
+	gap := func(i int) string { return text[toks[i-1].End:toks[i].Start] }
+	var out []found
+	for i := 0; i < len(toks); i++ {
+		v, ok := number(norm[i])
+		if !ok {
+			continue
+		}
+		start, end := i, i+1
+		// "270 000": digit groups split by a space.
+		for end < len(toks) && len(norm[end]) == 3 && isDigits(norm[end]) && isDigits(norm[i]) && strings.TrimSpace(gap(end)) == "" && gap(end) != "" && len(gap(end)) <= 3 {
+			v = v*1000 + mustFloat(norm[end])
+			end++
+		}
+		if end < len(toks) && scales[norm[end]] > 0 && strings.TrimSpace(gap(end)) == "" {
+			v *= scales[norm[end]]
+			end++
+		}
+		if start > 0 && months[norm[start-1]] && isDigits(norm[start]) && v >= 1 && v <= 31 {
+			out = append(out, found{value: v, noun: "date " + norm[start-1], wording: text[toks[start-1].Start:toks[end-1].End]})
+			i = end - 1
+			continue
+		}
+		// The counted words: up to two after, joined by spaces or hyphens.
+		n := end
+		for n < len(toks) && n < end+2 && !notNouns[norm[n]] && !(deathWords[norm[n]] && (n > end || verbsOfDeath[norm[n]])) && !shingle.IsStopword(toks[n].Hash) && !isNumber(norm[n]) && strings.Trim(gap(n), " -") == "" && !strings.Contains(gap(n), "\n") {
+			n++
+			if unitNouns[norm[n-1]] {
+				break
+			}
+		}
+		if n == end || isDigits(norm[i]) && len(norm[i]) == 4 && n == end {
+			i = end - 1
+			continue
+		}
+		noun := norm[n-1]
+		if unitNouns[noun] && n < len(toks) && n == end+1 && gap(n) == "-" {
+			// "five-year conflict", "five-year-old civil war": years of it.
+			noun = singular(noun)
+		}
+		q := start
+		for q > 0 && q > start-2 && qualifiers[norm[q-1]] {
+			q--
+		}
+		f := found{value: v, noun: fold(noun), deaths: deathIn[sentOf[i]] && !unitNouns[noun], wording: text[toks[q].Start:toks[n-1].End]}
+		out = append(out, f)
+		i = n - 1
+	}
+	return out
+}
+
+// unitNouns measure rather than count; they end a counted phrase.
+var unitNouns = setOf("hours hour days day weeks week months month years year percent km kilometres kilometers miles mile minutes minute")
+
+func fold(noun string) string {
+	if s, ok := countSynonyms[noun]; ok {
+		return s
+	}
+	return singular(noun)
+}
+
+// singular drops an English plural s ("civilians" → "civilian"); words in
+// -ss and short words stay.
+func singular(w string) string {
+	if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+		return strings.TrimSuffix(w, "s")
+	}
+	return w
+}
+
+func number(w string) (float64, bool) {
+	if v, ok := numberWords[w]; ok {
+		return v, true
+	}
+	if !isNumber(w) {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(w, 64)
+	return v, err == nil && !math.IsInf(v, 0)
+}
+
+func isDigits(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// isNumber: digits with at most one decimal point (shingle.Normalize has
+// dropped the group separators).
+func isNumber(w string) bool {
+	if w == "" || w[0] < '0' || w[0] > '9' || len(w) > 15 {
+		return false
+	}
+	dots := 0
+	for i := 0; i < len(w); i++ {
+		switch {
+		case w[i] == '.':
+			dots++
+		case w[i] < '0' || w[i] > '9':
+			return false
+		}
+	}
+	return dots <= 1 && w[len(w)-1] != '.'
+}
+
+func mustFloat(w string) float64 {
+	v, _ := strconv.ParseFloat(w, 64)
+	return v
+}
+
+// sentenceEnds returns the byte offsets where the sentences of text end.
+func sentenceEnds(text string) []int {
+	var ends []int
+	it := sentences.FromString(text)
+	for it.Next() {
+		ends = append(ends, it.End())
+	}
+	if len(ends) == 0 {
+		ends = append(ends, len(text))
+	}
+	return ends
+}
+
+// Numbers finds the numeric facts of the docs and groups them by what
+// they count, groups carried by most outlets first.
+func Numbers(docs []Doc) []Fact {
+	type key struct {
+		noun   string
+		deaths bool
+	}
+	byKey := make(map[key][]Number)
+	var keys []key
+	for _, d := range docs {
+		for _, f := range numbersIn(d.Text) {
+			k := key{f.noun, f.deaths}
+			if _, ok := byKey[k]; !ok {
+				keys = append(keys, k)
+			}
+			byKey[k] = append(byKey[k], Number{Article: d.ID, Label: d.Label, Value: f.value, Wording: f.wording})
+		}
+	}
+	var facts []Fact
+	for _, k := range keys {
+		ns := byKey[k]
+		// Split values more than MaxRatio apart.
+		sorted := slices.Clone(ns)
+		slices.SortStableFunc(sorted, func(a, b Number) int { return cmp.Compare(a.Value, b.Value) })
+		var groups [][]Number
+		for i, n := range sorted {
+			if i == 0 || n.Value > sorted[i-1].Value*MaxRatio || sorted[i-1].Value <= 0 {
+				groups = append(groups, nil)
+			}
+			groups[len(groups)-1] = append(groups[len(groups)-1], n)
+		}
+		for _, g := range groups {
+			// Back to article order.
+			var inOrder []Number
+			for _, n := range ns {
+				if slices.Contains(g, n) {
+					inOrder = append(inOrder, n)
+				}
+			}
+			what := k.noun
+			if k.deaths {
+				what = "killed: " + what
+			}
+			facts = append(facts, Fact{What: what, Deaths: k.deaths, Numbers: inOrder, Disagree: disagree(inOrder)})
+		}
+	}
+	slices.SortStableFunc(facts, func(a, b Fact) int {
+		if a.Deaths != b.Deaths {
+			if a.Deaths {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(outlets(b.Numbers), outlets(a.Numbers))
+	})
+	return facts
+}
+
+func outlets(ns []Number) int {
+	seen := make(map[string]bool)
+	for _, n := range ns {
+		seen[n.Article] = true
+	}
+	return len(seen)
+}
+
+// disagree reports whether two outlets give different values.
+func disagree(ns []Number) bool {
+	for _, a := range ns {
+		for _, b := range ns {
+			if a.Article != b.Article && a.Value != b.Value {
+				return true
+			}
+		}
+	}
+	return false
+}
