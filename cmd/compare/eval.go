@@ -43,6 +43,7 @@ the set (articles.jsonl, pairs.jsonl).`,
 			&cli.StringFlag{Name: "pairs", Usage: "score relations against the labelled pairs in this JSONL `FILE`"},
 			&cli.BoolFlag{Name: "synth", Usage: "score relations on the calibration set built from the inputs"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the calibration set generator"},
+			&cli.StringFlag{Name: "synth-story", Value: "subtopic", Usage: "JSONL `FIELD` naming each input's story, for the calibration set's story and unrelated pairs"},
 			&cli.StringFlag{Name: "synth-out", Usage: "also write the calibration set to `DIR`"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text or json"},
 			outputFlag(),
@@ -203,7 +204,19 @@ func predicted(res *pipeline.Result) map[eval.Key]string {
 }
 
 func (e *env) evalSynth(c *cli.Context, arts []article.Article) ([]namedRelations, error) {
-	set := eval.Synthesize(arts, c.Int64("seed"))
+	// Story labels, for the story and unrelated pairs, from the inputs'
+	// --synth-story field when they have it.
+	labels := map[string]string{}
+	if field := c.String("synth-story"); field != "" {
+		if l, err := e.readLabels(c, field); err == nil {
+			labels = l
+		}
+	}
+	sources := make([]eval.Source, len(arts))
+	for i, a := range arts {
+		sources[i] = eval.Source{Article: a, Story: labels[a.ID]}
+	}
+	set := eval.Synthesize(sources, c.Int64("seed"))
 	if dir := c.String("synth-out"); dir != "" {
 		if err := set.WriteDir(dir); err != nil {
 			return nil, err
