@@ -153,7 +153,9 @@ func Synthesize(sources []Source, seed int64) *Set {
 		if a < 0 {
 			break
 		}
-		b := take(func(i int) bool { return sources[i].Story != "" && topicOf(sources[i].Story) != topicOf(sources[a].Story) })
+		b := take(func(i int) bool {
+			return sources[i].Story != "" && topicOf(sources[i].Story) != topicOf(sources[a].Story)
+		})
 		if b < 0 {
 			break
 		}
