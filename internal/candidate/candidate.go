@@ -26,6 +26,7 @@
 package candidate
 
 import (
+	"runtime"
 	"slices"
 )
 
@@ -64,8 +65,15 @@ type entry struct {
 }
 
 // Find returns the candidate pairs of one route over the articles' key
-// lists (keys[i] lists article i's keys, without repeats), sorted.
+// lists (keys[i] lists article i's keys, without repeats), sorted. See
+// scale.go for how it runs on all cores.
 func (r Route) Find(keys [][]uint64) ([]Pair, Stats) {
+	return r.find(keys, runtime.GOMAXPROCS(0))
+}
+
+// findReference is the plain version of Find, kept as its oracle in tests:
+// one sort of every (key, article) entry, one sort of every pair.
+func (r Route) findReference(keys [][]uint64) ([]Pair, Stats) {
 	var st Stats
 	var entries []entry
 	for i, ks := range keys {
@@ -148,15 +156,23 @@ func pack(i, j int32) uint64 {
 
 // Merge returns the sorted union of sorted pair lists.
 func Merge(lists ...[]Pair) []Pair {
-	var all []Pair
+	n := 0
 	for _, l := range lists {
-		all = append(all, l...)
+		n += len(l)
 	}
-	slices.SortFunc(all, func(a, b Pair) int {
-		if a.I != b.I {
-			return int(a.I - b.I)
+	all := make([]uint64, 0, n)
+	for _, l := range lists {
+		for _, p := range l {
+			all = append(all, pack(p.I, p.J))
 		}
-		return int(a.J - b.J)
-	})
-	return slices.Compact(all)
+	}
+	radixSort(all, make([]uint64, len(all)))
+	out := make([]Pair, 0, len(all))
+	for k, v := range all {
+		if k > 0 && v == all[k-1] {
+			continue
+		}
+		out = append(out, Pair{int32(v >> 32), int32(v)})
+	}
+	return out
 }

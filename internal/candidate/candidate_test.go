@@ -1,0 +1,84 @@
+package candidate
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// randomKeys gives n articles keys from a small key space, so buckets of
+// every size occur, a few of them over MaxBucket.
+func randomKeys(rng *rand.Rand, n, per int, space uint64) [][]uint64 {
+	keys := make([][]uint64, n)
+	for i := range keys {
+		var ks []uint64
+		for range rng.IntN(per + 1) {
+			k := rng.Uint64N(space)
+			if rng.IntN(50) == 0 {
+				k = 7 // a hot key: one oversized bucket
+			}
+			ks = append(ks, k*0x9e3779b97f4a7c15) // spread over the shards
+		}
+		slices.Sort(ks)
+		keys[i] = slices.Compact(ks)
+	}
+	return keys
+}
+
+func TestFindMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct{ n, per, workers int }{{0, 0, 1}, {1, 3, 2}, {50, 4, 1}, {3000, 8, 2}, {3000, 8, 7}, {20000, 3, 3}} {
+		keys := randomKeys(rng, tc.n, tc.per, uint64(tc.n*2+1))
+		for _, r := range []Route{LSH, Anchors, Terms} {
+			want, wst := r.findReference(keys)
+			got, gst := r.find(keys, tc.workers)
+			if !slices.Equal(got, want) || gst != wst {
+				t.Fatalf("n=%d workers=%d route %+v: got %d pairs %+v, want %d pairs %+v", tc.n, tc.workers, r, len(got), gst, len(want), wst)
+			}
+		}
+	}
+}
+
+func TestFindStarAndCap(t *testing.T) {
+	keys := make([][]uint64, MaxBucket+5)
+	for i := range keys {
+		keys[i] = []uint64{42}
+	}
+	pairs, st := LSH.Find(keys)
+	if st.Capped != 1 || len(pairs) != MaxBucket+4 || pairs[0] != (Pair{0, 1}) {
+		t.Fatalf("LSH star: %d pairs, %+v", len(pairs), st)
+	}
+	if pairs, st := Anchors.Find(keys); len(pairs) != 0 || st.Capped != 1 {
+		t.Fatalf("anchors: oversized bucket not dropped: %d pairs, %+v", len(pairs), st)
+	}
+	two := [][]uint64{{1, 2}, {1, 2, 3}, {2, 3}}
+	if got := Anchors.Find; true {
+		pairs, _ := got(two)
+		if !slices.Equal(pairs, []Pair{{0, 1}, {1, 2}}) {
+			t.Fatalf("MinShared 2: got %v", pairs)
+		}
+	}
+}
+
+func TestMerge(t *testing.T) {
+	got := Merge([]Pair{{0, 3}, {1, 2}}, nil, []Pair{{0, 1}, {1, 2}, {5, 9}})
+	want := []Pair{{0, 1}, {0, 3}, {1, 2}, {5, 9}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+func BenchmarkFind(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	keys := randomKeys(rng, 100000, 32, 1<<40)
+	b.Run("radix", func(b *testing.B) {
+		for b.Loop() {
+			LSH.Find(keys)
+		}
+	})
+	b.Run("reference", func(b *testing.B) {
+		for b.Loop() {
+			LSH.findReference(keys)
+		}
+	})
+}

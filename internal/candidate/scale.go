@@ -1,0 +1,230 @@
+package candidate
+
+import (
+	"sync"
+)
+
+// How Find runs at scale. A million articles give 32 million LSH entries
+// and some 50 million anchor entries; one comparison sort over them takes
+// longer than everything else the run does. Find instead
+//
+//  1. shards the (key, article) entries by the key's top byte, so each
+//     shard holds whole buckets, and fills the shards in article order;
+//  2. sorts each shard by key with a stable LSD radix sort (article order
+//     within a key is kept, so a bucket's members come out sorted), one
+//     shard per core at a time, and expands each bucket into packed pairs
+//     (BucketPairs, as findReference does);
+//  3. regroups the packed pairs by their first article into ranges, radix
+//     sorts each range and counts repeats (MinShared), again one range per
+//     core, and concatenates the ranges in order.
+//
+// Every step's output depends only on the input, never on which core did
+// what, so the pairs are those of findReference, in the same order
+// (TestFindMatchesReference).
+
+const shardBits = 8
+
+func (r Route) find(keys [][]uint64, workers int) ([]Pair, Stats) {
+	var st Stats
+	workers = max(1, workers)
+	const nShards = 1 << shardBits
+	var count [nShards]int
+	for _, ks := range keys {
+		for _, k := range ks {
+			count[k>>(64-shardBits)]++
+		}
+	}
+	var start [nShards + 1]int
+	for s := range nShards {
+		start[s+1] = start[s] + count[s]
+	}
+	st.Keys = start[nShards]
+	ekeys := make([]uint64, st.Keys)
+	edocs := make([]int32, st.Keys)
+	fill := start
+	for i, ks := range keys {
+		for _, k := range ks {
+			s := k >> (64 - shardBits)
+			ekeys[fill[s]], edocs[fill[s]] = k, int32(i)
+			fill[s]++
+		}
+	}
+	// Step 2: buckets, one shard at a time per worker.
+	packed := make([][]uint64, nShards)
+	capped := make([]int, nShards)
+	forEach(nShards, workers, func(s int) {
+		k, d := ekeys[start[s]:start[s+1]], edocs[start[s]:start[s+1]]
+		sortEntries(k, d)
+		var out []uint64
+		for a := 0; a < len(k); {
+			b := a + 1
+			for b < len(k) && k[b] == k[a] {
+				b++
+			}
+			bucket := d[a:b]
+			a = b
+			if BucketPairs(r, len(bucket), func(x, y int) {
+				out = append(out, pack(bucket[x], bucket[y]))
+			}) {
+				capped[s]++
+			}
+		}
+		packed[s] = out
+	})
+	ekeys, edocs = nil, nil
+	for _, c := range capped {
+		st.Capped += c
+	}
+	// Step 3: regroup by first article, sort, count.
+	n := len(keys)
+	parts := max(1, min(nShards, workers*8))
+	partOf := func(v uint64) int { return int(int64(v>>32) * int64(parts) / int64(max(n, 1))) }
+	var pcount = make([]int, parts+1)
+	for _, l := range packed {
+		for _, v := range l {
+			pcount[partOf(v)+1]++
+		}
+	}
+	for p := range parts {
+		pcount[p+1] += pcount[p]
+	}
+	all := make([]uint64, pcount[parts])
+	pfill := append([]int(nil), pcount...)
+	for s, l := range packed {
+		for _, v := range l {
+			p := partOf(v)
+			all[pfill[p]] = v
+			pfill[p]++
+		}
+		packed[s] = nil
+	}
+	results := make([][]Pair, parts)
+	forEach(parts, workers, func(p int) {
+		seg := all[pcount[p]:pcount[p+1]]
+		radixSort(seg, make([]uint64, len(seg)))
+		var out []Pair
+		for a := 0; a < len(seg); {
+			b := a + 1
+			for b < len(seg) && seg[b] == seg[a] {
+				b++
+			}
+			if b-a >= r.MinShared {
+				out = append(out, Pair{int32(seg[a] >> 32), int32(seg[a])})
+			}
+			a = b
+		}
+		results[p] = out
+	})
+	total := 0
+	for _, l := range results {
+		total += len(l)
+	}
+	out := make([]Pair, 0, total)
+	for _, l := range results {
+		out = append(out, l...)
+	}
+	st.Pairs = len(out)
+	return out, st
+}
+
+// forEach calls fn(0..n-1) on up to workers goroutines.
+func forEach(n, workers int, fn func(int)) {
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// sortEntries sorts keys (and docs with them) by key, stably, by LSD radix
+// sort on the bytes below the shard byte. Small shards use insertion sort.
+func sortEntries(keys []uint64, docs []int32) {
+	n := len(keys)
+	if n < 64 {
+		for i := 1; i < n; i++ {
+			for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+				keys[j], keys[j-1] = keys[j-1], keys[j]
+				docs[j], docs[j-1] = docs[j-1], docs[j]
+			}
+		}
+		return
+	}
+	tk, td := make([]uint64, n), make([]int32, n)
+	src, dst := keys, tk
+	sd, dd := docs, td
+	for shift := uint(0); shift < 64-shardBits; shift += 8 {
+		var c [256]int
+		for _, k := range src {
+			c[byte(k>>shift)]++
+		}
+		if c[byte(src[0]>>shift)] == n {
+			continue // every key has this byte: nothing to do
+		}
+		sum := 0
+		for b := range c {
+			c[b], sum = sum, sum+c[b]
+		}
+		for i, k := range src {
+			b := byte(k >> shift)
+			dst[c[b]], dd[c[b]] = k, sd[i]
+			c[b]++
+		}
+		src, dst = dst, src
+		sd, dd = dd, sd
+	}
+	if &src[0] != &keys[0] {
+		copy(keys, src)
+		copy(docs, sd)
+	}
+}
+
+// radixSort sorts v by LSD radix sort, using tmp (len(v)) as scratch.
+func radixSort(v, tmp []uint64) {
+	n := len(v)
+	if n < 64 {
+		for i := 1; i < n; i++ {
+			for j := i; j > 0 && v[j] < v[j-1]; j-- {
+				v[j], v[j-1] = v[j-1], v[j]
+			}
+		}
+		return
+	}
+	src, dst := v, tmp
+	for shift := uint(0); shift < 64; shift += 8 {
+		var c [256]int
+		for _, k := range src {
+			c[byte(k>>shift)]++
+		}
+		if c[byte(src[0]>>shift)] == n {
+			continue
+		}
+		sum := 0
+		for b := range c {
+			c[b], sum = sum, sum+c[b]
+		}
+		for _, k := range src {
+			b := byte(k >> shift)
+			dst[c[b]] = k
+			c[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &v[0] {
+		copy(v, src)
+	}
+}
