@@ -40,6 +40,10 @@ type Reader struct {
 	Stdin    io.Reader   // read for the path "-"
 	MaxBytes int64       // largest article; 0 means DefaultMaxBytes
 	Bad      func(error) // called once for each bad input or JSONL line
+	// Workers parses JSONL lines on this many goroutines; articles still
+	// reach the callback one at a time, in file order. 0 or 1: parse in
+	// the calling goroutine.
+	Workers int
 
 	seen map[string]string // id → where it was first read
 }
@@ -377,6 +381,9 @@ func ParseJSONLine(line []byte) (Article, error) {
 }
 
 func (r *Reader) readJSONL(ctx context.Context, name string, in io.Reader, fn func(Article) error) error {
+	if r.Workers > 1 {
+		return r.readJSONLParallel(ctx, name, in, fn)
+	}
 	br := bufio.NewReaderSize(in, 1<<20)
 	limit := r.maxBytes()
 	for n := 1; ; n++ {
