@@ -32,9 +32,10 @@ type HeatCell struct {
 
 // HeatLabel is a row or column label.
 type HeatLabel struct {
-	X, Y  int
-	Text  string
-	Title string
+	X, Y      int
+	Text      string
+	Title     string
+	Transform string // rotates a column label that is wider than its cell
 }
 
 // LegendItem explains one colour.
@@ -73,6 +74,15 @@ func (r *Report) heatmap(idx []int) *Heatmap {
 		left = 190
 	}
 	top := 22
+	// Column numbers wider than a cell stand upright.
+	digits := 1
+	for _, i := range idx {
+		digits = max(digits, len(fmt.Sprint(i+1)))
+	}
+	upright := 7*digits > h.Cell
+	if upright {
+		top = 8*digits + 10
+	}
 	h.Width, h.Height = left+n*h.Cell+4, top+n*h.Cell+4
 	for k, i := range idx {
 		m := r.member(i)
@@ -82,8 +92,13 @@ func (r *Report) heatmap(idx []int) *Heatmap {
 		}
 		title := fmt.Sprintf("%d %s: %s", m.N, m.Label, m.Title)
 		h.Rows = append(h.Rows, HeatLabel{X: left - 6, Y: top + k*h.Cell + h.Cell/2, Text: label, Title: title})
-		if h.Cell >= 14 || k%5 == 0 {
-			h.Cols = append(h.Cols, HeatLabel{X: left + k*h.Cell + h.Cell/2, Y: top - 6, Text: fmt.Sprint(m.N), Title: title})
+		if h.Cell >= 12 || k%5 == 0 {
+			l := HeatLabel{X: left + k*h.Cell + h.Cell/2, Y: top - 6, Text: fmt.Sprint(m.N), Title: title}
+			if upright {
+				l.X += 4
+				l.Transform = fmt.Sprintf("rotate(-90 %d %d)", l.X, l.Y)
+			}
+			h.Cols = append(h.Cols, l)
 		}
 	}
 	for y, i := range idx {
