@@ -1,0 +1,63 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestReportCommand(t *testing.T) {
+	inRoot(t)
+	dir := filepath.Join(t.TempDir(), "report")
+	_, stderr, code := compare(t, "", "report", "-o", dir, "testdata/seeds")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	page := mustRead(t, filepath.Join(dir, "index.html"))
+	if !strings.Contains(page, "Content-Security-Policy") || strings.Count(page, `<article class="outlet"`) != 5 {
+		t.Errorf("index.html lacks the CSP or the 5 outlet sections")
+	}
+	var rep struct {
+		Articles []json.RawMessage
+		Clusters []struct{ Members []string }
+	}
+	if err := json.Unmarshal([]byte(mustRead(t, filepath.Join(dir, "report.json"))), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Articles) != 5 || len(rep.Clusters) != 1 || len(rep.Clusters[0].Members) != 5 {
+		t.Errorf("report.json: %d articles, clusters %+v", len(rep.Articles), rep.Clusters)
+	}
+	// Run again: the report is replaced whole, nothing left beside it.
+	if _, stderr, code := compare(t, "", "report", "-o", dir, "testdata/crafted/wire.txt", "testdata/crafted/syndicated.txt"); code != 0 {
+		t.Fatalf("second run: exit %d: %s", code, stderr)
+	}
+	if side, _ := os.ReadDir(filepath.Dir(dir)); len(side) != 1 {
+		t.Errorf("beside the report: %v", side)
+	}
+
+	// A directory of other files is refused, with one line naming it.
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
+	_, stderr, code = compare(t, "", "report", "-o", other, "testdata/seeds")
+	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, other) || !strings.Contains(stderr, "notes.txt") {
+		t.Errorf("report into a directory of other files: exit %d, stderr %q", code, stderr)
+	}
+	if _, _, code := compare(t, "", "report", "-o", dir); code != 2 {
+		t.Errorf("no PATH: exit %d, want 2", code)
+	}
+}
+
+func TestDiffHTML(t *testing.T) {
+	inRoot(t)
+	out, stderr, code := compare(t, "", "diff", "--html", "testdata/crafted/wire.txt", "testdata/crafted/trimmed.txt")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"<!DOCTYPE html>", "Content-Security-Policy", "<del>", "<ins>", `class="shared"`, "derived"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("diff --html lacks %q", want)
+		}
+	}
+}
