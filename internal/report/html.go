@@ -53,6 +53,7 @@ import (
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/framing"
 	"github.com/copydesk/copydesk/internal/shingle"
 	"github.com/copydesk/copydesk/templates"
 )
@@ -159,6 +160,8 @@ type ClusterView struct {
 	Diffs    []DiffView
 	// MoreDiffs are pairs of the cluster left without a drawn diff.
 	MoreDiffs []PairRef
+	// Framing: quotes, numbers, names and terms (templates/quotes.html).
+	Framing *framing.View
 }
 
 // PieceView is one piece of the common core.
@@ -371,7 +374,7 @@ func (r *Report) overview(href func(int) string) *Overview {
 
 func (r *Report) clusterView(k int, heatmap bool) ClusterView {
 	c := &r.Clusters[k]
-	cv := ClusterView{N: k + 1, Anchor: fmt.Sprintf("cluster-%d", k+1), Members: r.members(c.Members), Compared: c.Compared}
+	cv := ClusterView{N: k + 1, Anchor: fmt.Sprintf("cluster-%d", k+1), Members: r.members(c.Members), Compared: c.Compared, Framing: c.Framing}
 	idx := make([]int, len(c.Members))
 	for m, id := range c.Members {
 		idx[m] = r.index[id]

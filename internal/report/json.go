@@ -12,6 +12,7 @@ import (
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/compare"
+	"github.com/copydesk/copydesk/internal/framing"
 	"github.com/copydesk/copydesk/internal/pipeline"
 )
 
@@ -65,6 +66,9 @@ type Cluster struct {
 	Compared int      `json:"compared"`
 	Core     []Piece  `json:"core"`    // content two or more members carry, most carried first
 	Outlets  []Outlet `json:"outlets"` // one per compared member, in member order
+	// Framing: quotations by speaker, numbers by fact, names and
+	// distinctive terms per outlet, over the compared members.
+	Framing *framing.View `json:"framing,omitempty"`
 }
 
 // Piece is one piece of shared content, in the words of each member that
@@ -247,6 +251,12 @@ func (r *Report) cluster(ctx context.Context, members []int) (Cluster, error) {
 		}
 		c.Outlets = append(c.Outlets, out)
 	}
+	fd := make([]framing.Doc, n)
+	for k := range fd {
+		a := &r.res.Articles[members[k]]
+		fd[k] = framing.Doc{ID: a.ID, Label: a.Label(), Text: docs[k].Text}
+	}
+	c.Framing = framing.Build(fd)
 	return c, nil
 }
 
