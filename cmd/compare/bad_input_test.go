@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -82,31 +83,75 @@ func badCases() []badCase {
 	}
 }
 
-// hugeFile writes a 100 MB file of one line (a JSONL record, so that the
-// same bytes are a huge text file or a huge JSONL line) into the test's
-// temporary directory.
+// hugeFile links name.ext to a 100 MB file of one line (a JSONL record, so
+// that the same bytes are a huge text file or a huge JSONL line), written
+// once per top-level test into its temporary directory.
 func hugeFile(ext string) func(t *testing.T) string {
 	return func(t *testing.T) string {
+		data := hugeData(t)
 		path := filepath.Join(t.TempDir(), "huge"+ext)
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := bufio.NewWriterSize(f, 1<<20)
-		w.WriteString(`{"id":"huge","text":"`)
-		word := strings.Repeat("words without end ", 1<<10)
-		for n := 0; n < 100<<20; n += len(word) {
-			w.WriteString(word)
-		}
-		w.WriteString("\"}\n")
-		if err := w.Flush(); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
+		if err := os.Link(data, path); err != nil {
 			t.Fatal(err)
 		}
 		return path
 	}
+}
+
+var huge struct {
+	sync.Mutex
+	dir  map[string]string // top-level test name → its temporary directory
+	path map[string]string // top-level test name → the 100 MB file
+}
+
+// keepHuge lets the subtests of the top-level test t share one 100 MB file.
+func keepHuge(t *testing.T) {
+	huge.Lock()
+	defer huge.Unlock()
+	if huge.dir == nil {
+		huge.dir, huge.path = make(map[string]string), make(map[string]string)
+	}
+	huge.dir[t.Name()] = t.TempDir()
+	t.Cleanup(func() {
+		huge.Lock()
+		defer huge.Unlock()
+		delete(huge.dir, t.Name())
+		delete(huge.path, t.Name())
+	})
+}
+
+func hugeData(t *testing.T) string {
+	huge.Lock()
+	defer huge.Unlock()
+	top, _, _ := strings.Cut(t.Name(), "/")
+	if p, ok := huge.path[top]; ok {
+		return p
+	}
+	dir, ok := huge.dir[top]
+	if !ok {
+		dir = t.TempDir()
+	}
+	path := filepath.Join(dir, "huge.data")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString(`{"id":"huge","text":"`)
+	word := strings.Repeat("words without end ", 1<<10)
+	for n := 0; n < 100<<20; n += len(word) {
+		w.WriteString(word)
+	}
+	w.WriteString("\"}\n")
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ok {
+		huge.path[top] = path
+	}
+	return path
 }
 
 // deepHTML writes a page nested 100,000 elements deep.
@@ -252,6 +297,7 @@ func checkPairsComplete(t *testing.T, stdin string, paths []string, n int) {
 
 func TestBadInputs(t *testing.T) {
 	inRoot(t)
+	keepHuge(t)
 	for _, tc := range badCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			path := tc.path(t)
@@ -280,6 +326,7 @@ func TestBadInputs(t *testing.T) {
 // complete report of the rest.
 func TestBadInputsTogether(t *testing.T) {
 	inRoot(t)
+	keepHuge(t)
 	paths := []string{goodInputs[0]}
 	var want []problem
 	var keeps []string
