@@ -8,7 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/copydesk/copydesk/internal/cluster"
-	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/report"
 )
 
@@ -51,18 +50,14 @@ more articles.`,
 				}
 				return e.output(c, func(w io.Writer) error { return report.WriteClusters(w, format, members) })
 			}
-			arts, err := e.load(c)
-			if err != nil {
-				return err
-			}
-			res, err := pipeline.Run(c.Context, arts, e.options(c, level == cluster.StoryLvl))
+			res, err := e.stream(c, level == cluster.StoryLvl)
 			if err != nil {
 				return err
 			}
 			groups := res.Groups(level)
-			members := make([]report.Member, len(arts))
+			members := make([]report.Member, len(res.IDs))
 			for i, g := range groups {
-				members[i] = report.Member{ID: arts[i].ID, Cluster: arts[g].ID, Level: c.String("level")}
+				members[i] = report.Member{ID: res.IDs[i], Cluster: res.IDs[g], Level: c.String("level")}
 			}
 			return e.output(c, func(w io.Writer) error { return report.WriteClusters(w, format, members) })
 		},

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/pipeline"
+)
+
+// stream runs the pipeline over the command's PATH arguments as they are
+// read, without holding the corpus (pipeline.Stream), reporting each bad
+// input on stderr. JSONL is parsed on all cores.
+func (e *env) stream(c *cli.Context, story bool) (*pipeline.Scan, error) {
+	if c.NArg() == 0 {
+		return nil, usageError{errors.New(c.Command.Name + ": no PATH given (a file, a directory, or - for standard input)")}
+	}
+	maxBytes, err := parseSize(c.String("max-size"))
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--max-size: %w", err)}
+	}
+	opt := e.options(c, story)
+	r := article.Reader{
+		Stdin:    e.stdin,
+		MaxBytes: maxBytes,
+		Workers:  opt.Workers,
+		Bad: func(err error) {
+			e.bad++
+			fmt.Fprintf(e.stderr, "compare: %v\n", err)
+		},
+	}
+	if r.Workers == 0 {
+		r.Workers = runtime.GOMAXPROCS(0)
+	}
+	return pipeline.Stream(c.Context, func(emit func(article.Article) error) error {
+		return r.Read(c.Context, c.Args().Slice(), emit)
+	}, opt)
+}

@@ -1,0 +1,317 @@
+package pipeline
+
+import (
+	"context"
+	"sync"
+
+	"github.com/klauspost/compress/s2"
+
+	"github.com/copydesk/copydesk/internal/align"
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/candidate"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/shingle"
+)
+
+// Streaming runs: corpora too large to hold.
+//
+// Run holds every article's text, tokens, shingles and term vector (about
+// 20 KB an article): fine for thousands, not for millions. Stream gives the
+// same pairs (TestStreamMatchesRun) while holding, per article, only what
+// the candidate routes index and what verification needs to start again:
+//
+//	id                     ~ 20 B
+//	LSH band keys          32 × 8 B
+//	anchor shingles        ~ 1 in 8 shingles × 8 B
+//	text, s2-compressed    ~ 0.5–0.7 × the text
+//
+// and the corpus's document frequencies. Articles are read in batches;
+// each batch is prepared (tokens, shingles, signature, keys, terms counted
+// into the worker's own document frequencies) by one of opt.Workers
+// goroutines while reading goes on, and batches are put back in input
+// order. Verification rebuilds an article's align.Doc from its compressed
+// text when a candidate pair needs it; candidates come sorted by their
+// first article, so each worker takes a run of pairs and keeps the Docs it
+// built in a small cache, and most Docs are built once or twice. Every
+// result lands at its input position, so the output is the same whatever
+// the number of cores.
+
+// Scan is a finished streaming run.
+type Scan struct {
+	IDs   []string       // article ids, in input order
+	Pairs []cluster.Pair // every verified candidate, unrelated ones too
+	Stats Stats
+}
+
+// Groups labels each article with its group at the level asked.
+func (s *Scan) Groups(level cluster.Level) []int {
+	return cluster.Groups(len(s.IDs), s.Pairs, level)
+}
+
+const (
+	streamBatch = 256  // articles prepared together
+	verifyChunk = 256  // candidate pairs a verify worker takes at a time
+	docCache    = 1024 // Docs a verify worker keeps (direct-mapped)
+)
+
+type prepared struct {
+	ids     []string
+	texts   [][]byte
+	bands   [][]uint64
+	anchors [][]uint64
+}
+
+// Stream runs the pipeline over the articles read calls emit with, in
+// order (emit returns an error only when the run is cancelled).
+func Stream(ctx context.Context, read func(emit func(article.Article) error) error, opt Options) (*Scan, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := opt.workers()
+	type job struct {
+		seq  int
+		arts []article.Article
+	}
+	jobs := make(chan job, workers)
+	var (
+		mu      sync.Mutex
+		batches []*prepared
+		dfs     = make([]shingle.DF, workers)
+		wg      sync.WaitGroup
+	)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			df := &dfs[w]
+			for j := range jobs {
+				p := prepareBatch(j.arts, df)
+				mu.Lock()
+				for len(batches) <= j.seq {
+					batches = append(batches, nil)
+				}
+				batches[j.seq] = p
+				mu.Unlock()
+			}
+		}()
+	}
+	var cur []article.Article
+	seq, total := 0, 0
+	flush := func() error {
+		if len(cur) == 0 {
+			return nil
+		}
+		select {
+		case jobs <- job{seq, cur}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		seq++
+		cur = make([]article.Article, 0, streamBatch)
+		return nil
+	}
+	err := read(func(a article.Article) error {
+		cur = append(cur, a)
+		total++
+		if total%streamBatch == 0 {
+			opt.progress("read", total, -1)
+		}
+		if len(cur) == streamBatch {
+			return flush()
+		}
+		return ctx.Err()
+	})
+	if err == nil {
+		err = flush()
+	}
+	close(jobs)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// Put the batches back in order.
+	c := &prepared{
+		ids:     make([]string, 0, total),
+		texts:   make([][]byte, 0, total),
+		bands:   make([][]uint64, 0, total),
+		anchors: make([][]uint64, 0, total),
+	}
+	for _, b := range batches {
+		c.ids = append(c.ids, b.ids...)
+		c.texts = append(c.texts, b.texts...)
+		c.bands = append(c.bands, b.bands...)
+		c.anchors = append(c.anchors, b.anchors...)
+	}
+	batches = nil
+	df := mergeDF(dfs)
+	dfs = nil
+
+	var st Stats
+	lsh, lst := candidate.LSH.Find(c.bands)
+	c.bands = nil
+	anc, ast := candidate.Anchors.Find(c.anchors)
+	c.anchors = nil
+	st.LSH, st.Anchors = lst, ast
+	lists := [][]candidate.Pair{lsh, anc}
+	if opt.Story {
+		story, err := streamStory(ctx, c.texts, df, opt, &st)
+		if err != nil {
+			return nil, err
+		}
+		lists = append(lists, story)
+	}
+	cands := candidate.Merge(lists...)
+	lists, lsh, anc = nil, nil, nil
+	st.Candidates = len(cands)
+	pairs, err := streamVerify(ctx, c.texts, df, cands, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &Scan{IDs: c.ids, Pairs: pairs, Stats: st}, nil
+}
+
+// prepareBatch fingerprints a batch of articles, counting their terms into
+// df.
+func prepareBatch(arts []article.Article, df *shingle.DF) *prepared {
+	p := &prepared{
+		ids:     make([]string, len(arts)),
+		texts:   make([][]byte, len(arts)),
+		bands:   make([][]uint64, len(arts)),
+		anchors: make([][]uint64, len(arts)),
+	}
+	for i := range arts {
+		text := Text(&arts[i])
+		toks := shingle.Tokens(text)
+		sh := shingle.Shingles(toks)
+		sig := shingle.Sign(sh)
+		p.ids[i] = arts[i].ID
+		p.bands[i] = shingle.BandKeys(&sig)
+		p.anchors[i] = shingle.Anchors(sh)
+		df.Add(shingle.Terms(text, toks))
+		p.texts[i] = s2.EncodeBetter(nil, []byte(text))
+	}
+	return p
+}
+
+// mergeDF sums the workers' document frequencies: counts add up the same
+// whichever worker counted which article.
+func mergeDF(dfs []shingle.DF) *shingle.DF {
+	out := &shingle.DF{Count: make(map[uint64]int32)}
+	for _, d := range dfs {
+		out.N += d.N
+		for h, n := range d.Count {
+			out.Count[h] += n
+		}
+	}
+	return out
+}
+
+// text decompresses article i's text.
+func text(texts [][]byte, i int) string {
+	b, err := s2.Decode(nil, texts[i])
+	if err != nil {
+		panic("pipeline: corrupt compressed text: " + err.Error()) // written by us a moment ago
+	}
+	return string(b)
+}
+
+// buildDoc is Prepare's Doc for one article, from its text.
+func buildDoc(t string, df *shingle.DF) *align.Doc {
+	d := align.NewDoc(t)
+	d.Vector = shingle.NewVector(shingle.Terms(d.Text, d.Tokens), df)
+	return d
+}
+
+// streamStory is the story route of Candidates (storyCandidates) over
+// compressed texts: the same keys, StoryKeys, computed a batch at a time.
+func streamStory(ctx context.Context, texts [][]byte, df *shingle.DF, opt Options, st *Stats) ([]candidate.Pair, error) {
+	n := len(texts)
+	if n <= AllPairsUpTo {
+		var out []candidate.Pair
+		for i := range n {
+			for j := i + 1; j < n; j++ {
+				out = append(out, candidate.Pair{I: int32(i), J: int32(j)})
+			}
+		}
+		st.Terms.Pairs = len(out)
+		return out, nil
+	}
+	keys := make([][]uint64, n)
+	err := parallel(ctx, n, opt, "story terms", func(i int) {
+		t := text(texts, i)
+		v := shingle.NewVector(shingle.Terms(t, shingle.Tokens(t)), df)
+		keys[i] = StoryKeys(v, df)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out, tst := candidate.Terms.Find(keys)
+	st.Terms = tst
+	return out, nil
+}
+
+// streamVerify verifies the candidates a chunk at a time per worker,
+// rebuilding Docs through a per-worker cache.
+func streamVerify(ctx context.Context, texts [][]byte, df *shingle.DF, cands []candidate.Pair, opt Options) ([]cluster.Pair, error) {
+	out := make([]cluster.Pair, len(cands))
+	chunks := (len(cands) + verifyChunk - 1) / verifyChunk
+	type slot struct {
+		i   int32
+		doc *align.Doc
+	}
+	caches := sync.Pool{New: func() any { return make([]slot, docCache) }}
+	var done sync.Mutex
+	finished := 0
+	err := parallelChunks(ctx, chunks, opt, func(k int) {
+		cache := caches.Get().([]slot)
+		get := func(i int32) *align.Doc {
+			s := &cache[int(i)%docCache]
+			if s.doc == nil || s.i != i {
+				s.i, s.doc = i, buildDoc(text(texts, int(i)), df)
+			}
+			return s.doc
+		}
+		end := min((k+1)*verifyChunk, len(cands))
+		for x := k * verifyChunk; x < end; x++ {
+			p := cands[x]
+			a := get(p.I)
+			b := get(p.J)
+			res := align.Verify(a, b)
+			out[x] = cluster.NewPair(int(p.I), int(p.J), &res)
+		}
+		caches.Put(cache)
+		done.Lock()
+		finished += end - k*verifyChunk
+		opt.progress("verify", finished, len(cands))
+		done.Unlock()
+	})
+	return out, err
+}
+
+// parallelChunks calls fn(0..n-1) on opt.workers() goroutines, one index
+// at a time, and stops early when ctx is cancelled.
+func parallelChunks(ctx context.Context, n int, opt Options, fn func(int)) error {
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	for range min(opt.workers(), max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				mu.Lock()
+				k := next
+				next++
+				mu.Unlock()
+				if k >= n {
+					return
+				}
+				fn(k)
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}

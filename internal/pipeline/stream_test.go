@@ -1,0 +1,107 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/synth"
+)
+
+// synthArticles generates n synthetic articles, parsed as compare reads
+// them.
+func synthArticles(t testing.TB, n int) []article.Article {
+	t.Helper()
+	var arts []article.Article
+	err := synth.New(7).Generate(context.Background(), n, func(a *synth.Article, _ *synth.Truth) error {
+		line, err := jsonLine(a)
+		if err != nil {
+			return err
+		}
+		art, err := article.ParseJSONLine(line)
+		if err != nil {
+			return err
+		}
+		arts = append(arts, art)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return arts
+}
+
+func emitAll(arts []article.Article) func(func(article.Article) error) error {
+	return func(emit func(article.Article) error) error {
+		for _, a := range arts {
+			if err := emit(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// TestStreamMatchesRun: the streaming run gives exactly Run's pairs and
+// groups, on one core and several, copy and story routes, on a corpus past
+// AllPairsUpTo and on one under it.
+func TestStreamMatchesRun(t *testing.T) {
+	for _, n := range []int{300, 1500} {
+		arts := synthArticles(t, n)
+		for _, story := range []bool{false, true} {
+			want, err := Run(context.Background(), arts, Options{Story: story})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []int{1, 3} {
+				got, err := Stream(context.Background(), emitAll(arts), Options{Story: story, Workers: w})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got.Pairs, want.Pairs) {
+					t.Fatalf("n=%d story=%v workers=%d: %d pairs, Run %d", n, story, w, len(got.Pairs), len(want.Pairs))
+				}
+				if got.Stats != want.Stats {
+					t.Errorf("n=%d story=%v workers=%d: stats %+v, Run %+v", n, story, w, got.Stats, want.Stats)
+				}
+				for i, a := range arts {
+					if got.IDs[i] != a.ID {
+						t.Fatalf("id %d: %q, want %q", i, got.IDs[i], a.ID)
+					}
+				}
+				for _, l := range []cluster.Level{cluster.Copy, cluster.StoryLvl} {
+					if !slices.Equal(got.Groups(l), want.Groups(l)) {
+						t.Fatalf("n=%d story=%v workers=%d: groups at level %v differ", n, story, w, l)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestStreamCancel: a cancelled context stops the run with its error.
+func TestStreamCancel(t *testing.T) {
+	arts := synthArticles(t, 2000)
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err := Stream(ctx, func(emit func(article.Article) error) error {
+		for _, a := range arts {
+			if n++; n == 700 {
+				cancel()
+			}
+			if err := emit(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, Options{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if n > 700+streamBatch {
+		t.Fatalf("read %d articles after cancelling at 700", n)
+	}
+}
