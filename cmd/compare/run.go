@@ -104,6 +104,8 @@ was processed, 2 usage error.`,
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "compare: %v\n", ue.error)
+		} else if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			fmt.Fprintln(stderr, "compare: interrupted")
 		} else if !errors.Is(err, errBadInput) {
 			fmt.Fprintf(stderr, "compare: %v\n", err)
 		}
