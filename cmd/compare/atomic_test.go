@@ -151,7 +151,7 @@ func TestOutputFileSurvivesInterrupt(t *testing.T) {
 		t.Skip("sends Unix signals")
 	}
 	inRoot(t)
-	corpus := synthFile(t, "300")
+	corpus := synthFile(t, "200")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "pairs.jsonl")
 	args := []string{"pairs", "--format", "jsonl", "--min-relation", "unrelated", "-o", out, corpus}
@@ -180,6 +180,9 @@ func TestOutputFileSurvivesInterrupt(t *testing.T) {
 			if got != previous && got != whole {
 				t.Fatalf("after %v: %s holds %d bytes, neither the previous output nor the whole new one (%d bytes); stderr: %s",
 					tc.sig, out, len(got), len(whole), stderr)
+			}
+			if tc.sig == syscall.SIGINT && stderr != "" && stderr != "compare: interrupted\n" {
+				t.Errorf("stderr after Ctrl-C: %q, want nothing or %q", stderr, "compare: interrupted\n")
 			}
 			// Ctrl-C lets the run clean up; a killed run may leave its
 			// temporary file, never a half-written output.
