@@ -49,34 +49,34 @@ func emitAll(arts []article.Article) func(func(article.Article) error) error {
 // groups, on one core and several, copy and story routes, on a corpus past
 // AllPairsUpTo and on one under it.
 func TestStreamMatchesRun(t *testing.T) {
-	for _, n := range []int{300, 1500} {
+	for _, tc := range []struct {
+		n, workers int
+		story      bool
+	}{{300, 2, true}, {900, 1, false}, {900, 3, true}} {
+		n, story, w := tc.n, tc.story, tc.workers
 		arts := synthArticles(t, n)
-		for _, story := range []bool{false, true} {
-			want, err := Run(context.Background(), arts, Options{Story: story})
-			if err != nil {
-				t.Fatal(err)
+		want, err := Run(context.Background(), arts, Options{Story: story})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Stream(context.Background(), emitAll(arts), Options{Story: story, Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got.Pairs, want.Pairs) {
+			t.Fatalf("n=%d story=%v workers=%d: %d pairs, Run %d", n, story, w, len(got.Pairs), len(want.Pairs))
+		}
+		if got.Stats != want.Stats {
+			t.Errorf("n=%d story=%v workers=%d: stats %+v, Run %+v", n, story, w, got.Stats, want.Stats)
+		}
+		for i, a := range arts {
+			if got.IDs[i] != a.ID {
+				t.Fatalf("id %d: %q, want %q", i, got.IDs[i], a.ID)
 			}
-			for _, w := range []int{1, 3} {
-				got, err := Stream(context.Background(), emitAll(arts), Options{Story: story, Workers: w})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !slices.Equal(got.Pairs, want.Pairs) {
-					t.Fatalf("n=%d story=%v workers=%d: %d pairs, Run %d", n, story, w, len(got.Pairs), len(want.Pairs))
-				}
-				if got.Stats != want.Stats {
-					t.Errorf("n=%d story=%v workers=%d: stats %+v, Run %+v", n, story, w, got.Stats, want.Stats)
-				}
-				for i, a := range arts {
-					if got.IDs[i] != a.ID {
-						t.Fatalf("id %d: %q, want %q", i, got.IDs[i], a.ID)
-					}
-				}
-				for _, l := range []cluster.Level{cluster.Copy, cluster.StoryLvl} {
-					if !slices.Equal(got.Groups(l), want.Groups(l)) {
-						t.Fatalf("n=%d story=%v workers=%d: groups at level %v differ", n, story, w, l)
-					}
-				}
+		}
+		for _, l := range []cluster.Level{cluster.Copy, cluster.StoryLvl} {
+			if !slices.Equal(got.Groups(l), want.Groups(l)) {
+				t.Fatalf("n=%d story=%v workers=%d: groups at level %v differ", n, story, w, l)
 			}
 		}
 	}
@@ -84,7 +84,7 @@ func TestStreamMatchesRun(t *testing.T) {
 
 // TestStreamCancel: a cancelled context stops the run with its error.
 func TestStreamCancel(t *testing.T) {
-	arts := synthArticles(t, 2000)
+	arts := synthArticles(t, 1000)
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
 	_, err := Stream(ctx, func(emit func(article.Article) error) error {
