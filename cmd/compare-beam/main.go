@@ -1,0 +1,19 @@
+// Command compare-beam runs copydesk's pipeline on Apache Beam: locally on
+// the in-process Prism runner, or unchanged on Flink, Spark or Google Cloud
+// Dataflow. It writes the pairs and clusters `compare pairs --format jsonl`
+// and `compare clusters --format jsonl` write for the same articles, in
+// shards. It is a separate binary so that compare stays small.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err))
+}

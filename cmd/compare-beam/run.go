@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
+
+	"github.com/copydesk/copydesk/internal/batch"
+	"github.com/copydesk/copydesk/internal/cluster"
+)
+
+// Exit codes, as compare's.
+const (
+	exitOK       = 0
+	exitBadInput = 1 // some lines were bad; the rest was processed
+	exitUsage    = 2
+)
+
+var errBadInput = errors.New("some input lines were bad")
+
+type usageError struct{ error }
+
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		return exitUsage
+	}
+	return exitBadInput
+}
+
+const usageHead = `Usage: compare-beam --input GLOB --output DIR [--level copy|story] [--min-relation R] [--runner prism|flink|spark|dataflow] [runner flags]
+
+compare-beam runs copydesk's pipeline on Apache Beam and writes
+DIR/pairs-SSSSS-of-NNNNN.jsonl and DIR/clusters-SSSSS-of-NNNNN.jsonl: together
+the lines "compare pairs --format jsonl --min-relation R" and "compare clusters
+--format jsonl --level L" write for the same files (sorted within each shard
+as compare sorts them). GLOB names JSONL files (.jsonl, .ndjson, optionally
+.gz) of one article per line, {"id", "text"} required; files are read in
+sorted order, which is the order compare is given them in.
+
+A malformed line is counted (counter bad-lines), logged with its file and line
+and skipped. Exit status: 0 ok, 1 some lines were bad (the rest was processed)
+or the run failed, 2 usage error.
+
+Flags:
+`
+
+const runnerHelp = `
+Runner flags (Apache Beam; the most used):
+  --runner NAME            prism (default: in-process, offline), flink, spark, dataflow
+  --endpoint HOST:PORT     job server of a portable runner (Flink, Spark); empty for prism
+  --environment_type T     worker environment: LOOPBACK (this process; prism's default),
+                           DOCKER (the default elsewhere), PROCESS or EXTERNAL
+  --environment_config C   the container image (DOCKER) or command (PROCESS)
+  --project, --region      Google Cloud project and region (dataflow)
+  --temp_location URL      gs:// scratch space (dataflow)
+  --staging_location URL   gs:// staging for the worker binary (dataflow)
+  --worker_binary PATH     this binary cross-compiled for linux/amd64, when not already so
+  --num_workers N, --max_num_workers N, --worker_machine_type T   (dataflow)
+  --parallelism N          (flink)
+  --job_name NAME
+
+All flags of the Beam SDK (--help-beam lists them):
+`
+
+// run is the whole program.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("compare-beam", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	input := fs.String("input", "", "JSONL files to read: a glob (`GLOB`), local or gs://; .gz files are decompressed")
+	output := fs.String("output", "", "directory (`DIR`, local or gs://) for pairs-*.jsonl and clusters-*.jsonl")
+	level := fs.String("level", "story", "clusters to write: copy (duplicate groups) or story (story clusters)")
+	minRel := fs.String("min-relation", "story", "weakest relation in the pairs output: duplicate, derived, partial, story or unrelated")
+	shards := fs.Int("shards", 4, "output files of each kind")
+	rounds := fs.Int("cc-rounds", batch.DefaultRounds, "large-star/small-star rounds for connected components; the run fails if they do not converge")
+	maxSize := fs.String("max-size", "16MiB", "largest JSONL line; longer ones are reported and skipped")
+	helpBeam := fs.Bool("help-beam", false, "list every Apache Beam SDK flag and exit")
+	// Beam's own flags (runner, endpoint, project, ... and the worker
+	// harness's) live in the flag package's default set; parse them here.
+	flag.CommandLine.VisitAll(func(f *flag.Flag) {
+		if fs.Lookup(f.Name) == nil {
+			fs.Var(f.Value, f.Name, f.Usage)
+		}
+	})
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageHead)
+		fs.VisitAll(func(f *flag.Flag) {
+			if flag.CommandLine.Lookup(f.Name) == nil {
+				printFlag(stderr, f)
+			}
+		})
+		fmt.Fprint(stderr, runnerHelp)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err}
+	}
+	if *helpBeam {
+		flag.CommandLine.VisitAll(func(f *flag.Flag) { printFlag(stdout, f) })
+		return nil
+	}
+	beam.Init() // on a worker, runs the harness and does not return
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (inputs are given by --input)", fs.Arg(0))
+	}
+	if *input == "" || *output == "" {
+		fs.Usage()
+		return usagef("--input and --output are required")
+	}
+	var opt batch.Options
+	switch *level {
+	case "copy":
+		opt.Level = cluster.Copy
+	case "story":
+		opt.Level = cluster.StoryLvl
+	default:
+		return usagef("--level: %q is not copy or story", *level)
+	}
+	r, err := cluster.ParseRelation(*minRel)
+	if err != nil {
+		return usagef("--min-relation: %v", err)
+	}
+	opt.MinRelation = r
+	if *shards < 1 || *rounds < 1 {
+		return usagef("--shards and --cc-rounds must be at least 1")
+	}
+	opt.Shards, opt.Rounds, opt.Output = *shards, *rounds, *output
+	if opt.MaxBytes, err = parseSize(*maxSize); err != nil {
+		return usagef("--max-size: %v", err)
+	}
+	opt.Files, err = batch.Glob(ctx, *input)
+	if err != nil {
+		return err
+	}
+	if len(opt.Files) == 0 {
+		return usagef("--input: no file matches %q", *input)
+	}
+	if !strings.Contains(opt.Output, "://") {
+		if err := os.MkdirAll(opt.Output, 0o755); err != nil {
+			return err
+		}
+	}
+
+	p, s := beam.NewPipelineWithRoot()
+	if err := batch.Build(s, opt); err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := beamx.RunWithMetrics(ctx, p)
+	if err != nil {
+		return fmt.Errorf("pipeline: %w", err)
+	}
+	counts := counters(res)
+	fmt.Fprintf(stderr, "compare-beam: %s in %.1fs\n", summary(counts), time.Since(start).Seconds())
+	if c := counts[batch.CUnconverged]; c > 0 {
+		return fmt.Errorf("connected components did not converge in %d rounds (%d nodes left); run again with --cc-rounds %d", opt.Rounds, c, 2*opt.Rounds)
+	}
+	if counts[batch.CBadLines]+counts[batch.CDuplicateIDs] > 0 {
+		return errBadInput
+	}
+	return nil
+}
+
+// counters sums the copydesk counters over steps.
+func counters(res beam.PipelineResult) map[string]int64 {
+	out := make(map[string]int64)
+	if res == nil {
+		return out
+	}
+	for _, c := range res.Metrics().AllMetrics().Counters() {
+		if c.Key.Namespace == batch.Namespace {
+			out[c.Key.Name] += c.Result()
+		}
+	}
+	return out
+}
+
+func summary(counts map[string]int64) string {
+	names := make([]string, 0, len(counts))
+	for n := range counts {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var parts []string
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s=%d", n, counts[n]))
+	}
+	return strings.Join(parts, " ")
+}
+
+func printFlag(w io.Writer, f *flag.Flag) {
+	name, usage := flag.UnquoteUsage(f)
+	line := "  --" + f.Name
+	if name != "" {
+		line += " " + name
+	}
+	line += "\n    \t" + strings.ReplaceAll(usage, "\n", "\n    \t")
+	if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+		line += fmt.Sprintf(" (default %q)", f.DefValue)
+	}
+	fmt.Fprintln(w, line)
+}
+
+func usagef(format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	return usageError{err}
+}
+
+// parseSize reads "16MiB", "500k", "2GB" or a plain byte count.
+func parseSize(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"gib", 1 << 30}, {"gb", 1 << 30}, {"g", 1 << 30}, {"mib", 1 << 20}, {"mb", 1 << 20}, {"m", 1 << 20}, {"kib", 1 << 10}, {"kb", 1 << 10}, {"k", 1 << 10}, {"b", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a size (try 16MiB)", s)
+	}
+	return n * mult, nil
+}

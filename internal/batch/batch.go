@@ -1,0 +1,232 @@
+// Package batch runs the copydesk pipeline as Apache Beam transforms, so
+// that the same stage functions the one-machine command calls run on
+// Prism in-process, or unchanged on Flink, Spark or Google Cloud Dataflow,
+// and give the same pairs and the same clusters as `compare`.
+//
+// # Stages
+//
+// Every article is known by its ordinal, file number << 32 | its number in
+// the file, which orders articles exactly as `compare` numbers them when
+// given the same files in the same (sorted) order; "first article",
+// "a read first" and the star pairing of oversized buckets all mean the
+// smallest ordinal. A node, in the graph stages, is the ordinal in 8
+// big-endian bytes followed by the article id, so comparing two nodes as
+// strings compares their ordinals and the id travels with it.
+//
+//	files ─► read (article.Reader) ─► GroupByKey(id): first read wins
+//	      ─► prepare (align.NewDoc, shingle.Sign/BandKeys/Anchors/Terms)
+//	           ├─► band keys, anchors ─────────────────────────────┐
+//	           └─► terms ─► Count (combine) ─► DF, N (side inputs) │
+//	      ─► weigh (shingle.NewVector, pipeline.StoryKeys) ─► story keys (or all pairs up to pipeline.AllPairsUpTo)
+//	      ─► GroupByKey(route, key) ─► candidate.BucketPairs (caps, counts)
+//	      ─► Sum per (pair, route) ≥ Route.MinShared ─► OR routes per pair: distinct pairs
+//	      ─► CoGroupByKey(a's doc) ─► CoGroupByKey(b's doc) ─► align.Verify, cluster.NewPair
+//	      ─► pairs-*.jsonl
+//	      ─► copy: large-star/small-star over duplicate+derived edges ─► clusters-*.jsonl
+//	      ─► story: large-star/small-star over story+ edges, then cluster.Groups
+//	                (average linkage) inside each connected component ─► clusters-*.jsonl
+//
+// # What is global, and how it stays equal to one machine
+//
+//   - Document frequencies: a Count combine over each article's distinct
+//     terms, then a side input. Only terms in two or more articles are kept
+//     in it (a term an article has and the side input lacks has df 1), so the
+//     side input is the shared vocabulary, not every hapax; the TF-IDF vector
+//     weighed from it is bit for bit the one pipeline.Prepare weighs.
+//   - Buckets: grouped by (route, key) and handed, sorted by ordinal, to
+//     candidate.BucketPairs, the rule candidate.Route.Find applies; a pair
+//     counts for a route when it shares Route.MinShared keys of that route.
+//   - The story route: when the corpus (after dropping bad lines and
+//     repeated ids) holds at most pipeline.AllPairsUpTo articles, every pair;
+//     else pipeline.StoryKeys through the Terms route.
+//   - Which routes found a pair is kept as a bit mask, so that the pairs
+//     output and copy clusters leave out pairs that only the story route
+//     found when `compare` would not have run it (`compare pairs
+//     --min-relation derived`, `compare clusters --level copy`).
+//
+// # Groups
+//
+// Duplicate groups are the connected components of duplicate and derived
+// edges, found by alternating large-star and small-star rounds (Kiveris et
+// al., "Connected Components in MapReduce and Beyond", 2014): each round
+// is two GroupByKeys over the edge list and leaves the components unchanged
+// while turning each into a star around its smallest node. The rounds are
+// unrolled into the graph (Options.Rounds); a last step checks that every
+// edge points at a root, counts the edges that do not (counter
+// cc-unconverged, which the command turns into an error) and labels each
+// node with its root: the component's first article, as cluster.Groups
+// with cluster.Copy does.
+//
+// Story clusters are average linkage (cluster.Groups with
+// cluster.StoryLvl), which only ever merges clusters joined by an edge, so
+// it runs independently inside each connected component of the story
+// graph: the same large-star/small-star rounds find the components, and
+// each component's edges go to one worker. The largest story component
+// bounds the memory of that worker.
+package batch
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"reflect"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+
+	"github.com/copydesk/copydesk/internal/candidate"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/shingle"
+)
+
+// Options describe one run.
+type Options struct {
+	Files       []string         // input JSONL files (.gz too), in article order
+	Output      string           // directory for pairs-*.jsonl and clusters-*.jsonl
+	Level       cluster.Level    // clusters to write
+	MinRelation cluster.Relation // weakest relation in the pairs output
+	Shards      int              // output files of each kind; 0 means 4
+	Rounds      int              // large-star/small-star rounds; 0 means DefaultRounds
+	MaxBytes    int64            // largest JSONL line; 0 means article.DefaultMaxBytes
+}
+
+// DefaultRounds is the number of large-star/small-star rounds unrolled into
+// the pipeline. Components whose diameter needs more are reported by the
+// cc-unconverged counter. Copy groups are stars or cliques already (the LSH
+// route pairs an oversized bucket with its first member), which converge
+// in one or two rounds; a chain of n articles each copying the one before
+// needs about log2(n) rounds.
+const DefaultRounds = 12
+
+// Counter names, in namespace Namespace.
+const (
+	Namespace       = "copydesk"
+	CArticles       = "articles-read"
+	CBadLines       = "bad-lines"
+	CDuplicateIDs   = "duplicate-ids"
+	CCandidates     = "candidate-pairs"
+	CVerified       = "verified-pairs"
+	CRelated        = "related-pairs"
+	CCappedLSH      = "capped-buckets-lsh"
+	CCappedAnchors  = "capped-buckets-anchors"
+	CCappedTerms    = "capped-buckets-terms"
+	CUnconverged    = "cc-unconverged"
+	CBucketEntries  = "bucket-entries"
+	CJoinedTextByte = "joined-text-bytes"
+)
+
+// Candidate routes, as bit positions in a pair's route mask.
+const (
+	routeLSH = iota
+	routeAnchors
+	routeTerms
+)
+
+var routes = [...]candidate.Route{routeLSH: candidate.LSH, routeAnchors: candidate.Anchors, routeTerms: candidate.Terms}
+
+var cappedCounters = [...]string{routeLSH: CCappedLSH, routeAnchors: CCappedAnchors, routeTerms: CCappedTerms}
+
+// copyRoutes are the routes `compare` always runs.
+const copyRoutes = 1<<routeLSH | 1<<routeAnchors
+
+// fileSpec is one input file and its place in the input order.
+type fileSpec struct {
+	Index int64
+	Path  string
+}
+
+// record is one article as read: ordinal, id and the compared text
+// (pipeline.Text).
+type record struct {
+	Ord  uint64
+	ID   string
+	Text string
+}
+
+// doc is a record with its TF-IDF vector (encodeVector).
+type doc struct {
+	Ord  uint64
+	ID   string
+	Text string
+	Vec  []byte
+}
+
+// partner is the other end of a candidate pair and the routes that found it.
+type partner struct {
+	Ord    uint64
+	Routes int32
+}
+
+// half is article a of a pair on its way to article b.
+type half struct {
+	Routes int32
+	Doc    doc
+}
+
+// edge is a verified pair, a read before b.
+type edge struct {
+	A, B       string // nodes
+	Routes     int32
+	Relation   int32
+	AInB, BInA float64
+	Similarity float64
+	Passages   int32
+	Quotes     int32
+}
+
+// member is an article's cluster.
+type member struct {
+	Node, Cluster string
+}
+
+func init() {
+	for _, t := range []any{fileSpec{}, record{}, doc{}, partner{}, half{}, edge{}, member{}} {
+		beam.RegisterType(reflect.TypeOf(t))
+	}
+}
+
+// node is the graph name of an article: its ordinal in 8 big-endian bytes,
+// then its id, so that nodes compare as their ordinals do.
+func node(ord uint64, id string) string {
+	b := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(id)), ord)
+	return string(append(b, id...))
+}
+
+// nodeID returns the article id of a node.
+func nodeID(n string) string { return n[8:] }
+
+// pairKey packs a pair of ordinals, a < b.
+func pairKey(a, b uint64) string {
+	k := binary.BigEndian.AppendUint64(make([]byte, 0, 16), a)
+	return string(binary.BigEndian.AppendUint64(k, b))
+}
+
+func unpackPair(k string) (a, b uint64) {
+	return binary.BigEndian.Uint64([]byte(k[:8])), binary.BigEndian.Uint64([]byte(k[8:16]))
+}
+
+// routeKey is a bucket key: the route, then the key.
+func routeKey(route byte, key uint64) string {
+	return string(binary.BigEndian.AppendUint64([]byte{route}, key))
+}
+
+// encodeVector packs a TF-IDF vector, 12 bytes a term, exactly.
+func encodeVector(v shingle.Vector) []byte {
+	out := make([]byte, 0, 12*len(v))
+	for _, w := range v {
+		out = binary.LittleEndian.AppendUint64(out, w.Hash)
+		out = binary.LittleEndian.AppendUint32(out, math.Float32bits(w.W))
+	}
+	return out
+}
+
+func decodeVector(b []byte) (shingle.Vector, error) {
+	if len(b)%12 != 0 {
+		return nil, fmt.Errorf("vector of %d bytes", len(b))
+	}
+	v := make(shingle.Vector, len(b)/12)
+	for i := range v {
+		v[i].Hash = binary.LittleEndian.Uint64(b[12*i:])
+		v[i].W = math.Float32frombits(binary.LittleEndian.Uint32(b[12*i+8:]))
+	}
+	return v, nil
+}
