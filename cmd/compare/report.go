@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -49,7 +50,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			if err := report.WriteReport(dir, rep); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "compare: wrote %s/index.html and %s/report.json: %d articles, %d story clusters\n", dir, dir, len(rep.Articles), len(rep.Clusters))
+			fmt.Fprintf(e.stderr, "compare: wrote %s: %d articles, %d story clusters of two or more\n", filepath.Join(dir, "index.html"), len(rep.Articles), len(rep.Clusters))
 			return nil
 		},
 	}
