@@ -239,3 +239,17 @@ func mustRead(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+func TestFlagsAfterPaths(t *testing.T) {
+	inRoot(t)
+	before, _, code1 := compare(t, "", "pairs", "--format", "csv", "--min-relation", "unrelated", "testdata/crafted")
+	after, stderr, code2 := compare(t, "", "pairs", "testdata/crafted", "--format", "csv", "--min-relation=unrelated")
+	if code1 != 0 || code2 != 0 || before != after {
+		t.Errorf("flags after paths: exit %d/%d, stderr %q, outputs equal: %v", code1, code2, stderr, before == after)
+	}
+	// After "--", a dash-led argument is a path, not a flag.
+	_, stderr, code := compare(t, "", "pairs", "--", "--format")
+	if code != exitBadInput || !strings.Contains(stderr, "--format") {
+		t.Errorf("path after --: exit %d, stderr %q", code, stderr)
+	}
+}

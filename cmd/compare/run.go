@@ -99,7 +99,7 @@ was processed, 2 usage error.`,
 		}
 	}
 	setUsage(app.Commands)
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
@@ -224,4 +224,57 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size (try 16MiB)", s)
 	}
 	return n * mult, nil
+}
+
+// flagsFirst lets flags follow paths ("compare report testdata/seeds -o
+// report"), which the CLI library does not: it stops reading flags at the
+// first argument. It finds the command (and subcommand) named in args and
+// moves every flag after it, with its value, ahead of the other arguments.
+// "--" ends the flags, as usual.
+func flagsFirst(cmds []*cli.Command, args []string) []string {
+	i := 1
+	var cmd *cli.Command
+	for i < len(args) {
+		var next *cli.Command
+		for _, c := range cmds {
+			if c.HasName(args[i]) {
+				next = c
+			}
+		}
+		if next == nil {
+			break
+		}
+		cmd, cmds = next, next.Subcommands
+		i++
+	}
+	if cmd == nil || len(cmd.Subcommands) > 0 {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			takesValue[n] = !isBool
+		}
+	}
+	out := append([]string(nil), args[:i]...)
+	var rest []string
+	for k := i; k < len(args); k++ {
+		a := args[k]
+		switch {
+		case a == "--":
+			rest = append(rest, args[k:]...)
+			k = len(args)
+		case len(a) > 1 && a[0] == '-':
+			out = append(out, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && takesValue[name] && k+1 < len(args) {
+				k++
+				out = append(out, args[k])
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return append(out, rest...)
 }
