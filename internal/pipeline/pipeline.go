@@ -33,6 +33,11 @@ type Options struct {
 	Story    bool                                // also find story pairs (needed for story clusters)
 	Workers  int                                 // 0: one per core
 	Progress func(stage string, done, total int) // called as work advances; may be nil
+	// CopyOnly (Stream only, without Story) decides the copy relations
+	// alone: no TF-IDF is computed, so Similarity is 0 and pairs that are
+	// not copy come out unrelated rather than story. Copy groups are the
+	// same; counting terms and weighing vectors is a third of a run.
+	CopyOnly bool
 }
 
 func (o *Options) workers() int {

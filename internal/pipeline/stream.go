@@ -84,7 +84,7 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 			defer wg.Done()
 			df := &dfs[w]
 			for j := range jobs {
-				p := prepareBatch(j.arts, df)
+				p := prepareBatch(j.arts, df, opt.CopyOnly && !opt.Story)
 				mu.Lock()
 				for len(batches) <= j.seq {
 					batches = append(batches, nil)
@@ -173,8 +173,8 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 }
 
 // prepareBatch fingerprints a batch of articles, counting their terms into
-// df.
-func prepareBatch(arts []article.Article, df *shingle.DF) *prepared {
+// df unless copyOnly.
+func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly bool) *prepared {
 	p := &prepared{
 		ids:     make([]string, len(arts)),
 		texts:   make([][]byte, len(arts)),
@@ -189,7 +189,9 @@ func prepareBatch(arts []article.Article, df *shingle.DF) *prepared {
 		p.ids[i] = arts[i].ID
 		p.bands[i] = shingle.BandKeys(&sig)
 		p.anchors[i] = shingle.Anchors(sh)
-		df.Add(shingle.Terms(text, toks))
+		if !copyOnly {
+			df.Add(shingle.Terms(text, toks))
+		}
 		p.texts[i] = s2.EncodeBetter(nil, []byte(text))
 	}
 	return p
@@ -217,10 +219,13 @@ func text(texts [][]byte, i int) string {
 	return string(b)
 }
 
-// buildDoc is Prepare's Doc for one article, from its text.
+// buildDoc is Prepare's Doc for one article, from its text; without
+// document frequencies (a CopyOnly run) it has no Vector.
 func buildDoc(t string, df *shingle.DF) *align.Doc {
 	d := align.NewDoc(t)
-	d.Vector = shingle.NewVector(shingle.Terms(d.Text, d.Tokens), df)
+	if df.N > 0 {
+		d.Vector = shingle.NewVector(shingle.Terms(d.Text, d.Tokens), df)
+	}
 	return d
 }
 

@@ -105,3 +105,38 @@ func TestStreamCancel(t *testing.T) {
 		t.Fatalf("read %d articles after cancelling at 700", n)
 	}
 }
+
+// TestStreamCopyOnly: skipping TF-IDF changes no copy relation and no copy
+// group.
+func TestStreamCopyOnly(t *testing.T) {
+	arts := synthArticles(t, 900)
+	full, err := Stream(context.Background(), emitAll(arts), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, err := Stream(context.Background(), emitAll(arts), Options{CopyOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fast.Pairs) != len(full.Pairs) {
+		t.Fatalf("%d pairs, full run %d", len(fast.Pairs), len(full.Pairs))
+	}
+	copies := 0
+	for k, p := range full.Pairs {
+		q := fast.Pairs[k]
+		if p.Relation >= cluster.Partial || q.Relation >= cluster.Partial {
+			copies++
+			if p.Relation != q.Relation || p.AInB != q.AInB || p.BInA != q.BInA {
+				t.Fatalf("pair %d-%d: %v with TF-IDF, %v without", p.I, p.J, p.Relation, q.Relation)
+			}
+		} else if q.Relation != cluster.Unrelated || q.Similarity != 0 {
+			t.Fatalf("pair %d-%d: %v, similarity %v without TF-IDF", q.I, q.J, q.Relation, q.Similarity)
+		}
+	}
+	if copies < 100 {
+		t.Fatalf("only %d copy pairs: the test corpus is too thin", copies)
+	}
+	if !slices.Equal(fast.Groups(cluster.Copy), full.Groups(cluster.Copy)) {
+		t.Fatal("copy groups differ")
+	}
+}
