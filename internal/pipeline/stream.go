@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"sync"
 
@@ -181,6 +182,7 @@ func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly bool) *prepar
 		bands:   make([][]uint64, len(arts)),
 		anchors: make([][]uint64, len(arts)),
 	}
+	var buf []byte
 	for i := range arts {
 		text := Text(&arts[i])
 		toks := shingle.Tokens(text)
@@ -192,7 +194,9 @@ func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly bool) *prepar
 		if !copyOnly {
 			df.Add(shingle.Terms(text, toks))
 		}
-		p.texts[i] = s2.EncodeBetter(nil, []byte(text))
+		// s2 writes into a worst-case sized buffer: keep only what it used.
+		buf = s2.EncodeBetter(buf[:cap(buf)], []byte(text))
+		p.texts[i] = bytes.Clone(buf)
 	}
 	return p
 }
