@@ -112,3 +112,31 @@ func TestStoryClustersAreDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// Two look-alike stories of three articles each: alike within (0.5), alike
+// enough across (0.2) for average linkage to merge them, but far less alike
+// across than within, so the split test takes the merge back. A single
+// story of five with uneven cosines stays whole: no side reaches three.
+func TestStorySplit(t *testing.T) {
+	var pairs []Pair
+	for i := range 6 {
+		for j := i + 1; j < 6; j++ {
+			cos := 0.2
+			if i/3 == j/3 {
+				cos = 0.5
+			}
+			pairs = append(pairs, story(i, j, cos))
+		}
+	}
+	if got := averageLink(6, pairs, StoryLinkage, 0, StorySplitMin); !slices.Equal(got, []int{0, 0, 0, 0, 0, 0}) {
+		t.Fatalf("without the split test got %v, want one cluster", got)
+	}
+	if got, want := Groups(6, pairs, StoryLvl), []int{0, 0, 0, 3, 3, 3}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	five := []Pair{story(0, 1, 0.31), story(0, 2, 0.3), story(1, 2, 0.28), story(3, 4, 0.25),
+		story(0, 3, 0.16), story(1, 3, 0.17), story(2, 4, 0.16), story(0, 4, 0.16), story(1, 4, 0.17), story(2, 3, 0.16)}
+	if got := Groups(5, five, StoryLvl); !slices.Equal(got, []int{0, 0, 0, 0, 0}) {
+		t.Errorf("five reports of one story: got %v, want one cluster", got)
+	}
+}
