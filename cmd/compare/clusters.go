@@ -50,7 +50,7 @@ more articles.`,
 				}
 				return e.output(c, func(w io.Writer) error { return report.WriteClusters(w, format, members) })
 			}
-			res, err := e.stream(c, level == cluster.StoryLvl)
+			res, err := e.stream(c, level == cluster.StoryLvl, level == cluster.Copy)
 			if err != nil {
 				return err
 			}

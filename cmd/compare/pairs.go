@@ -7,7 +7,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/copydesk/copydesk/internal/cluster"
-	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/report"
 )
 
@@ -37,15 +36,11 @@ shared_passages (passages of copy), shared_quotes (quoted speech both carry).`,
 			if err != nil {
 				return usageError{fmt.Errorf("--min-relation: %w", err)}
 			}
-			arts, err := e.load(c)
+			res, err := e.stream(c, minRel <= cluster.Story, false)
 			if err != nil {
 				return err
 			}
-			res, err := pipeline.Run(c.Context, arts, e.options(c, minRel <= cluster.Story))
-			if err != nil {
-				return err
-			}
-			pairs := pairRows(res, minRel)
+			pairs := pairRows(res.IDs, res.Pairs, minRel)
 			return e.output(c, func(w io.Writer) error { return report.WritePairs(w, format, pairs) })
 		},
 	}
@@ -53,15 +48,15 @@ shared_passages (passages of copy), shared_quotes (quoted speech both carry).`,
 
 // pairRows turns verified pairs into output rows, strongest first, then by
 // the articles' input order.
-func pairRows(res *pipeline.Result, minRel cluster.Relation) []report.Pair {
+func pairRows(ids []string, verified []cluster.Pair, minRel cluster.Relation) []report.Pair {
 	var rows []report.Pair
-	for _, p := range sortedPairs(res.Pairs) {
+	for _, p := range sortedPairs(verified) {
 		if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
 			continue
 		}
 		rows = append(rows, report.Pair{
-			A:              res.Articles[p.I].ID,
-			B:              res.Articles[p.J].ID,
+			A:              ids[p.I],
+			B:              ids[p.J],
 			Relation:       p.Relation.String(),
 			AInB:           p.AInB,
 			BInA:           p.BInA,

@@ -13,9 +13,9 @@ import (
 
 // stream runs the pipeline over the command's PATH arguments as they are
 // read, without holding the corpus (pipeline.Stream), reporting each bad
-// input on stderr. JSONL is parsed on all cores. Without story it decides
-// copy relations only (pipeline.Options.CopyOnly).
-func (e *env) stream(c *cli.Context, story bool) (*pipeline.Scan, error) {
+// input on stderr. JSONL is parsed on all cores. copyOnly decides copy
+// relations only (pipeline.Options.CopyOnly), enough for copy groups.
+func (e *env) stream(c *cli.Context, story, copyOnly bool) (*pipeline.Scan, error) {
 	if c.NArg() == 0 {
 		return nil, usageError{errors.New(c.Command.Name + ": no PATH given (a file, a directory, or - for standard input)")}
 	}
@@ -24,7 +24,7 @@ func (e *env) stream(c *cli.Context, story bool) (*pipeline.Scan, error) {
 		return nil, usageError{fmt.Errorf("--max-size: %w", err)}
 	}
 	opt := e.options(c, story)
-	opt.CopyOnly = !story // copy groups need no TF-IDF
+	opt.CopyOnly = copyOnly
 	r := article.Reader{
 		Stdin:    e.stdin,
 		MaxBytes: maxBytes,
