@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"os"
 	"runtime"
 	"sync"
 	"testing"
@@ -17,8 +18,17 @@ import (
 	"github.com/copydesk/copydesk/internal/synth"
 )
 
-// benchCorpus is 10,000 synthetic articles (seed 1) as JSONL, made once.
+// benchCorpus is 10,000 synthetic articles (seed 1) as JSONL, made once,
+// or the JSONL file named by $COPYDESK_BENCH_JSONL (how
+// testdata/peer_datasketch.sh runs both tools on one corpus).
 var benchCorpus = sync.OnceValue(func() []byte {
+	if path := os.Getenv("COPYDESK_BENCH_JSONL"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			panic(err)
+		}
+		return data
+	}
 	var c, t bytes.Buffer
 	if err := synth.Write(context.Background(), 10000, 1, &c, &t); err != nil {
 		panic(err)
