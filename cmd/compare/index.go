@@ -103,7 +103,8 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 		return err
 	}
 	defer st.Close()
-	opt := index.Options{Workers: c.Int("workers"), Progress: e.progress()}
+	// Copy relations only: check need not verify the story route's candidates.
+	opt := index.Options{Workers: c.Int("workers"), Progress: e.progress(), CopyOnly: minRel >= cluster.Partial}
 	var res *index.Result
 	if write {
 		res, err = index.Add(c.Context, st, arts, opt)

@@ -22,6 +22,12 @@ import (
 type Options struct {
 	Workers  int                                 // 0: one per core
 	Progress func(stage string, done, total int) // may be nil
+	// CopyOnly (Check only) skips the story route: only the copy routes'
+	// candidates (LSH bands, anchors) are verified, so Result.Pairs holds
+	// every duplicate, derived and partial pair but not every story pair.
+	// For callers that print copy relations only. Add ignores it: the index
+	// must hold every verified pair for Graph.
+	CopyOnly bool
 }
 
 func (o *Options) workers() int {
@@ -171,11 +177,15 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		return nil, err
 	}
 	allPairs := df.N <= pipeline.AllPairsUpTo
+	copyOnly := opt.CopyOnly && !write
+	if copyOnly {
+		allPairs = false
+	}
 	for _, p := range batch {
 		p.doc.Vector = shingle.NewVector(p.rec.Terms, &df)
 		top := p.doc.Vector.Top(pipeline.TopTerms)
 		p.rec.Keys = slices.Concat(p.bands, p.anchors, salt(top, storySalt))
-		if !allPairs {
+		if !allPairs && !copyOnly {
 			p.story = salt(pipeline.StoryKeys(p.doc.Vector, &df), storySalt)
 		}
 	}
@@ -189,7 +199,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	nx := len(exist)
 	var routes [][]candidate.Pair
 	for r, route := range []candidate.Route{candidate.LSH, candidate.Anchors, candidate.Terms} {
-		if r == 2 && allPairs {
+		if r == 2 && (allPairs || copyOnly) {
 			continue
 		}
 		found, _ := route.Find(lists[r])
@@ -261,7 +271,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	edges := make([]Edge, len(cands))
 	err = parallel(ctx, len(cands), opt, "verify", func(k int) {
 		i, j := int(cands[k].I), int(cands[k].J)
-		v := align.Verify(docs[i], docs[j])
+		v := verify(docs[i], docs[j])
 		p := cluster.NewPair(i, j, &v)
 		p.I, p.J = int(recOf[i].Seq), int(recOf[j].Seq)
 		pairs[k] = p
@@ -289,6 +299,16 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		return nil, err
 	}
 	return res, tx.Commit()
+}
+
+// verify is align.Verify, without the alignment when the two texts share
+// no shingle: then there is no exact run, so no passage, and the result is
+// the two similarities alone. Most story candidates share none.
+func verify(a, b *align.Doc) align.Result {
+	if shingle.Intersect(a.Set, b.Set) == 0 {
+		return align.Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}
+	}
+	return align.Verify(a, b)
 }
 
 // lookup finds the indexed articles that share keys with the batch and

@@ -8,14 +8,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 const (
@@ -494,5 +497,70 @@ func TestAroundAndSince(t *testing.T) {
 	}
 	if len(g.Articles) != len(arts)-3 {
 		t.Errorf("since 2024-05-04: %d articles, want %d", len(g.Articles), len(arts)-3)
+	}
+}
+
+// verify's shortcut (no shared shingle: no alignment) gives align.Verify's
+// result, on pairs that share shingles and pairs that do not.
+func TestVerifyShortcut(t *testing.T) {
+	arts := synthetic(t, 11, 60)
+	docs := make([]*align.Doc, len(arts))
+	var df shingle.DF
+	terms := make([][]shingle.Term, len(arts))
+	for i := range arts {
+		docs[i] = align.NewDoc(pipeline.Text(&arts[i]))
+		terms[i] = shingle.Terms(docs[i].Text, docs[i].Tokens)
+		df.Add(terms[i])
+	}
+	for i := range docs {
+		docs[i].Vector = shingle.NewVector(terms[i], &df)
+	}
+	docs = append(docs, align.NewDoc(""))
+	none := 0
+	for i := range docs {
+		for j := i + 1; j < len(docs); j++ {
+			got, want := verify(docs[i], docs[j]), align.Verify(docs[i], docs[j])
+			if shingle.Intersect(docs[i].Set, docs[j].Set) == 0 {
+				none++
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%d %d: verify %+v, align.Verify %+v", i, j, got, want)
+			}
+		}
+	}
+	if none == 0 {
+		t.Fatal("no pair without shared shingles: the shortcut was not exercised")
+	}
+}
+
+// Check with CopyOnly finds the same copy relations as a full check.
+func TestCheckCopyOnly(t *testing.T) {
+	ctx := context.Background()
+	arts := synthetic(t, 7, 140)
+	st := open(t, filepath.Join(t.TempDir(), "c.db"), false)
+	if _, err := Add(ctx, st, arts[:100], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	copies := func(opt Options) ([]string, int) {
+		res, err := Check(ctx, st, arts[100:], opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range res.Pairs {
+			if r.Pair.Relation >= cluster.Partial {
+				out = append(out, pairKey(r.A, r.B, r.Pair, false))
+			}
+		}
+		slices.Sort(out)
+		return out, len(res.Pairs)
+	}
+	full, nFull := copies(Options{})
+	only, nOnly := copies(Options{CopyOnly: true})
+	if len(full) == 0 || !slices.Equal(full, only) {
+		t.Errorf("copy relations: full check %v, copy-only %v", full, only)
+	}
+	if nOnly >= nFull {
+		t.Errorf("copy-only verified %d pairs, the full check %d", nOnly, nFull)
 	}
 }
