@@ -73,7 +73,7 @@ Runner flags (Apache Beam; the most used):
   --parallelism N          (flink)
   --job_name NAME
 
-All flags of the Beam SDK (--help-beam lists them):
+Every other flag of the Apache Beam SDK is accepted too; --help-beam lists them.
 `
 
 // run is the whole program.
@@ -211,7 +211,7 @@ func printFlag(w io.Writer, f *flag.Flag) {
 	}
 	line += "\n    \t" + strings.ReplaceAll(usage, "\n", "\n    \t")
 	if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
-		line += fmt.Sprintf(" (default %q)", f.DefValue)
+		line += fmt.Sprintf(" (default %s)", f.DefValue)
 	}
 	fmt.Fprintln(w, line)
 }
