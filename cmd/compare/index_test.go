@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -207,5 +208,75 @@ func TestIndexTwoProcesses(t *testing.T) {
 	}
 	if n := indexStats(t, db).Articles; n != len(lines) {
 		t.Errorf("%d articles indexed, want %d", n, len(lines))
+	}
+}
+
+// report --index writes a report over what the index holds: around one
+// article, or everything published since a date.
+func TestIndexReport(t *testing.T) {
+	inRoot(t)
+	db := filepath.Join(t.TempDir(), "copydesk.db")
+	if _, errs, code := compare(t, "", "index", "add", "--index", db, "testdata/seeds", "testdata/index"); code != 0 {
+		t.Fatalf("add: exit %d: %s", code, errs)
+	}
+	const seed, copy = "testdata/seeds/003_42b99dcc7e84c36f.txt", "testdata/index/seed003_syndicated.txt"
+	read := func(dir string) (ids []string, dup map[string]string) {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		html, err := os.ReadFile(filepath.Join(dir, "index.html"))
+		if err != nil || len(html) == 0 {
+			t.Fatalf("index.html: %v", err)
+		}
+		var r struct {
+			Articles []struct {
+				ID             string `json:"id"`
+				DuplicateGroup string `json:"duplicate_group"`
+			} `json:"articles"`
+		}
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatal(err)
+		}
+		dup = map[string]string{}
+		for _, a := range r.Articles {
+			ids = append(ids, a.ID)
+			dup[a.ID] = a.DuplicateGroup
+		}
+		return ids, dup
+	}
+	dir := filepath.Join(t.TempDir(), "around")
+	if _, errs, code := compare(t, "", "report", "--index", db, "--id", copy, "-o", dir); code != 0 {
+		t.Fatalf("report --id: exit %d: %s", code, errs)
+	}
+	ids, dup := read(dir)
+	if len(ids) < 2 || !slices.Contains(ids, seed) || !slices.Contains(ids, copy) || dup[copy] != dup[seed] {
+		t.Errorf("report around %s: articles %v, duplicate groups %v", copy, ids, dup)
+	}
+	// The seeds carry no publication date; the synthetic articles do
+	// (on 2016-01-01, spread over the day).
+	synthDB := filepath.Join(t.TempDir(), "synth.db")
+	if _, errs, code := compare(t, "", "index", "add", "--index", synthDB, synthCorpus(t, "40")); code != 0 {
+		t.Fatalf("add: exit %d: %s", code, errs)
+	}
+	dir = filepath.Join(t.TempDir(), "since")
+	if _, errs, code := compare(t, "", "report", "--index", synthDB, "--since", "2016-01-01", "-o", dir); code != 0 {
+		t.Fatalf("report --since: exit %d: %s", code, errs)
+	}
+	if ids, _ := read(dir); len(ids) != 40 {
+		t.Errorf("report since 2016-01-01: %d articles, want 40", len(ids))
+	}
+	dir = filepath.Join(t.TempDir(), "later")
+	if _, errs, code := compare(t, "", "report", "--index", synthDB, "--since", "2016-01-01T08:00:00Z", "-o", dir); code != 0 {
+		t.Fatalf("report --since: exit %d: %s", code, errs)
+	}
+	if ids, _ := read(dir); len(ids) == 0 || len(ids) >= 40 {
+		t.Errorf("report since 2016-01-01T08:00:00Z: %d articles, want some of the 40", len(ids))
+	}
+	for _, args := range [][]string{{"--id", "nope"}, {"--since", "yesterday"}} {
+		if _, _, code := compare(t, "", append([]string{"report", "--index", db, "-o", filepath.Join(t.TempDir(), "x")}, args...)...); code == 0 {
+			t.Errorf("report %v: exit 0", args)
+		}
 	}
 }

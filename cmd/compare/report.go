@@ -4,9 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/copydesk/copydesk/internal/align"
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/report"
 )
@@ -29,19 +34,33 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 .json files.`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "report", Usage: "write the report into `DIR`"},
+			&cli.StringFlag{Name: "index", Usage: "report on what the index `DB` holds instead of PATHs (with --id or --since)"},
+			&cli.StringFlag{Name: "id", Usage: "with --index: the article `ID` and the articles related to it"},
+			&cli.StringFlag{Name: "since", Usage: "with --index: the articles published on or after `DATE` (YYYY-MM-DD, UTC, or an RFC 3339 time)"},
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
 			dir := c.String("output")
 			if dir == "" {
 				return usageError{errors.New("report: -o DIR must not be empty")}
 			}
-			arts, err := e.load(c)
-			if err != nil {
-				return err
-			}
-			res, err := pipeline.Run(c.Context, arts, e.options(c, true))
-			if err != nil {
-				return err
+			var res *pipeline.Result
+			if c.String("index") != "" {
+				r, err := indexResult(c)
+				if err != nil {
+					return err
+				}
+				res = r
+			} else {
+				if c.String("id") != "" || c.String("since") != "" {
+					return usageError{errors.New("report: --id and --since need --index")}
+				}
+				arts, err := e.load(c)
+				if err != nil {
+					return err
+				}
+				if res, err = pipeline.Run(c.Context, arts, e.options(c, true)); err != nil {
+					return err
+				}
 			}
 			rep, err := report.Build(c.Context, res)
 			if err != nil {
@@ -54,4 +73,54 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			return nil
 		},
 	}
+}
+
+// indexResult is what the index holds around --id, or published since
+// --since (everything without either), as a run's result: the relations
+// are the index's (story similarities under its current document
+// frequencies), the texts are read back for the passages and diffs.
+func indexResult(c *cli.Context) (*pipeline.Result, error) {
+	if c.NArg() > 0 {
+		return nil, usageError{errors.New("report: give --index or PATHs, not both")}
+	}
+	id, sinceArg := c.String("id"), c.String("since")
+	if id != "" && sinceArg != "" {
+		return nil, usageError{errors.New("report: give --id or --since, not both")}
+	}
+	var since time.Time
+	if sinceArg != "" {
+		t, err := time.Parse(time.DateOnly, sinceArg)
+		if err != nil {
+			if t, err = time.Parse(time.RFC3339, sinceArg); err != nil {
+				return nil, usageError{fmt.Errorf("--since: %q is not a date (YYYY-MM-DD or RFC 3339)", sinceArg)}
+			}
+		}
+		since = t
+	}
+	st, err := index.Open(c.Context, c.String("index"), true)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	var arts []article.Article
+	var pairs []cluster.Pair
+	if id != "" {
+		if arts, pairs, err = index.Around(c.Context, st, id); err != nil {
+			return nil, err
+		}
+	} else {
+		g, err := index.LoadGraph(c.Context, st, since)
+		if err != nil {
+			return nil, err
+		}
+		if arts, err = index.Bodies(c.Context, st, g.Seqs); err != nil {
+			return nil, err
+		}
+		pairs = g.Pairs
+	}
+	docs := make([]*align.Doc, len(arts))
+	for i := range arts {
+		docs[i] = align.NewDoc(pipeline.Text(&arts[i]))
+	}
+	return &pipeline.Result{Corpus: &pipeline.Corpus{Articles: arts, Docs: docs}, Pairs: pairs}, nil
 }

@@ -207,3 +207,25 @@ func Remove(ctx context.Context, st Store, ids []string) (missing []string, err 
 	}
 	return missing, tx.Commit()
 }
+
+// Bodies returns the full articles (text included) of seqs, in seq order:
+// the texts a report over LoadGraph's articles needs.
+func Bodies(ctx context.Context, st Store, seqs []int64) ([]article.Article, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	recs, err := tx.Load(ctx, seqs, true)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != len(seqs) {
+		return nil, fmt.Errorf("index changed while reading it (%d of %d articles found)", len(recs), len(seqs))
+	}
+	out := make([]article.Article, len(recs))
+	for i := range recs {
+		out[i] = recs[i].Article
+	}
+	return out, nil
+}
