@@ -301,6 +301,10 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	return res, tx.Commit()
 }
 
+// lookupAll reads every posting of the batch's keys (tests compare it with
+// the capped lookup).
+var lookupAll bool
+
 // verify is align.Verify, without the alignment when the two texts share
 // no shingle: then there is no exact run, so no passage, and the result is
 // the two similarities alone. Most story candidates share none.
@@ -330,7 +334,16 @@ func lookup(ctx context.Context, tx Tx, batch []*prepared, skip []int64, allPair
 		}
 	}
 	slices.Sort(keys)
-	posts, err := tx.Lookup(ctx, keys)
+	// A key held by more than candidate.MaxBucket articles gives every
+	// route the same pairs whatever its postings past the first
+	// MaxBucket+1 (LSH pairs its first member with the others, the other
+	// routes drop it), so no more are read; the versions being replaced
+	// are filtered out below, hence len(skip) more.
+	perKey := candidate.MaxBucket + 1 + len(skip)
+	if lookupAll {
+		perKey = 0
+	}
+	posts, err := tx.Lookup(ctx, keys, perKey)
 	if err != nil {
 		return nil, lists, err
 	}

@@ -18,7 +18,19 @@
 // second adder waits for the first (SQLite: BEGIN IMMEDIATE under a busy
 // timeout; PostgreSQL: a transaction-scoped advisory lock), so two batches
 // added at once still get compared with each other. Check runs the same
-// steps in a read-only transaction and writes nothing.
+// steps in a read-only transaction and writes nothing; with
+// Options.CopyOnly it skips the story route (copy relations only).
+//
+// Speed, none of which changes an answer: the batch's keys are looked up
+// in one query per 500 keys, reading at most candidate.MaxBucket+1
+// postings per key (a bigger bucket is capped the same whatever its tail);
+// each indexed candidate is read and re-tokenised once per batch; a pair
+// whose texts share no shingle gets its similarities without alignment
+// (align.Verify would find no passage); verification runs on every core
+// and the results keep the candidates' order. SQLite runs in WAL mode with
+// synchronous=NORMAL: a committed batch survives a crash of the process; a
+// power loss can lose the last batches committed (never half of one), which
+// adding them again restores.
 //
 // An id already indexed with the same content (a SHA-256 over its text and
 // metadata) is skipped. With other content the old version, its postings,
@@ -160,8 +172,9 @@ type Tx interface {
 	Count(ctx context.Context) (n int, next int64, err error)
 	// Versions returns the seq and hash of each id that is indexed.
 	Versions(ctx context.Context, ids []string) (map[string]Version, error)
-	// Lookup returns every posting of the keys, sorted by key then seq.
-	Lookup(ctx context.Context, keys []uint64) ([]Posting, error)
+	// Lookup returns the postings of the keys, sorted by key then seq: for
+	// each key its first perKey (lowest seqs), all of them for perKey <= 0.
+	Lookup(ctx context.Context, keys []uint64, perKey int) ([]Posting, error)
 	// Seqs returns every indexed seq, ascending.
 	Seqs(ctx context.Context) ([]int64, error)
 	// Load returns the records of seqs (those that exist), sorted by seq;

@@ -564,3 +564,40 @@ func TestCheckCopyOnly(t *testing.T) {
 		t.Errorf("copy-only verified %d pairs, the full check %d", nOnly, nFull)
 	}
 }
+
+// Reading at most MaxBucket+1 postings per key gives the same candidates
+// as reading them all, for keys held by more articles than that.
+func TestLookupCapped(t *testing.T) {
+	ctx := context.Background()
+	seed := loadDir(t, seedThree)[0]
+	var arts []article.Article
+	for i := range 215 {
+		a := seed
+		a.ID = fmt.Sprintf("copy%03d", i)
+		a.Body += fmt.Sprintf("\n\nFiled by desk %d.", i)
+		arts = append(arts, a)
+	}
+	st := open(t, filepath.Join(t.TempDir(), "cap.db"), false)
+	for _, b := range [][]article.Article{arts[:100], arts[100:205]} {
+		if _, err := Add(ctx, st, b, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(all bool) []string {
+		lookupAll = all
+		defer func() { lookupAll = false }()
+		res, err := Check(ctx, st, arts[205:], Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range res.Pairs {
+			out = append(out, pairKey(r.A, r.B, r.Pair, true))
+		}
+		return out
+	}
+	capped, all := check(false), check(true)
+	if len(all) == 0 || !slices.Equal(capped, all) {
+		t.Errorf("capped lookup: %d pairs, full lookup: %d", len(capped), len(all))
+	}
+}

@@ -202,9 +202,13 @@ func (t *pgTx) Versions(ctx context.Context, ids []string) (map[string]Version, 
 	return out, err
 }
 
-func (t *pgTx) Lookup(ctx context.Context, keys []uint64) ([]Posting, error) {
+func (t *pgTx) Lookup(ctx context.Context, keys []uint64, perKey int) ([]Posting, error) {
 	var out []Posting
-	err := t.each(ctx, "SELECT key, seq FROM postings WHERE key = ANY($1)", []any{i64s(keys)}, func(r pgx.Rows) error {
+	q := "SELECT key, seq FROM postings WHERE key = ANY($1)"
+	if perKey > 0 {
+		q = fmt.Sprintf("SELECT key, seq FROM (SELECT key, seq, row_number() OVER (PARTITION BY key ORDER BY seq) AS rn FROM postings WHERE key = ANY($1)) p WHERE rn <= %d", perKey)
+	}
+	err := t.each(ctx, q, []any{i64s(keys)}, func(r pgx.Rows) error {
 		var k, s int64
 		err := r.Scan(&k, &s)
 		out = append(out, Posting{uint64(k), s})

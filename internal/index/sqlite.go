@@ -319,9 +319,13 @@ func (t *sqliteTx) Versions(ctx context.Context, ids []string) (map[string]Versi
 	return out, err
 }
 
-func (t *sqliteTx) Lookup(ctx context.Context, keys []uint64) ([]Posting, error) {
+func (t *sqliteTx) Lookup(ctx context.Context, keys []uint64, perKey int) ([]Posting, error) {
 	var out []Posting
-	err := t.queryIn(ctx, "SELECT key, seq FROM postings WHERE key IN (%s)", anyKeys(keys), func(r *sql.Rows) error {
+	q := "SELECT key, seq FROM postings WHERE key IN (%s)"
+	if perKey > 0 {
+		q = "SELECT key, seq FROM (SELECT key, seq, row_number() OVER (PARTITION BY key ORDER BY seq) AS rn FROM postings WHERE key IN (%s)) WHERE rn <= " + fmt.Sprint(perKey)
+	}
+	err := t.queryIn(ctx, q, anyKeys(keys), func(r *sql.Rows) error {
 		var k, s int64
 		err := r.Scan(&k, &s)
 		out = append(out, Posting{uint64(k), s})
