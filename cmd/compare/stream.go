@@ -3,13 +3,19 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/pipeline"
 )
+
+// streamMemoryLimit is the soft heap limit of a streaming run unless
+// GOMEMLIMIT says otherwise: a million articles hold about 2.5 GB live.
+const streamMemoryLimit = 3 << 30
 
 // stream runs the pipeline over the command's PATH arguments as they are
 // read, without holding the corpus (pipeline.Stream), reporting each bad
@@ -22,6 +28,12 @@ func (e *env) stream(c *cli.Context, story, copyOnly bool) (*pipeline.Scan, erro
 	maxBytes, err := parseSize(c.String("max-size"))
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--max-size: %w", err)}
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// The streaming run's heap is compressed text and keys, free of
+		// pointers, so collecting more often costs little; without a limit
+		// the collector lets the heap grow to twice what is live.
+		debug.SetMemoryLimit(streamMemoryLimit)
 	}
 	opt := e.options(c, story)
 	opt.CopyOnly = copyOnly
