@@ -103,7 +103,8 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 		return err
 	}
 	defer st.Close()
-	// Copy relations only: check need not verify the story route's candidates.
+	// Copy relations only: the copy routes' candidates, as `compare pairs`
+	// (check then skips the story route).
 	opt := index.Options{Workers: c.Int("workers"), Progress: e.progress(), CopyOnly: minRel >= cluster.Partial}
 	var res *index.Result
 	if write {
