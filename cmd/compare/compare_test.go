@@ -253,3 +253,24 @@ func TestFlagsAfterPaths(t *testing.T) {
 		t.Errorf("path after --: exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestReportLayoutFlags(t *testing.T) {
+	inRoot(t)
+	dir := filepath.Join(t.TempDir(), "r")
+	_, stderr, code := compare(t, "", "report", "testdata/seeds", "testdata/crafted", "-o", dir, "--inline-words", "100", "--max-diffs", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// Over 100 words the clusters get pages of their own; past two drawn
+	// diffs a cluster lists the command for the rest.
+	page := mustRead(t, filepath.Join(dir, "cluster-0001.html"))
+	if !strings.Contains(page, "compare diff --html") {
+		t.Error("cluster page lists no further diffs")
+	}
+	if n := strings.Count(page, "<ins"); n == 0 {
+		t.Error("cluster page draws no diff")
+	}
+	if _, _, code := compare(t, "", "report", "--max-diffs", "0", "-o", dir, "testdata/seeds"); code != exitUsage {
+		t.Errorf("--max-diffs 0: exit %d, want %d", code, exitUsage)
+	}
+}

@@ -36,9 +36,14 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "report", Usage: "write the report into `DIR`"},
 			&cli.StringFlag{Name: "index", Usage: "report on what the index `DB` holds instead of PATHs (with --id or --since)"},
 			&cli.StringFlag{Name: "id", Usage: "with --index: the article `ID` and the articles related to it"},
+			&cli.IntFlag{Name: "inline-words", Value: report.InlineWords, Usage: "show every story cluster on index.html while the clusters hold at most `N` words in all; above, one page per cluster"},
+			&cli.IntFlag{Name: "max-diffs", Value: report.MaxDiffs, Usage: "draw at most `N` pairwise diffs per cluster; the other pairs are listed with the command that diffs them"},
 			&cli.StringFlag{Name: "since", Usage: "with --index: the articles published on or after `DATE` (YYYY-MM-DD, UTC, or an RFC 3339 time)"},
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
+			if c.Int("inline-words") < 1 || c.Int("max-diffs") < 1 {
+				return usageError{errors.New("--inline-words and --max-diffs take a number of 1 or more")}
+			}
 			dir := c.String("output")
 			if dir == "" {
 				return usageError{errors.New("report: -o DIR must not be empty")}
@@ -66,6 +71,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			if err != nil {
 				return err
 			}
+			rep.InlineWords, rep.MaxDiffs = c.Int("inline-words"), c.Int("max-diffs")
 			if err := report.WriteReport(dir, rep); err != nil {
 				return err
 			}

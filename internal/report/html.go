@@ -40,6 +40,7 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"html/template"
 	"io"
@@ -276,7 +277,7 @@ type Pages struct {
 }
 
 // Layout builds the pages of the report.
-func (r *Report) Layout() *Pages { return r.layout(InlineWords) }
+func (r *Report) Layout() *Pages { return r.layout(cmp.Or(r.InlineWords, InlineWords)) }
 
 func (r *Report) layout(inlineWords int) *Pages {
 	words := 0
@@ -430,7 +431,7 @@ func (r *Report) clusterView(k int, heatmap bool) ClusterView {
 		return 0
 	})
 	for n, p := range pairs {
-		if n >= MaxDiffs {
+		if n >= cmp.Or(r.MaxDiffs, MaxDiffs) {
 			cv.MoreDiffs = append(cv.MoreDiffs, PairRef{
 				A: r.member(p.I), B: r.member(p.J), Relation: p.Relation.String(),
 				Command: "compare diff --html " + shellQuote(r.Articles[p.I].ID) + " " + shellQuote(r.Articles[p.J].ID),

@@ -29,6 +29,11 @@ type Report struct {
 	DuplicateGroups []Group       `json:"duplicate_groups"` // groups of two or more (duplicate and derived edges)
 	Clusters        []Cluster     `json:"clusters"`         // story clusters of two or more, largest first
 
+	// Limits of the HTML layout; zero means the default (InlineWords,
+	// MaxDiffs). Set by compare report's --inline-words and --max-diffs.
+	InlineWords int `json:"-"`
+	MaxDiffs    int `json:"-"`
+
 	res   *pipeline.Result
 	index map[string]int // article id → index
 	rel   []cluster.Pair // verified pairs by index, strongest first
