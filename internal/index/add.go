@@ -5,10 +5,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
@@ -31,13 +28,6 @@ type Options struct {
 	// pairs for 1,000 synthetic articles against 100k): a full run reports
 	// those too.
 	CopyOnly bool
-}
-
-func (o *Options) workers() int {
-	if o.Workers > 0 {
-		return o.Workers
-	}
-	return runtime.GOMAXPROCS(0)
 }
 
 // Relation is a verified pair by article id; Pair.I and Pair.J are the
@@ -429,31 +419,8 @@ func sortRelations(rs []Relation) {
 	})
 }
 
-// parallel calls fn(0..n-1) on opt.workers() goroutines, reporting
-// progress, and stops early when ctx is cancelled.
+// parallel runs fn over 0..n-1 on all cores in chunks of 16 (smaller than
+// the pipeline's: an index batch is short and its items are heavier).
 func parallel(ctx context.Context, n int, opt Options, stage string, fn func(int)) error {
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
-	const chunk = 16
-	for range min(opt.workers(), max(1, (n+chunk-1)/chunk)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				start := int(next.Add(chunk)) - chunk
-				if start >= n {
-					return
-				}
-				end := min(start+chunk, n)
-				for i := start; i < end; i++ {
-					fn(i)
-				}
-				if opt.Progress != nil {
-					opt.Progress(stage, int(done.Add(int64(end-start))), n)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return ctx.Err()
+	return pipeline.Each(ctx, n, 16, pipeline.Options{Workers: opt.Workers, Progress: opt.Progress}, stage, fn)
 }

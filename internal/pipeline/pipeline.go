@@ -199,18 +199,24 @@ func (r *Result) Groups(level cluster.Level) []int {
 	return cluster.Groups(len(r.Articles), r.Pairs, level)
 }
 
-// parallel calls fn(0..n-1) on opt.workers() goroutines, reporting
-// progress, and stops early when ctx is cancelled.
+// parallel runs fn over 0..n-1 in chunks of 64 (see Each).
 func parallel(ctx context.Context, n int, opt Options, stage string, fn func(int)) error {
+	return Each(ctx, n, 64, opt, stage, fn)
+}
+
+// Each calls fn(0..n-1) on opt.Workers goroutines (one per core when 0),
+// handing out chunk indexes at a time and reporting progress after each
+// chunk, and stops early when ctx is cancelled. fn must write only to its
+// own index's slot, so that results do not depend on the schedule.
+func Each(ctx context.Context, n, chunk int, opt Options, stage string, fn func(int)) error {
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
-	const chunk = 64
-	for range min(opt.workers(), max(1, n/chunk)) {
+	for range min(opt.workers(), max(1, (n+chunk-1)/chunk)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				start := int(next.Add(chunk)) - chunk
+				start := int(next.Add(int64(chunk))) - chunk
 				if start >= n {
 					return
 				}
