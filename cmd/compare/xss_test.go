@@ -15,11 +15,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/copydesk/copydesk/internal/chromiumtest"
 	"html"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -31,22 +31,6 @@ import (
 	"github.com/chromedp/chromedp"
 	xhtml "golang.org/x/net/html"
 )
-
-// chromiumPath finds the browser, or skips the test (fails it in CI).
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	msg := "Chromium not found: install it (Debian: apt-get install chromium) to run the XSS test in a browser"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
 
 // beacon is a local HTTP server that counts the requests it gets.
 type beacon struct {
@@ -206,7 +190,7 @@ func openPage(t *testing.T, bctx context.Context, url string) pageResult {
 }
 
 func TestReportXSS(t *testing.T) {
-	exe := chromiumPath(t)
+	chromiumtest.Path(t) // skip early, before building the report
 	srv := newBeacon(t)
 	feed, shown := hostileFeed(t, srv.URL)
 	dir := filepath.Join(t.TempDir(), "report")
@@ -240,23 +224,7 @@ func TestReportXSS(t *testing.T) {
 		}
 	}
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.Headless,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer acancel()
-	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
+	bctx := chromiumtest.Start(t, 3*time.Minute)
 	if err := chromedp.Do(bctx); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}

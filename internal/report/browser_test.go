@@ -3,8 +3,8 @@ package report
 import (
 	"context"
 	"fmt"
+	"github.com/copydesk/copydesk/internal/chromiumtest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,46 +18,13 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromium finds the browser, or skips the test (fails it in CI).
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	msg := "Chromium not found: install it (Debian: apt-get install chromium) to run the browser test"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
 // browser starts a headless Chromium with a fresh profile. Its second
 // result reports console errors and warnings, exceptions, and the requests
 // for anything but a local file, split into those the page's
 // Content-Security-Policy refused and those sent.
 func browser(t *testing.T) (context.Context, func() (problems, blocked, sent []string)) {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.NoSandbox,
-		chromedp.Headless,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1400, 1000),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(acancel)
-	bctx, bcancel := chromedp.NewContext(actx)
-	t.Cleanup(bcancel)
+	bctx := chromiumtest.Start(t, 90*time.Second, chromedp.WindowSize(1400, 1000))
 	var mu sync.Mutex
 	var noted, refused []string
 	pending := make(map[network.RequestID]string) // requests not (yet) refused
