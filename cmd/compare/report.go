@@ -75,7 +75,11 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			if err := report.WriteReport(dir, rep); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "compare: wrote %s: %d articles, %d story clusters of two or more\n", filepath.Join(dir, "index.html"), len(rep.Articles), len(rep.Clusters))
+			clusters := "story clusters"
+			if len(rep.Clusters) == 1 {
+				clusters = "story cluster"
+			}
+			fmt.Fprintf(e.stderr, "compare: wrote %s: %d articles, %d %s of two or more\n", filepath.Join(dir, "index.html"), len(rep.Articles), len(rep.Clusters), clusters)
 			return nil
 		},
 	}
