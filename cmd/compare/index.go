@@ -32,7 +32,7 @@ func indexDSN(c *cli.Context) (string, error) {
 func indexCommand(e *env) *cli.Command {
 	pairsFlags := append([]cli.Flag{
 		indexFlag(), formatFlag(), outputFlag(),
-		&cli.StringFlag{Name: "min-relation", Value: "story", Usage: "list pairs at least this strong: duplicate, derived, partial, story or unrelated"},
+		minRelationFlag(),
 	}, inputFlags()...)
 	return &cli.Command{
 		Name:  "index",
@@ -86,13 +86,9 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 	if err != nil {
 		return err
 	}
-	format, err := report.ParseFormat(c.String("format"))
+	format, minRel, err := pairsOutput(c)
 	if err != nil {
-		return usageError{err}
-	}
-	minRel, err := cluster.ParseRelation(c.String("min-relation"))
-	if err != nil {
-		return usageError{fmt.Errorf("--min-relation: %w", err)}
+		return err
 	}
 	arts, err := e.load(c)
 	if err != nil {

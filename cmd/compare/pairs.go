@@ -25,16 +25,12 @@ words inside passages shared with b), b_in_a, similarity (TF-IDF cosine),
 shared_passages (passages of copy), shared_quotes (quoted speech both carry).`,
 		Flags: append([]cli.Flag{
 			formatFlag(), outputFlag(),
-			&cli.StringFlag{Name: "min-relation", Value: "story", Usage: "list pairs at least this strong: duplicate, derived, partial, story or unrelated"},
+			minRelationFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			format, err := report.ParseFormat(c.String("format"))
+			format, minRel, err := pairsOutput(c)
 			if err != nil {
-				return usageError{err}
-			}
-			minRel, err := cluster.ParseRelation(c.String("min-relation"))
-			if err != nil {
-				return usageError{fmt.Errorf("--min-relation: %w", err)}
+				return err
 			}
 			res, err := e.stream(c, minRel <= cluster.Story, false)
 			if err != nil {
@@ -66,4 +62,22 @@ func pairRows(ids []string, verified []cluster.Pair, minRel cluster.Relation) []
 		})
 	}
 	return rows
+}
+
+func minRelationFlag() cli.Flag {
+	return &cli.StringFlag{Name: "min-relation", Value: "story", Usage: "list pairs at least this strong: duplicate, derived, partial, story or unrelated"}
+}
+
+// pairsOutput reads the flags of a command that prints pairs: --format and
+// --min-relation.
+func pairsOutput(c *cli.Context) (report.Format, cluster.Relation, error) {
+	format, err := report.ParseFormat(c.String("format"))
+	if err != nil {
+		return "", 0, usageError{err}
+	}
+	minRel, err := cluster.ParseRelation(c.String("min-relation"))
+	if err != nil {
+		return "", 0, usageError{fmt.Errorf("--min-relation: %w", err)}
+	}
+	return format, minRel, nil
 }
