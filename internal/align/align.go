@@ -134,8 +134,18 @@ func (r *Result) Quotes() int {
 // Copies counts the shared copy passages.
 func (r *Result) Copies() int { return len(r.Passages) - r.Quotes() }
 
-// Verify compares two prepared articles.
+// Verify compares two prepared articles. Two texts that share no shingle
+// have no exact run, so no passage: their result is the cosine alone, and
+// most story candidates end there without aligning.
 func Verify(a, b *Doc) Result {
+	if !SharesShingle(a.Set, b.Set) {
+		return Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}
+	}
+	return verifyFull(a, b)
+}
+
+// verifyFull is Verify without the shortcut (its oracle in tests).
+func verifyFull(a, b *Doc) Result {
 	res := Result{
 		Jaccard: shingle.Jaccard(a.Set, b.Set),
 		Cosine:  shingle.Cosine(a.Vector, b.Vector),
@@ -163,6 +173,22 @@ func Verify(a, b *Doc) Result {
 	res.CopyA = count(copyA)
 	res.CopyB = count(copyB)
 	return res
+}
+
+// SharesShingle reports whether two sorted shingle sets have an element in
+// common. Verify of two Docs whose sets share none is their cosine alone.
+func SharesShingle(a, b []uint64) bool {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 func count(m []bool) int {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -239,5 +240,38 @@ func BenchmarkVerifyDuplicate(b *testing.B) {
 	x, y := NewDoc(arts[0].Body), NewDoc(arts[1].Body)
 	for b.Loop() {
 		Verify(x, y)
+	}
+}
+
+// Verify's shortcut (no shared shingle: cosine only) gives the full
+// verification's result, on pairs that share shingles and pairs that do not.
+func TestVerifyShortcut(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	none, some := 0, 0
+	for range 2000 {
+		x, y := randomPair(r)
+		if r.IntN(2) == 0 { // a disjoint vocabulary: no shared shingle
+			for k := range y {
+				y[k] += 1000
+			}
+		}
+		a, b := docOf(x), docOf(y)
+		a.Vector = shingle.NewVector(shingle.Terms(a.Text, a.Tokens), &shingle.DF{N: 2})
+		b.Vector = shingle.NewVector(shingle.Terms(b.Text, b.Tokens), &shingle.DF{N: 2})
+		got, want := Verify(a, b), verifyFull(a, b)
+		if SharesShingle(a.Set, b.Set) {
+			some++
+		} else {
+			none++
+		}
+		if SharesShingle(a.Set, b.Set) != (shingle.Intersect(a.Set, b.Set) > 0) {
+			t.Fatalf("SharesShingle disagrees with Intersect: a=%v b=%v", x, y)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("a=%v\nb=%v\nVerify %+v\nfull   %+v", x, y, got, want)
+		}
+	}
+	if none < 500 || some < 500 {
+		t.Fatalf("%d pairs without shared shingles, %d with: both sides must be exercised", none, some)
 	}
 }

@@ -273,7 +273,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	edges := make([]Edge, len(cands))
 	err = parallel(ctx, len(cands), opt, "verify", func(k int) {
 		i, j := int(cands[k].I), int(cands[k].J)
-		v := verify(docs[i], docs[j])
+		v := align.Verify(docs[i], docs[j])
 		p := cluster.NewPair(i, j, &v)
 		p.I, p.J = int(recOf[i].Seq), int(recOf[j].Seq)
 		pairs[k] = p
@@ -309,16 +309,6 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 // lookupAll reads every posting of the batch's keys (tests compare it with
 // the capped lookup).
 var lookupAll bool
-
-// verify is align.Verify, without the alignment when the two texts share
-// no shingle: then there is no exact run, so no passage, and the result is
-// the two similarities alone. Most story candidates share none.
-func verify(a, b *align.Doc) align.Result {
-	if shingle.Intersect(a.Set, b.Set) == 0 {
-		return align.Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}
-	}
-	return align.Verify(a, b)
-}
 
 // lookup finds the indexed articles that share keys with the batch and
 // builds each route's key lists: indexed articles first (by seq), holding

@@ -8,17 +8,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/pipeline"
-	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 const (
@@ -497,39 +494,6 @@ func TestAroundAndSince(t *testing.T) {
 	}
 	if len(g.Articles) != len(arts)-3 {
 		t.Errorf("since 2024-05-04: %d articles, want %d", len(g.Articles), len(arts)-3)
-	}
-}
-
-// verify's shortcut (no shared shingle: no alignment) gives align.Verify's
-// result, on pairs that share shingles and pairs that do not.
-func TestVerifyShortcut(t *testing.T) {
-	arts := synthetic(t, 11, 60)
-	docs := make([]*align.Doc, len(arts))
-	var df shingle.DF
-	terms := make([][]shingle.Term, len(arts))
-	for i := range arts {
-		docs[i] = align.NewDoc(pipeline.Text(&arts[i]))
-		terms[i] = shingle.Terms(docs[i].Text, docs[i].Tokens)
-		df.Add(terms[i])
-	}
-	for i := range docs {
-		docs[i].Vector = shingle.NewVector(terms[i], &df)
-	}
-	docs = append(docs, align.NewDoc(""))
-	none := 0
-	for i := range docs {
-		for j := i + 1; j < len(docs); j++ {
-			got, want := verify(docs[i], docs[j]), align.Verify(docs[i], docs[j])
-			if shingle.Intersect(docs[i].Set, docs[j].Set) == 0 {
-				none++
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("%d %d: verify %+v, align.Verify %+v", i, j, got, want)
-			}
-		}
-	}
-	if none == 0 {
-		t.Fatal("no pair without shared shingles: the shortcut was not exercised")
 	}
 }
 
