@@ -221,53 +221,108 @@ func exactRuns(a, b *Doc) []run {
 	if len(a.Set) == 0 || len(b.Set) == 0 || width(a) != width(b) {
 		return nil
 	}
-	small, large := a.Set, b.Set
-	if len(small) > len(large) {
-		small, large = large, small
-	}
-	shared := make(map[uint64][]int32)
-	for _, h := range small {
-		if shingle.Contains(large, h) {
-			shared[h] = nil
-		}
-	}
+	shared := intersection(a.Set, b.Set)
 	if len(shared) == 0 {
 		return nil
 	}
+	indexOf := newLookup(shared)
+	// B's first maxOccurrences positions of each shared shingle, as flat
+	// lists: pos[start[k]:start[k]+count[k]] for shared[k].
+	count := make([]int32, len(shared))
+	start := make([]int32, len(shared)+1)
+	at := make([]int32, len(b.Shingles)) // index in shared, or -1
 	for j, h := range b.Shingles {
-		if pos, ok := shared[h]; ok && len(pos) < maxOccurrences {
-			shared[h] = append(pos, int32(j))
+		k := indexOf(h)
+		at[j] = int32(k)
+		if k >= 0 {
+			start[k+1]++
 		}
 	}
-	type seed struct{ diag, i int }
-	var seeds []seed
-	seen := make(map[uint64]int)
+	for k := range shared {
+		start[k+1] = start[k] + min(start[k+1], maxOccurrences)
+	}
+	pos := make([]int32, start[len(shared)])
+	for j, k := range at {
+		if k >= 0 && count[k] < start[k+1]-start[k] {
+			pos[start[k]+count[k]] = int32(j)
+			count[k]++
+		}
+	}
+	// A seed (i, j) packs as (j-i+len(a)) << 32 | i, so that one integer
+	// sort orders the seeds by diagonal, then by position.
+	var seeds []uint64
+	off := len(a.Shingles)
+	seen := make([]int32, len(shared))
 	for i, h := range a.Shingles {
-		pos, ok := shared[h]
-		if !ok || seen[h] >= maxOccurrences {
+		k := indexOf(h)
+		if k < 0 || seen[k] >= maxOccurrences {
 			continue
 		}
-		seen[h]++
-		for _, j := range pos {
-			seeds = append(seeds, seed{int(j) - i, i})
+		seen[k]++
+		for _, j := range pos[start[k] : start[k]+count[k]] {
+			seeds = append(seeds, uint64(int(j)-i+off)<<32|uint64(i))
 		}
 	}
-	slices.SortFunc(seeds, func(x, y seed) int {
-		return cmp.Or(cmp.Compare(x.diag, y.diag), cmp.Compare(x.i, y.i))
-	})
+	slices.Sort(seeds)
 	w := width(a)
 	var runs []run
 	for k := 0; k < len(seeds); {
 		e := k
-		for e+1 < len(seeds) && seeds[e+1].diag == seeds[k].diag && seeds[e+1].i == seeds[e].i+1 {
+		for e+1 < len(seeds) && seeds[e+1] == seeds[e]+1 { // same diagonal, next position
 			e++
 		}
-		i := seeds[k].i
-		runs = append(runs, run{a: i, b: i + seeds[k].diag, n: seeds[e].i - i + w})
+		i, diag := int(uint32(seeds[k])), int(seeds[k]>>32)-off
+		runs = append(runs, run{a: i, b: i + diag, n: int(uint32(seeds[e])) - i + w})
 		k = e + 1
 	}
 	slices.SortFunc(runs, func(x, y run) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
 	return runs
+}
+
+// intersection returns the elements two sorted sets share, sorted.
+func intersection(a, b []uint64) []uint64 {
+	var out []uint64
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// newLookup returns a function giving h's index in set, or -1: an
+// open-addressing table on the hash's low bits (shingles are well-mixed
+// 64-bit hashes), a probe or two where a binary search takes log n.
+func newLookup(set []uint64) func(h uint64) int {
+	size := 1
+	for size < 2*len(set) {
+		size <<= 1
+	}
+	mask := uint64(size - 1)
+	keys := make([]uint64, size)
+	idx := make([]int32, size) // index+1; 0 is empty
+	for k, h := range set {
+		s := h & mask
+		for idx[s] != 0 {
+			s = (s + 1) & mask
+		}
+		keys[s], idx[s] = h, int32(k+1)
+	}
+	return func(h uint64) int {
+		for s := h & mask; idx[s] != 0; s = (s + 1) & mask {
+			if keys[s] == h {
+				return int(idx[s]) - 1
+			}
+		}
+		return -1
+	}
 }
 
 // exactRunsReference is the slow oracle for exactRuns: the maximal common
