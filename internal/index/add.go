@@ -15,6 +15,10 @@ import (
 	"github.com/copydesk/copydesk/internal/shingle"
 )
 
+// textChunk is how many indexed articles' texts are held at once while
+// their candidate pairs are verified.
+const textChunk = 2000
+
 // Options tune Add and Check. The zero value uses every core.
 type Options struct {
 	Workers  int                                 // 0: one per core
@@ -45,6 +49,8 @@ type Result struct {
 	Added     []string // ids added (Check: that would be)
 	Replaced  []string // ids whose older version was (would be) replaced
 	Unchanged []string // ids already indexed with the same content
+
+	textsRead int // indexed articles whose text was read (tests)
 }
 
 // Add adds a batch of articles in one transaction and returns their
@@ -87,6 +93,7 @@ func prepare(ctx context.Context, arts []article.Article, opt Options) ([]*prepa
 			Sig:         shingle.Sign(d.Shingles),
 			Terms:       shingle.Terms(d.Text, d.Tokens),
 		}
+		p.rec.Shingles = fingerprint(d.Set)
 		p.bands = shingle.BandKeys(&p.rec.Sig)
 		p.anchors = salt(shingle.Anchors(d.Shingles), anchorSalt)
 		out[i] = p
@@ -218,7 +225,9 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		}
 	}
 
-	// Load and prepare the indexed articles the candidates need.
+	// The indexed articles the candidates need, without their texts: their
+	// terms weigh their vectors, their fingerprints tell which pairs need
+	// a text at all.
 	need := make([]bool, nx)
 	for _, c := range cands {
 		if int(c.I) < nx {
@@ -231,21 +240,20 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 			load = append(load, s)
 		}
 	}
-	recs, err := tx.Load(ctx, load, true)
+	recs, err := tx.Load(ctx, load, false)
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) != len(load) {
 		return nil, fmt.Errorf("index changed while reading it (%d of %d articles found)", len(recs), len(load))
 	}
-	docs := make([]*align.Doc, nx+len(batch))
 	recOf := make([]*Record, nx+len(batch))
 	for k := range recs {
 		i, _ := slices.BinarySearch(exist, recs[k].Seq)
 		recOf[i] = &recs[k]
 	}
 	for j, p := range batch {
-		docs[nx+j], recOf[nx+j] = p.doc, &p.rec
+		recOf[nx+j] = &p.rec
 	}
 	var missing []uint64
 	for _, r := range recs {
@@ -258,29 +266,126 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	if err := fetchDF(ctx, tx, &df, delta, missing); err != nil {
 		return nil, err
 	}
-	err = parallel(ctx, len(recs), opt, "load", func(k int) {
+	// docs[i] is the indexed article's text, prepared, while its chunk is
+	// verified; before that it is hollow: its vector and no shingle.
+	docs := make([]*align.Doc, nx+len(batch))
+	err = parallel(ctx, len(recs), opt, "weigh", func(k int) {
 		i, _ := slices.BinarySearch(exist, recs[k].Seq)
-		d := align.NewDoc(pipeline.Text(&recs[k].Article))
-		d.Vector = shingle.NewVector(recs[k].Terms, &df)
-		docs[i] = d
+		docs[i] = &align.Doc{Vector: shingle.NewVector(recs[k].Terms, &df)}
+		recs[k].Keys, recs[k].Terms = nil, nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	for j, p := range batch {
+		docs[nx+j] = p.doc
+	}
 
-	// Verify.
+	// A pair whose fingerprints share nothing shares no shingle: a hollow
+	// doc gives align.Verify all it reads of such a pair (the cosine), so
+	// the indexed article's text is not needed for it. The others need it
+	// (so do rows written before fingerprints were stored).
+	hollow := make([]bool, len(cands))
+	text := make([]bool, nx)
+	for k, c := range cands {
+		if int(c.I) >= nx {
+			continue
+		}
+		if fp := recOf[c.I].Shingles; fp != nil && !sharesFingerprint(fp, recOf[c.J].Shingles) {
+			hollow[k] = true
+		} else {
+			text[c.I] = true
+		}
+	}
+
+	// Verify: the hollow pairs, then the pairs of each chunk of indexed
+	// texts, then those within the batch.
 	pairs := make([]cluster.Pair, len(cands))
 	edges := make([]Edge, len(cands))
-	err = parallel(ctx, len(cands), opt, "verify", func(k int) {
-		i, j := int(cands[k].I), int(cands[k].J)
-		v := align.Verify(docs[i], docs[j])
-		p := cluster.NewPair(i, j, &v)
-		p.I, p.J = int(recOf[i].Seq), int(recOf[j].Seq)
-		pairs[k] = p
-		edges[k] = Edge{A: recOf[i].Seq, B: recOf[j].Seq, AInB: v.AInB, BInA: v.BInA,
-			CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes}
-	})
-	if err != nil {
+	verify := func(ks []int) error {
+		return parallel(ctx, len(ks), opt, "verify", func(x int) {
+			k := ks[x]
+			i, j := int(cands[k].I), int(cands[k].J)
+			v := align.Verify(docs[i], docs[j])
+			p := cluster.NewPair(i, j, &v)
+			p.I, p.J = int(recOf[i].Seq), int(recOf[j].Seq)
+			pairs[k] = p
+			edges[k] = Edge{A: recOf[i].Seq, B: recOf[j].Seq, AInB: v.AInB, BInA: v.BInA,
+				CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes}
+		})
+	}
+	var ks []int
+	for k := range cands {
+		if hollow[k] {
+			ks = append(ks, k)
+		}
+	}
+	if err := verify(ks); err != nil {
+		return nil, err
+	}
+	var chunk []int // indexes into exist
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		seqs := make([]int64, len(chunk))
+		for x, i := range chunk {
+			seqs[x] = exist[i]
+		}
+		full, err := tx.Load(ctx, seqs, true)
+		if err != nil {
+			return err
+		}
+		res.textsRead += len(full)
+		if len(full) != len(seqs) {
+			return fmt.Errorf("index changed while reading it (%d of %d articles found)", len(full), len(seqs))
+		}
+		err = parallel(ctx, len(full), opt, "load", func(x int) {
+			i := chunk[x]
+			d := align.NewDoc(pipeline.Text(&full[x].Article))
+			d.Vector = docs[i].Vector
+			docs[i] = d
+		})
+		if err != nil {
+			return err
+		}
+		// Candidates are sorted by I: this chunk's pairs are one run.
+		lo, _ := slices.BinarySearchFunc(cands, int32(chunk[0]), func(c candidate.Pair, i int32) int { return cmp.Compare(c.I, i) })
+		hi, _ := slices.BinarySearchFunc(cands, int32(chunk[len(chunk)-1]+1), func(c candidate.Pair, i int32) int { return cmp.Compare(c.I, i) })
+		ks = ks[:0]
+		for k := lo; k < hi; k++ {
+			if !hollow[k] {
+				ks = append(ks, k)
+			}
+		}
+		if err := verify(ks); err != nil {
+			return err
+		}
+		for _, i := range chunk {
+			docs[i] = nil
+		}
+		chunk = chunk[:0]
+		return nil
+	}
+	for i := range nx {
+		if text[i] {
+			chunk = append(chunk, i)
+			if len(chunk) == textChunk {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	lo, _ := slices.BinarySearchFunc(cands, int32(nx), func(c candidate.Pair, i int32) int { return cmp.Compare(c.I, i) })
+	ks = ks[:0]
+	for k := lo; k < len(cands); k++ {
+		ks = append(ks, k)
+	}
+	if err := verify(ks); err != nil {
 		return nil, err
 	}
 	for k, c := range cands {

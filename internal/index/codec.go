@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -99,6 +100,59 @@ func decodeSig(b []byte, s *shingle.Signature) error {
 	}
 	copy(s[:], v)
 	return nil
+}
+
+// fingerprint is a text's shingle set cut to 32 bits: the low half of each
+// hash, sorted and without repeats. Two texts that share a shingle share
+// its fingerprint entry, so two fingerprints with nothing in common mean
+// two texts with no shingle in common, which align.Verify decides from
+// their vectors alone (about 2 KiB per 500-word article).
+func fingerprint(set []uint64) []uint32 {
+	out := make([]uint32, len(set))
+	for i, h := range set {
+		out[i] = uint32(h)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// sharesFingerprint reports whether two sorted fingerprints share an entry.
+func sharesFingerprint(a, b []uint32) bool {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+func encodeFingerprint(fp []uint32) []byte {
+	out := make([]byte, 4*len(fp))
+	for i, x := range fp {
+		binary.LittleEndian.PutUint32(out[4*i:], x)
+	}
+	return out
+}
+
+// decodeFingerprint reads a stored fingerprint; a row written before
+// schema 3 has none (nil: the text must be read).
+func decodeFingerprint(b []byte) ([]uint32, error) {
+	if b == nil {
+		return nil, nil
+	}
+	if len(b)%4 != 0 {
+		return nil, fmt.Errorf("fingerprint: %w", errCorrupt)
+	}
+	out := make([]uint32, len(b)/4)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return out, nil
 }
 
 // encodeTerms writes terms (sorted by hash) as deltas.

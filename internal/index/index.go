@@ -23,14 +23,17 @@
 //
 // Speed, none of which changes an answer: the batch's keys are looked up
 // in one query per 500 keys, reading at most candidate.MaxBucket+1
-// postings per key (a bigger bucket is capped the same whatever its tail);
-// each indexed candidate is read and re-tokenised once per batch; a pair
-// whose texts share no shingle gets its similarities without alignment
-// (align.Verify would find no passage); verification runs on every core
-// and the results keep the candidates' order. SQLite runs in WAL mode with
-// synchronous=NORMAL: a committed batch survives a crash of the process; a
-// power loss can lose the last batches committed (never half of one), which
-// adding them again restores.
+// postings per key (a bigger bucket is capped the same whatever its tail).
+// A candidate pair whose shingle fingerprints (below) share nothing shares
+// no shingle, and align.Verify gives such a pair its cosine alone: it is
+// decided from the stored terms and fingerprint, without reading the
+// indexed article's text. The texts the other candidates need are read
+// and re-tokenised in chunks of indexed articles (textChunk), each chunk's
+// pairs verified on every core and its texts dropped before the next, so
+// memory does not grow with the index; results keep the candidates' order.
+// SQLite runs in WAL mode with synchronous=NORMAL: a committed batch
+// survives a crash of the process; a power loss can lose the last batches
+// committed (never half of one), which adding them again restores.
 //
 // An id already indexed with the same content (a SHA-256 over its text and
 // metadata) is skipped. With other content the old version, its postings,
@@ -78,6 +81,9 @@
 //	          sig blob         MinHash signature: shingle.K uint64, little endian
 //	          keys blob        the article's postings keys, uint64 little endian
 //	          terms blob       uvarint n, then n × (uvarint hash delta, uvarint count)
+//	          shingles blob    fingerprint: the low 32 bits of each distinct
+//	                           shingle hash, sorted, uint32 little endian
+//	                           (NULL in rows written before schema 3)
 //	postings  (key, seq) PK    band keys, anchors (key ^ anchorSalt) and
 //	                           story terms (key ^ storySalt) → article
 //	edges     (a, b) PK        every verified candidate pair, a < b (seqs):
@@ -106,7 +112,7 @@ import (
 )
 
 // SchemaVersion is the format this package writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Salts that keep the three kinds of posting keys apart in one table.
 const (
@@ -116,7 +122,9 @@ const (
 
 // migrations[v] upgrades schema v to v+1, in SQL both databases accept.
 // Version 1 is the tables of the format; version 2 indexes publication
-// times for date ranges and `report --since`.
+// times for date ranges and `report --since`; version 3 adds the shingle
+// fingerprint (rows already there keep NULL and have their text read
+// whenever they are a candidate, as before).
 var migrations = []string{
 	`CREATE TABLE articles (
 		seq BIGINT PRIMARY KEY,
@@ -148,6 +156,7 @@ var migrations = []string{
 	CREATE INDEX edges_b ON edges (b);
 	CREATE TABLE df (term BIGINT PRIMARY KEY, n INTEGER NOT NULL);`,
 	`CREATE INDEX articles_published ON articles (published_at);`,
+	`ALTER TABLE articles ADD COLUMN shingles BYTEA;`,
 }
 
 // ErrNewer says the index was written by a newer copydesk.
@@ -177,8 +186,8 @@ type Tx interface {
 	Lookup(ctx context.Context, keys []uint64, perKey int) ([]Posting, error)
 	// Seqs returns every indexed seq, ascending.
 	Seqs(ctx context.Context) ([]int64, error)
-	// Load returns the records of seqs (those that exist), sorted by seq;
-	// with text false, Body and Sig are left empty.
+	// Load returns the records of seqs (those that exist), sorted by seq,
+	// with their fingerprints; with text false, Body and Sig are left empty.
 	Load(ctx context.Context, seqs []int64, text bool) ([]Record, error)
 	// Scan calls fn for every record in seq order, without Body and Sig.
 	Scan(ctx context.Context, since time.Time, fn func(*Record) error) error
@@ -219,6 +228,9 @@ type Record struct {
 	Sig         shingle.Signature
 	Keys        []uint64 // postings keys, salted by route
 	Terms       []shingle.Term
+	// Shingles is the fingerprint of the text's shingle set (Load only;
+	// nil for rows written before schema 3).
+	Shingles []uint32
 }
 
 // Edge is a verified pair, a < b, with what of align.Result does not depend

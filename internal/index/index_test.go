@@ -587,3 +587,56 @@ func TestLookupCapped(t *testing.T) {
 		t.Errorf("capped lookup: %d pairs, full lookup: %d", len(capped), len(all))
 	}
 }
+
+// Candidates whose fingerprints share nothing are decided without reading
+// the indexed text; rows without a fingerprint (written before schema 3)
+// have their text read; both give the same pairs as reading every text.
+func TestFingerprints(t *testing.T) {
+	ctx := context.Background()
+	arts := synthetic(t, 11, 700) // past pipeline.AllPairsUpTo: the story route's candidates
+	path := filepath.Join(t.TempDir(), "fp.db")
+	st := open(t, path, false)
+	if _, err := Add(ctx, st, arts[:600], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	check := func() ([]string, *Result) {
+		res, err := Check(ctx, st, arts[600:], Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range res.Pairs {
+			out = append(out, pairKey(r.A, r.B, r.Pair, true))
+		}
+		return out, res
+	}
+	withFP, res := check()
+	indexed := map[string]bool{}
+	for _, r := range res.Pairs {
+		for _, id := range []string{r.A, r.B} {
+			if slices.ContainsFunc(arts[:600], func(a article.Article) bool { return a.ID == id }) {
+				indexed[id] = true
+			}
+		}
+	}
+	fpRead := res.textsRead
+	if res.textsRead == 0 || res.textsRead >= len(indexed) {
+		t.Errorf("read %d indexed texts for %d indexed articles in candidate pairs: want some, not all", res.textsRead, len(indexed))
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE articles SET shingles = NULL"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	without, res := check()
+	if res.textsRead != len(indexed) {
+		t.Errorf("without fingerprints: read %d texts, want every candidate's (%d)", res.textsRead, len(indexed))
+	}
+	t.Logf("%d pairs; %d indexed articles in them; texts read with fingerprints: %d", len(withFP), len(indexed), fpRead)
+	if len(withFP) == 0 || !slices.Equal(withFP, without) {
+		t.Errorf("with fingerprints %d pairs, reading every text %d:\n%v\n%v", len(withFP), len(without), withFP, without)
+	}
+}

@@ -230,13 +230,9 @@ func (t *pgTx) Seqs(ctx context.Context) ([]int64, error) {
 }
 
 func (t *pgTx) Load(ctx context.Context, seqs []int64, text bool) ([]Record, error) {
-	cols := recordCols
-	if text {
-		cols += ", body, sig"
-	}
 	var out []Record
-	err := t.each(ctx, "SELECT "+cols+" FROM articles WHERE seq = ANY($1) ORDER BY seq", []any{seqs}, func(r pgx.Rows) error {
-		rec, err := scanRecord(r, text)
+	err := t.each(ctx, "SELECT "+loadCols(text)+" FROM articles WHERE seq = ANY($1) ORDER BY seq", []any{seqs}, func(r pgx.Rows) error {
+		rec, err := scanRecord(r, true, text)
 		out = append(out, rec)
 		return err
 	})
@@ -249,7 +245,7 @@ func (t *pgTx) Scan(ctx context.Context, since time.Time, fn func(*Record) error
 		q, args = "SELECT "+recordCols+" FROM articles WHERE published_at >= $1 ORDER BY seq", []any{since.Unix()}
 	}
 	return t.each(ctx, q, args, func(r pgx.Rows) error {
-		rec, err := scanRecord(r, false)
+		rec, err := scanRecord(r, false, false)
 		if err != nil {
 			return err
 		}
@@ -314,7 +310,7 @@ func (t *pgTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[u
 				pub = r.PublishedAt.Unix()
 			}
 			rows[i] = []any{r.Seq, a.ID, r.Hash, a.Outlet, a.Title, a.URL, a.Published, pub,
-				encodeBody(a), encodeSig(&r.Sig), encodeU64s(r.Keys), encodeTerms(r.Terms)}
+				encodeBody(a), encodeSig(&r.Sig), encodeU64s(r.Keys), encodeTerms(r.Terms), encodeFingerprint(r.Shingles)}
 			keys := slices.Clone(r.Keys)
 			slices.Sort(keys)
 			for k, key := range keys {
@@ -323,14 +319,14 @@ func (t *pgTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[u
 				}
 			}
 		}
-		cols := []string{"seq", "id", "hash", "outlet", "title", "url", "published", "published_at", "body", "sig", "keys", "terms"}
+		cols := []string{"seq", "id", "hash", "outlet", "title", "url", "published", "published_at", "body", "sig", "keys", "terms", "shingles"}
 		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"new_articles"}, cols, pgx.CopyFromRows(rows)); err != nil {
 			return t.wrap(err)
 		}
 		if _, err := t.tx.Exec(ctx, `INSERT INTO articles SELECT * FROM new_articles ON CONFLICT (id) DO UPDATE SET
 			seq = excluded.seq, hash = excluded.hash, outlet = excluded.outlet, title = excluded.title, url = excluded.url,
 			published = excluded.published, published_at = excluded.published_at, body = excluded.body, sig = excluded.sig,
-			keys = excluded.keys, terms = excluded.terms`); err != nil {
+			keys = excluded.keys, terms = excluded.terms, shingles = excluded.shingles`); err != nil {
 			return t.wrap(err)
 		}
 		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"postings"}, []string{"key", "seq"}, pgx.CopyFromRows(posts)); err != nil {

@@ -367,13 +367,9 @@ func (t *sqliteTx) Seqs(ctx context.Context) ([]int64, error) {
 const recordCols = "seq, id, hash, outlet, title, url, published, published_at, keys, terms"
 
 func (t *sqliteTx) Load(ctx context.Context, seqs []int64, text bool) ([]Record, error) {
-	cols := recordCols
-	if text {
-		cols += ", body, sig"
-	}
 	var out []Record
-	err := t.queryIn(ctx, "SELECT "+cols+" FROM articles WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
-		rec, err := scanRecord(r, text)
+	err := t.queryIn(ctx, "SELECT "+loadCols(text)+" FROM articles WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
+		rec, err := scanRecord(r, true, text)
 		out = append(out, rec)
 		return err
 	})
@@ -392,7 +388,7 @@ func (t *sqliteTx) Scan(ctx context.Context, since time.Time, fn func(*Record) e
 	}
 	defer rows.Close()
 	for rows.Next() {
-		rec, err := scanRecord(rows, false)
+		rec, err := scanRecord(rows, false, false)
 		if err != nil {
 			return t.wrap(err)
 		}
@@ -406,12 +402,26 @@ func (t *sqliteTx) Scan(ctx context.Context, since time.Time, fn func(*Record) e
 // scanner is *sql.Rows or pgx.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
-func scanRecord(r scanner, text bool) (Record, error) {
+// loadCols are the columns Load reads.
+func loadCols(text bool) string {
+	cols := recordCols + ", shingles"
+	if text {
+		cols += ", body, sig"
+	}
+	return cols
+}
+
+// scanRecord reads recordCols, then the fingerprint if fp, then body and
+// signature if text.
+func scanRecord(r scanner, fp, text bool) (Record, error) {
 	var rec Record
 	var pub sql.NullInt64
-	var keys, terms, bodyB, sig []byte
+	var keys, terms, shingles, bodyB, sig []byte
 	a := &rec.Article
 	dest := []any{&rec.Seq, &a.ID, &rec.Hash, &a.Outlet, &a.Title, &a.URL, &a.Published, &pub, &keys, &terms}
+	if fp {
+		dest = append(dest, &shingles)
+	}
 	if text {
 		dest = append(dest, &bodyB, &sig)
 	}
@@ -426,6 +436,9 @@ func scanRecord(r scanner, text bool) (Record, error) {
 		return rec, fmt.Errorf("%s: keys: %w", a.ID, err)
 	}
 	if rec.Terms, err = decodeTerms(terms); err != nil {
+		return rec, fmt.Errorf("%s: %w", a.ID, err)
+	}
+	if rec.Shingles, err = decodeFingerprint(shingles); err != nil {
 		return rec, fmt.Errorf("%s: %w", a.ID, err)
 	}
 	if text {
@@ -526,12 +539,12 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 			pub = r.PublishedAt.Unix()
 		}
 		args = append(args, r.Seq, a.ID, r.Hash, a.Outlet, a.Title, a.URL, a.Published, pub,
-			encodeBody(a), encodeSig(&r.Sig), encodeU64s(r.Keys), encodeTerms(r.Terms))
+			encodeBody(a), encodeSig(&r.Sig), encodeU64s(r.Keys), encodeTerms(r.Terms), encodeFingerprint(r.Shingles))
 		for _, k := range r.Keys {
 			posts = append(posts, int64(k), r.Seq)
 		}
 	}
-	if err := t.insert(ctx, "INSERT INTO articles (seq, id, hash, outlet, title, url, published, published_at, body, sig, keys, terms)", "", 12, args); err != nil {
+	if err := t.insert(ctx, "INSERT INTO articles (seq, id, hash, outlet, title, url, published, published_at, body, sig, keys, terms, shingles)", "", 13, args); err != nil {
 		return err
 	}
 	// Sorted postings touch the B-tree's pages in order.
