@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -189,4 +190,95 @@ func decodeTerms(b []byte) ([]shingle.Term, error) {
 		out[i] = shingle.Term{Hash: prev, Count: int32(c)}
 	}
 	return out, nil
+}
+
+// A verified pair with no shared passage (most story candidates) holds
+// nothing but its two seqs: the cosine is recomputed whenever it is read.
+// Such edges are stored as links, one row per newer article b listing the
+// older articles a, rather than one edges row each.
+func isLink(e *Edge) bool {
+	return e.AInB == 0 && e.BInA == 0 && e.CopyA == 0 && e.CopyB == 0 && e.Longest == 0 && e.Passages == 0 && e.Quotes == 0
+}
+
+// linkRow is the links row of one article b.
+type linkRow struct {
+	B  int64
+	As []int64 // ascending, all < B
+}
+
+// splitEdges separates the links (grouped by b, ascending) from the edges
+// that carry a passage.
+func splitEdges(edges []Edge) (full []Edge, links []linkRow) {
+	byB := make(map[int64][]int64)
+	for i := range edges {
+		if isLink(&edges[i]) {
+			byB[edges[i].B] = append(byB[edges[i].B], edges[i].A)
+		} else {
+			full = append(full, edges[i])
+		}
+	}
+	for b, as := range byB {
+		slices.Sort(as)
+		links = append(links, linkRow{b, slices.Compact(as)})
+	}
+	slices.SortFunc(links, func(x, y linkRow) int { return cmp.Compare(x.B, y.B) })
+	return full, links
+}
+
+// encodeSeqs writes ascending seqs as uvarint deltas.
+func encodeSeqs(v []int64) []byte {
+	out := []byte{} // never NULL
+
+	var prev int64
+	for _, x := range v {
+		out = binary.AppendUvarint(out, uint64(x-prev))
+		prev = x
+	}
+	return out
+}
+
+func decodeSeqs(b []byte) ([]int64, error) {
+	var out []int64
+	var prev int64
+	for len(b) > 0 {
+		d, k := binary.Uvarint(b)
+		if k <= 0 {
+			return nil, fmt.Errorf("links: %w", errCorrupt)
+		}
+		b = b[k:]
+		prev += int64(d)
+		out = append(out, prev)
+	}
+	return out, nil
+}
+
+// linkEdges appends the edges of one links row: every one when want is
+// nil, else those touching a seq of want (sorted).
+func linkEdges(out []Edge, b int64, list []byte, want []int64) ([]Edge, error) {
+	as, err := decodeSeqs(list)
+	if err != nil {
+		return out, err
+	}
+	_, all := slices.BinarySearch(want, b)
+	all = all || want == nil
+	for _, a := range as {
+		if _, found := slices.BinarySearch(want, a); all || found {
+			out = append(out, Edge{A: a, B: b})
+		}
+	}
+	return out, nil
+}
+
+// unlink drops the seqs of gone (sorted) from a links row's list and
+// reports whether any was there.
+func unlink(list []byte, gone []int64) ([]int64, bool, error) {
+	as, err := decodeSeqs(list)
+	if err != nil {
+		return nil, false, err
+	}
+	kept := slices.DeleteFunc(slices.Clone(as), func(a int64) bool {
+		_, found := slices.BinarySearch(gone, a)
+		return found
+	})
+	return kept, len(kept) != len(as), nil
 }

@@ -86,9 +86,16 @@
 //	                           (NULL in rows written before schema 3)
 //	postings  (key, seq) PK    band keys, anchors (key ^ anchorSalt) and
 //	                           story terms (key ^ storySalt) → article
-//	edges     (a, b) PK        every verified candidate pair, a < b (seqs):
-//	          a_in_b, b_in_a, copy_a, copy_b, longest, passages, quotes
+//	edges     (a, b) PK        every verified candidate pair, a < b (seqs),
+//	          a_in_b, b_in_a,  that shares a passage (or a quote):
+//	          copy_a, copy_b,  what align.Verify found
+//	          longest, passages, quotes
 //	          index on b
+//	links     b PK             the other verified pairs (no shared passage:
+//	          n int            their cosine is all there is to them), one row
+//	          a blob           per newer article b: its n older partners a,
+//	                           ascending, as uvarint deltas (removing an
+//	                           article rewrites the later rows naming it)
 //	df        term PK, n       number of articles holding each term
 //
 // The schema version is SQLite's user_version (application_id 'CPDX'
@@ -124,7 +131,8 @@ const (
 // Version 1 is the tables of the format; version 2 indexes publication
 // times for date ranges and `report --since`; version 3 adds the shingle
 // fingerprint (rows already there keep NULL and have their text read
-// whenever they are a candidate, as before).
+// whenever they are a candidate, as before) and the links table (edges
+// already there stay in edges, where they are read as before).
 var migrations = []string{
 	`CREATE TABLE articles (
 		seq BIGINT PRIMARY KEY,
@@ -156,7 +164,8 @@ var migrations = []string{
 	CREATE INDEX edges_b ON edges (b);
 	CREATE TABLE df (term BIGINT PRIMARY KEY, n INTEGER NOT NULL);`,
 	`CREATE INDEX articles_published ON articles (published_at);`,
-	`ALTER TABLE articles ADD COLUMN shingles BYTEA;`,
+	`ALTER TABLE articles ADD COLUMN shingles BYTEA;
+	CREATE TABLE links (b BIGINT PRIMARY KEY, n INTEGER NOT NULL, a BYTEA NOT NULL);`,
 }
 
 // ErrNewer says the index was written by a newer copydesk.

@@ -248,7 +248,8 @@ func TestReAddAndRemove(t *testing.T) {
 				}
 			}
 
-			missing, err := Remove(ctx, st, []string{changed.ID, "no-such-id"})
+			// The first article too: later articles' links name it.
+			missing, err := Remove(ctx, st, []string{changed.ID, arts[0].ID, "no-such-id"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -256,24 +257,45 @@ func TestReAddAndRemove(t *testing.T) {
 				t.Errorf("missing %v", missing)
 			}
 			g, _ = LoadGraph(ctx, st, zeroTime)
-			if len(g.Articles) != len(arts)-1 {
-				t.Errorf("%d articles after rm, want %d", len(g.Articles), len(arts)-1)
+			if len(g.Articles) != len(arts)-2 {
+				t.Errorf("%d articles after rm, want %d", len(g.Articles), len(arts)-2)
 			}
 			for _, p := range g.Pairs {
-				if g.Articles[p.I].ID == changed.ID || g.Articles[p.J].ID == changed.ID {
+				if g.Articles[p.I].ID == changed.ID || g.Articles[p.J].ID == changed.ID || g.Articles[p.I].ID == arts[0].ID {
 					t.Errorf("edge of a removed article kept")
 				}
 			}
+			// What is stored, links included, names indexed articles only.
+			tx, _ := st.Begin(ctx, false)
+			stored, err := tx.Edges(ctx, nil)
+			tx.Rollback()
+			if err != nil {
+				t.Fatal(err)
+			}
+			links := 0
+			for _, e := range stored {
+				_, okA := slices.BinarySearch(g.Seqs, e.A)
+				_, okB := slices.BinarySearch(g.Seqs, e.B)
+				if !okA || !okB {
+					t.Errorf("stored edge %d-%d names a removed article", e.A, e.B)
+				}
+				if isLink(&e) {
+					links++
+				}
+			}
+			if s, _ := st.Stats(ctx); s.Edges != len(stored) || len(g.Pairs) != len(stored) || links == 0 {
+				t.Errorf("stats count %d verified pairs, %d stored (%d links), graph %d", s.Edges, len(stored), links, len(g.Pairs))
+			}
 			// Document frequencies are back to those of the articles left:
 			// adding the whole set again to a fresh index gives the same DF.
-			tx, _ := st.Begin(ctx, false)
+			tx, _ = st.Begin(ctx, false)
 			dfGot, err := tx.AllDF(ctx)
 			tx.Rollback()
 			if err != nil {
 				t.Fatal(err)
 			}
 			fresh := open(t, b.dsn(t), false)
-			left := slices.Delete(slices.Clone(arts), wire, wire+1)
+			left := slices.Delete(slices.Clone(arts), wire, wire+1)[1:]
 			if _, err := Add(ctx, fresh, left, Options{}); err != nil {
 				t.Fatal(err)
 			}

@@ -112,9 +112,9 @@ func (s *pgStore) Stats(ctx context.Context) (Stats, error) {
 	st := Stats{Backend: "postgresql"}
 	var first, last sql.NullInt64
 	err := s.conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT outlet) FROM articles WHERE outlet <> ''),
-		(SELECT count(*) FROM edges), (SELECT min(published_at) FROM articles), (SELECT max(published_at) FROM articles),
+		(SELECT count(*) FROM edges) + (SELECT coalesce(sum(n), 0) FROM links), (SELECT min(published_at) FROM articles), (SELECT max(published_at) FROM articles),
 		(SELECT value FROM copydesk_meta WHERE key = 'schema_version'),
-		(SELECT sum(pg_total_relation_size(c::regclass)) FROM unnest(ARRAY['articles', 'postings', 'edges', 'df']) AS c)::bigint`).
+		(SELECT sum(pg_total_relation_size(c::regclass)) FROM unnest(ARRAY['articles', 'postings', 'edges', 'links', 'df']) AS c)::bigint`).
 		Scan(&st.Articles, &st.Outlets, &st.Edges, &first, &last, &st.SchemaVersion, &st.Bytes)
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", s.name, err)
@@ -278,9 +278,9 @@ func (t *pgTx) AllDF(ctx context.Context) (map[uint64]int32, error) {
 }
 
 func (t *pgTx) Edges(ctx context.Context, seqs []int64) ([]Edge, error) {
-	q, args := "SELECT "+edgeCols+" FROM edges ORDER BY a, b", []any(nil)
+	q, args := "SELECT "+edgeCols+" FROM edges", []any(nil)
 	if seqs != nil {
-		q, args = "SELECT "+edgeCols+" FROM edges WHERE a = ANY($1) OR b = ANY($1) ORDER BY a, b", []any{seqs}
+		q, args = "SELECT "+edgeCols+" FROM edges WHERE a = ANY($1) OR b = ANY($1)", []any{seqs}
 	}
 	var out []Edge
 	err := t.each(ctx, q, args, func(r pgx.Rows) error {
@@ -288,7 +288,31 @@ func (t *pgTx) Edges(ctx context.Context, seqs []int64) ([]Edge, error) {
 		out = append(out, e)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	var want []int64
+	if seqs != nil {
+		want = slices.Clone(seqs)
+		slices.Sort(want)
+		if len(want) == 0 {
+			return sortEdges(out), nil
+		}
+	}
+	err = t.each(ctx, "SELECT b, a FROM links", nil, func(r pgx.Rows) error {
+		var b int64
+		var list []byte
+		if err := r.Scan(&b, &list); err != nil {
+			return err
+		}
+		var err error
+		out, err = linkEdges(out, b, list, want)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sortEdges(out), nil
 }
 
 // Put bulk-loads with COPY: postings and edges straight into their tables
@@ -333,12 +357,22 @@ func (t *pgTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[u
 			return t.wrap(err)
 		}
 	}
-	if len(edges) > 0 {
-		rows := make([][]any, len(edges))
-		for i, e := range edges {
+	full, links := splitEdges(edges)
+	if len(full) > 0 {
+		rows := make([][]any, len(full))
+		for i, e := range full {
 			rows[i] = []any{e.A, e.B, e.AInB, e.BInA, e.CopyA, e.CopyB, e.Longest, e.Passages, e.Quotes}
 		}
 		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"edges"}, strings.Split(strings.ReplaceAll(edgeCols, " ", ""), ","), pgx.CopyFromRows(rows)); err != nil {
+			return t.wrap(err)
+		}
+	}
+	if len(links) > 0 {
+		rows := make([][]any, len(links))
+		for i, l := range links {
+			rows[i] = []any{l.B, len(l.As), encodeSeqs(l.As)}
+		}
+		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"links"}, []string{"b", "n", "a"}, pgx.CopyFromRows(rows)); err != nil {
 			return t.wrap(err)
 		}
 	}
@@ -381,11 +415,39 @@ func (t *pgTx) Delete(ctx context.Context, recs []Record) error {
 	for _, q := range []string{
 		"DELETE FROM articles WHERE seq = ANY($1)",
 		"DELETE FROM edges WHERE a = ANY($1) OR b = ANY($1)",
+		"DELETE FROM links WHERE b = ANY($1)",
 	} {
 		if _, err := t.tx.Exec(ctx, q, seqs); err != nil {
 			return t.wrap(err)
 		}
 	}
-	_, err := t.tx.Exec(ctx, "DELETE FROM postings p USING unnest($1::bigint[], $2::bigint[]) AS d(key, seq) WHERE p.key = d.key AND p.seq = d.seq", keys, keySeqs)
+	// Later articles' links rows naming the removed ones.
+	slices.Sort(seqs)
+	type row struct {
+		b  int64
+		as []int64
+	}
+	var changed []row
+	err := t.each(ctx, "SELECT b, a FROM links WHERE b > $1", []any{seqs[0]}, func(r pgx.Rows) error {
+		var b int64
+		var list []byte
+		if err := r.Scan(&b, &list); err != nil {
+			return err
+		}
+		as, ok, err := unlink(list, seqs)
+		if ok {
+			changed = append(changed, row{b, as})
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range changed {
+		if _, err := t.tx.Exec(ctx, "UPDATE links SET n = $1, a = $2 WHERE b = $3", len(r.as), encodeSeqs(r.as), r.b); err != nil {
+			return t.wrap(err)
+		}
+	}
+	_, err = t.tx.Exec(ctx, "DELETE FROM postings p USING unnest($1::bigint[], $2::bigint[]) AS d(key, seq) WHERE p.key = d.key AND p.seq = d.seq", keys, keySeqs)
 	return t.wrap(err)
 }

@@ -69,6 +69,9 @@ func openSQLite(ctx context.Context, path string, readOnly bool) (Store, error) 
 	q := url.Values{}
 	q.Set("_busy_timeout", fmt.Sprint(BusyTimeout.Milliseconds()))
 	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
+	// Statement journals (each multi-row INSERT keeps one) in memory, not
+	// in temporary files.
+	q.Add("_pragma", "temp_store(memory)")
 	if readOnly {
 		q.Set("mode", "ro")
 	} else {
@@ -194,7 +197,7 @@ func (s *sqliteStore) Stats(ctx context.Context) (Stats, error) {
 	st := Stats{Backend: "sqlite"}
 	var first, last sql.NullInt64
 	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT outlet) FROM articles WHERE outlet <> ''),
-		(SELECT count(*) FROM edges), (SELECT min(published_at) FROM articles), (SELECT max(published_at) FROM articles),
+		(SELECT count(*) FROM edges) + (SELECT coalesce(sum(n), 0) FROM links), (SELECT min(published_at) FROM articles), (SELECT max(published_at) FROM articles),
 		(SELECT user_version FROM pragma_user_version)`).Scan(&st.Articles, &st.Outlets, &st.Edges, &first, &last, &st.SchemaVersion)
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", s.path, sqliteError(err))
@@ -498,24 +501,55 @@ func (t *sqliteTx) Edges(ctx context.Context, seqs []int64) ([]Edge, error) {
 		return err
 	}
 	if seqs == nil {
-		rows, err := t.tx.QueryContext(ctx, "SELECT "+edgeCols+" FROM edges ORDER BY a, b")
-		if err != nil {
-			return nil, t.wrap(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := add(rows); err != nil {
-				return nil, t.wrap(err)
-			}
-		}
-		return out, t.wrap(rows.Err())
-	}
-	for _, col := range []string{"a", "b"} {
-		if err := t.queryIn(ctx, "SELECT "+edgeCols+" FROM edges WHERE "+col+" IN (%s)", anys(seqs), add); err != nil {
+		if err := t.each(ctx, "SELECT "+edgeCols+" FROM edges", add); err != nil {
 			return nil, err
 		}
+	} else {
+		for _, col := range []string{"a", "b"} {
+			if err := t.queryIn(ctx, "SELECT "+edgeCols+" FROM edges WHERE "+col+" IN (%s)", anys(seqs), add); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// Links name their older partners only inside the blob: every row is
+	// read (a fraction of what the edges table holds).
+	var want []int64
+	if seqs != nil {
+		want = slices.Clone(seqs)
+		slices.Sort(want)
+		if len(want) == 0 {
+			return sortEdges(out), nil
+		}
+	}
+	err := t.each(ctx, "SELECT b, a FROM links", func(r *sql.Rows) error {
+		var b int64
+		var list []byte
+		if err := r.Scan(&b, &list); err != nil {
+			return err
+		}
+		var err error
+		out, err = linkEdges(out, b, list, want)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return sortEdges(out), nil
+}
+
+// each runs q and calls scan for each row.
+func (t *sqliteTx) each(ctx context.Context, q string, scan func(*sql.Rows) error) error {
+	rows, err := t.tx.QueryContext(ctx, q)
+	if err != nil {
+		return t.wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return t.wrap(err)
+		}
+	}
+	return t.wrap(rows.Err())
 }
 
 func sortEdges(es []Edge) []Edge {
@@ -552,11 +586,19 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 	if err := t.insert(ctx, "INSERT OR IGNORE INTO postings (key, seq)", "", 2, posts); err != nil {
 		return err
 	}
+	full, links := splitEdges(edges)
 	args = args[:0]
-	for _, e := range edges {
+	for _, e := range full {
 		args = append(args, e.A, e.B, e.AInB, e.BInA, e.CopyA, e.CopyB, e.Longest, e.Passages, e.Quotes)
 	}
 	if err := t.insert(ctx, "INSERT INTO edges ("+edgeCols+")", " ON CONFLICT (a, b) DO NOTHING", 9, args); err != nil {
+		return err
+	}
+	args = args[:0]
+	for _, l := range links {
+		args = append(args, l.B, len(l.As), encodeSeqs(l.As))
+	}
+	if err := t.insert(ctx, "INSERT INTO links (b, n, a)", "", 3, args); err != nil {
 		return err
 	}
 	args = args[:0]
@@ -583,7 +625,7 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 }
 
 func (t *sqliteTx) Delete(ctx context.Context, recs []Record) error {
-	for _, q := range []string{"DELETE FROM articles WHERE seq = ?", "DELETE FROM edges WHERE a = ?", "DELETE FROM edges WHERE b = ?"} {
+	for _, q := range []string{"DELETE FROM articles WHERE seq = ?", "DELETE FROM edges WHERE a = ?", "DELETE FROM edges WHERE b = ?", "DELETE FROM links WHERE b = ?"} {
 		st, err := t.stmt(ctx, q)
 		if err != nil {
 			return err
@@ -594,6 +636,9 @@ func (t *sqliteTx) Delete(ctx context.Context, recs []Record) error {
 			}
 		}
 	}
+	if err := t.unlinkAll(ctx, recs); err != nil {
+		return err
+	}
 	st, err := t.stmt(ctx, "DELETE FROM postings WHERE key = ? AND seq = ?")
 	if err != nil {
 		return err
@@ -603,6 +648,53 @@ func (t *sqliteTx) Delete(ctx context.Context, recs []Record) error {
 			if _, err := st.ExecContext(ctx, int64(k), r.Seq); err != nil {
 				return t.wrap(err)
 			}
+		}
+	}
+	return nil
+}
+
+// unlinkAll removes recs from the links rows of later articles.
+func (t *sqliteTx) unlinkAll(ctx context.Context, recs []Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	gone := make([]int64, len(recs))
+	for i, r := range recs {
+		gone[i] = r.Seq
+	}
+	slices.Sort(gone)
+	type row struct {
+		b  int64
+		as []int64
+	}
+	var changed []row
+	rows, err := t.tx.QueryContext(ctx, "SELECT b, a FROM links WHERE b > ?", gone[0])
+	if err != nil {
+		return t.wrap(err)
+	}
+	for rows.Next() {
+		var b int64
+		var list []byte
+		if err := rows.Scan(&b, &list); err != nil {
+			rows.Close()
+			return t.wrap(err)
+		}
+		as, ok, err := unlink(list, gone)
+		if err != nil {
+			rows.Close()
+			return t.wrap(err)
+		}
+		if ok {
+			changed = append(changed, row{b, as})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return t.wrap(err)
+	}
+	for _, r := range changed {
+		if _, err := t.tx.ExecContext(ctx, "UPDATE links SET n = ?, a = ? WHERE b = ?", len(r.as), encodeSeqs(r.as), r.b); err != nil {
+			return t.wrap(err)
 		}
 	}
 	return nil
