@@ -1,9 +1,13 @@
 package article
 
 import (
+	"bytes"
+	"encoding/binary"
+	"hash/maphash"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -78,55 +82,181 @@ var (
 // clean turns raw text lines into a cleaned Article body and fields. title is
 // set when the text has no separate headline and the first kept line should
 // become one.
+//
+// This is the hot loop of reading a corpus, so it allocates little: lines
+// are slices of raw (folded copies only where white space needs folding),
+// word counts and tests work on the lines in place, and the scratch space
+// comes from a pool. Whatever ends up in the Article is copied out of raw,
+// so that keeping an article does not keep its raw text.
 func clean(a *Article, raw string, takeTitle bool) {
-	lines := splitLines(raw)
-	seen := make(map[string]bool)
-	kept := lines[:0]
-	for _, line := range lines {
+	c := cleaners.Get().(*cleaner)
+	c.clean(a, raw, takeTitle)
+	c.reset()
+	cleaners.Put(c)
+}
+
+// cleaner is the scratch space of clean.
+type cleaner struct {
+	lines  []string
+	words  []int // word count of each kept line
+	lower  []byte
+	lower2 []byte
+	// seen maps the hash of a lower-cased line of three words or more to
+	// the first line with that hash; more holds the lower-cased lines
+	// whose hash collided with a different line's.
+	seen map[uint64]string
+	more map[string]bool
+}
+
+var (
+	cleaners = sync.Pool{New: func() any { return &cleaner{seen: make(map[uint64]string)} }}
+	lineSeed = maphash.MakeSeed()
+)
+
+func (c *cleaner) reset() {
+	clear(c.lines) // drop the references to raw
+	c.lines = c.lines[:0]
+	if cap(c.lines) > 1<<12 {
+		c.lines, c.words = nil, nil
+	}
+	if len(c.seen) > 1<<10 {
+		c.seen = make(map[uint64]string)
+	} else {
+		clear(c.seen)
+	}
+	c.more = nil
+	if cap(c.lower) > 1<<16 || cap(c.lower2) > 1<<16 {
+		c.lower, c.lower2 = nil, nil
+	}
+}
+
+func (c *cleaner) clean(a *Article, raw string, takeTitle bool) {
+	c.lines = appendLines(c.lines[:0], raw)
+	kept, words := c.lines[:0], c.words[:0]
+	for _, line := range c.lines {
 		if isUILine(line) {
 			continue
 		}
-		if n := wordCount(line); n >= 3 {
-			key := strings.ToLower(line)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
+		// A folded line's words are separated by single spaces.
+		n := strings.Count(line, " ") + 1
+		if n >= 3 && c.repeat(line) {
+			continue
 		}
 		if takeTitle && a.Title == "" {
 			takeTitle = false
 			if looksLikeHeadline(line) {
-				a.Title = line
+				a.Title = strings.Clone(line)
 				continue
 			}
 		}
-		if a.Byline == "" && wordCount(line) <= maxBylineWords {
+		if a.Byline == "" && n <= maxBylineWords && mayStart(line, "bpvda") {
 			if m := bylineRE.FindStringSubmatch(line); m != nil {
-				a.Byline = strings.TrimSpace(m[1])
+				a.Byline = strings.Clone(strings.TrimSpace(m[1]))
 				continue
 			}
 		}
-		if rightsRE.MatchString(line) && wordCount(line) <= maxCreditWords {
+		if n <= maxCreditWords && mayStart(line, "(c") && rightsRE.MatchString(line) {
 			continue
 		}
-		if c, ok := creditLine(line); ok {
-			a.Credits = appendUnique(a.Credits, c)
+		if cr, ok := creditLineN(line, n); ok {
+			a.Credits = appendUnique(a.Credits, strings.Clone(cr))
 			continue
 		}
 		kept = append(kept, line)
+		words = append(words, n)
 	}
-	kept = dropTrailingLinks(kept)
+	c.words = words
+	kept = kept[:trailingLinksStart(kept, words)]
 	if len(kept) > 0 && a.Dateline == "" {
 		if d, agency, rest, ok := dateline(kept[0]); ok {
-			a.Dateline = d
+			a.Dateline = strings.Clone(d)
 			if agency != "" {
 				// The agency of the dateline is the first credit.
-				a.Credits = appendUnique([]string{agency}, a.Credits...)
+				a.Credits = appendUnique([]string{strings.Clone(agency)}, a.Credits...)
 			}
 			kept[0] = rest
 		}
 	}
 	a.Body = strings.Join(kept, "\n\n")
+	if len(kept) == 1 {
+		a.Body = strings.Clone(a.Body) // Join returned kept[0], part of raw
+	}
+}
+
+// repeat reports whether a line equal to line but for case was seen before
+// in this article (rule 2), and records line as seen.
+func (c *cleaner) repeat(line string) bool {
+	c.lower = appendLower(c.lower[:0], line)
+	h := maphash.Bytes(lineSeed, c.lower)
+	first, ok := c.seen[h]
+	if !ok {
+		c.seen[h] = line
+		return false
+	}
+	c.lower2 = appendLower(c.lower2[:0], first)
+	if bytes.Equal(c.lower, c.lower2) {
+		return true
+	}
+	// Two different lines with one hash: tell them apart by their text.
+	if c.more == nil {
+		c.more = make(map[string]bool)
+	}
+	if c.more[string(c.lower)] {
+		return true
+	}
+	c.more[string(c.lower)] = true
+	return false
+}
+
+// appendLower appends strings.ToLower(s) to dst.
+func appendLower(dst []byte, s string) []byte {
+	i := 0
+	// Eight bytes of ASCII at a time: add 0x20 to those in 'A'..'Z'.
+	for i+8 <= len(s) {
+		x := load8(s, i)
+		if x&highs != 0 {
+			break
+		}
+		upper := ((x + ones*(0x80-'A')) ^ (x + ones*(0x80-'Z'-1))) & highs
+		dst = binary.LittleEndian.AppendUint64(dst, x|upper>>2)
+		i += 8
+	}
+	for i < len(s) {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if 'A' <= b && b <= 'Z' {
+				b += 'a' - 'A'
+			}
+			dst = append(dst, b)
+			i++
+			continue
+		}
+		// An invalid byte decodes as utf8.RuneError, which strings.ToLower
+		// writes too.
+		r, size := utf8.DecodeRuneInString(s[i:])
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		i += size
+	}
+	return dst
+}
+
+// mayStart reports whether s may start with one of the ASCII letters or
+// signs in set (letters in lower case, matched in either case): a cheap
+// test before a regular expression anchored at the start. A non-ASCII first
+// byte may be anything (a sign such as ©, a letter that folds to an ASCII
+// one), so it passes.
+func mayStart(s, set string) bool {
+	if s == "" {
+		return false
+	}
+	b := s[0]
+	if b >= utf8.RuneSelf {
+		return true
+	}
+	if 'A' <= b && b <= 'Z' {
+		b += 'a' - 'A'
+	}
+	return strings.IndexByte(set, b) >= 0
 }
 
 // looksLikeHeadline tells a headline from a first paragraph: a headline is
@@ -139,54 +269,178 @@ func looksLikeHeadline(line string) bool {
 // splitLines returns the non-empty lines of raw, trimmed, with runs of inner
 // white space folded to one space.
 func splitLines(raw string) []string {
-	var out []string
-	for line := range strings.Lines(raw) {
-		line = strings.Join(strings.Fields(line), " ")
+	return appendLines(nil, raw)
+}
+
+// appendLines appends splitLines(raw) to dst. A line that needs no folding,
+// as most do, is a slice of raw.
+func appendLines(dst []string, raw string) []string {
+	for raw != "" {
+		line := raw
+		if i := strings.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = ""
+		}
+		if !isFolded(line) {
+			line = strings.Join(strings.Fields(line), " ")
+		}
 		if line != "" {
-			out = append(out, line)
+			dst = append(dst, line)
 		}
 	}
-	return out
+	return dst
 }
 
-func wordCount(s string) int { return len(strings.Fields(s)) }
+// asciiSpace is the ASCII white space of unicode.IsSpace and strings.Fields.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
-// isUILine is rule 1.
+// isFolded reports whether s is non-empty and already as splitLines leaves
+// a line: no white space but single spaces between words.
+func isFolded(s string) bool {
+	space := true // a space here would lead the line or follow another
+	i := 0
+	// Eight bytes of ASCII without control characters at a time.
+	for i+8 <= len(s) {
+		x := load8(s, i)
+		if x&highs != 0 || hasLess(x, 0x20) {
+			break
+		}
+		m := byteMask(x, ' ')
+		if m&(m>>8) != 0 || space && m&0x80 != 0 {
+			return false
+		}
+		space = m>>63 != 0
+		i += 8
+	}
+	for i < len(s) {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if asciiSpace[b] {
+				if b != ' ' || space {
+					return false
+				}
+				space = true
+			} else {
+				space = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		space = false
+		i += size
+	}
+	return !space
+}
+
+// wordCount is len(strings.Fields(s)), without making the slice.
+func wordCount(s string) int {
+	n, inWord := 0, false
+	for i := 0; i < len(s); {
+		b := s[i]
+		space := false
+		if b < utf8.RuneSelf {
+			space = asciiSpace[b]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
+		if space {
+			inWord = false
+		} else if !inWord {
+			inWord = true
+			n++
+		}
+	}
+	return n
+}
+
+// maxUIWordLen is the length of the longest word in uiWords.
+const maxUIWordLen = len("advertisement")
+
+// isUILine is rule 1. Words are runs of letters, digits and hyphens,
+// lower-cased; the line is read once, without copying it.
 func isUILine(line string) bool {
-	f := strings.FieldsFunc(strings.ToLower(line), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '-'
-	})
-	if len(f) == 0 {
-		// Only punctuation or symbols: "|", "•", "* * *".
-		return true
-	}
-	if len(f) > maxUIWords {
-		return false
-	}
-	for _, w := range f {
-		if !uiWords[w] && !isNumber(w) {
-			return false
+	var buf [maxUIWordLen]byte
+	word := buf[:0]
+	words := 0
+	inWord, long, digits := false, false, false
+	for i := 0; i <= len(line); {
+		var r rune = -1 // the end of the line ends the last word
+		size := 1
+		if i < len(line) {
+			if b := line[i]; b < utf8.RuneSelf {
+				r = rune(b)
+				if 'A' <= r && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+			} else {
+				r, size = utf8.DecodeRuneInString(line[i:])
+				r = unicode.ToLower(r)
+			}
+		}
+		i += size
+		var isDigit, inside bool
+		if r < utf8.RuneSelf {
+			isDigit = '0' <= r && r <= '9'
+			inside = isDigit || 'a' <= r && r <= 'z' || r == '-'
+		} else {
+			isDigit = unicode.IsDigit(r)
+			inside = unicode.IsLetter(r) || unicode.IsNumber(r)
+		}
+		if inside {
+			if !inWord {
+				words++
+				if words > maxUIWords {
+					return false
+				}
+				inWord, long, digits, word = true, false, true, word[:0]
+			}
+			digits = digits && isDigit
+			if !long {
+				if len(word)+utf8.RuneLen(r) > len(buf) {
+					long = true
+				} else {
+					word = utf8.AppendRune(word, r)
+				}
+			}
+			continue
+		}
+		if inWord {
+			inWord = false
+			if !digits && (long || !uiWords[string(word)]) {
+				return false
+			}
 		}
 	}
+	// No words at all: only punctuation or symbols ("|", "•", "* * *").
 	return true
-}
-
-func isNumber(s string) bool {
-	for _, r := range s {
-		if !unicode.IsDigit(r) {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // creditLine is rule 5.
 func creditLine(line string) (string, bool) {
-	if wordCount(line) > maxCreditWords {
+	return creditLineN(line, wordCount(line))
+}
+
+// creditLineN is creditLine for a line of n words.
+func creditLineN(line string, n int) (string, bool) {
+	if n > maxCreditWords {
 		return "", false
 	}
-	for _, re := range []*regexp.Regexp{withRE, reportRE, creditRE} {
-		if m := re.FindStringSubmatch(line); m != nil {
+	for _, c := range []struct {
+		re    *regexp.Regexp
+		start string // what the line must start with, for mayStart
+	}{{withRE, "("}, {reportRE, "rawec"}, {creditRE, "skfqpic"}} {
+		if !mayStart(line, c.start) {
+			continue
+		}
+		if m := c.re.FindStringSubmatch(line); m != nil {
 			return strings.TrimSpace(m[1]), true
 		}
 	}
@@ -229,17 +483,18 @@ func hasCapsWord(s string) bool {
 	return false
 }
 
-// dropTrailingLinks is rule 7.
-func dropTrailingLinks(lines []string) []string {
+// trailingLinksStart is rule 7: the index of the first of the trailing
+// links among lines of words[i] words each, len(lines) if none.
+func trailingLinksStart(lines []string, words []int) int {
 	end := len(lines)
-	for end > 0 && !endsSentence(lines[end-1]) && wordCount(lines[end-1]) <= maxTrailerWords {
+	for end > 0 && !endsSentence(lines[end-1]) && words[end-1] <= maxTrailerWords {
 		end--
 	}
 	if end == 0 {
 		// No line ends like a sentence: keep them all rather than nothing.
-		return lines
+		return len(lines)
 	}
-	return lines[:end]
+	return end
 }
 
 // endsSentence reports whether a line ends as prose does: with a full stop,

@@ -341,25 +341,37 @@ func jsonKind(raw json.RawMessage) string {
 // "title", "url", "published", "html" optional (html is used when text is
 // absent), other fields ignored.
 func ParseJSONLine(line []byte) (Article, error) {
-	var rec record
-	if err := json.Unmarshal(line, &rec); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return Article{}, fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
-		}
-		return Article{}, fmt.Errorf("invalid JSON: %v", err)
-	}
 	var a Article
 	var text, html string
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{{"id", &a.ID}, {"text", &text}, {"html", &html}, {"outlet", &a.Outlet}, {"title", &a.Title}, {"url", &a.URL}, {"published", &a.Published}} {
-		v, err := rec.str(f.name)
-		if err != nil {
-			return Article{}, err
+	dst := [len(recordFields)]*string{&a.ID, &text, &html, &a.Outlet, &a.Title, &a.URL, &a.Published}
+	var vals [len(recordFields)][]byte
+	if scanRecord(line, &vals) {
+		for k, raw := range vals {
+			if raw == nil || string(raw) == "null" {
+				continue
+			}
+			if raw[0] != '"' {
+				return Article{}, fmt.Errorf("field %q is %s, want a string", recordFields[k], jsonKind(raw))
+			}
+			*dst[k] = unquoteJSON(raw[1 : len(raw)-1])
 		}
-		*f.dst = v
+	} else {
+		// Not a plain JSON object: encoding/json says what is wrong.
+		var rec record
+		if err := json.Unmarshal(line, &rec); err != nil {
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				return Article{}, fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
+			}
+			return Article{}, fmt.Errorf("invalid JSON: %v", err)
+		}
+		for k, name := range recordFields {
+			v, err := rec.str(name)
+			if err != nil {
+				return Article{}, err
+			}
+			*dst[k] = v
+		}
 	}
 	if a.ID == "" {
 		return Article{}, errors.New(`missing "id"`)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package article
+
+const synthArticles = 10000
