@@ -60,20 +60,38 @@ const StoryLinkage = 0.15
 // off a pair. Both were chosen on the odd-numbered ECB+ topics only (ratios
 // 0.4-0.7, minimum sides 1-4, with the name weight of internal/shingle):
 // subtopic ARI there 0.868; held out on the even topics 0.905; whole set
-// 0.887 (0.815 before). See the README's Accuracy section.
+// 0.887 (0.815 before); with shared passages in the weight, 0.885, 0.920
+// and 0.903. See the README's Accuracy section.
 const (
 	StorySplit    = 0.6
 	StorySplitMin = 3
 )
 
 // weight is how strongly a pair ties two articles to one story: copy is
-// proof, a story pair counts its cosine.
+// proof; a story pair counts its cosine and, when the two share passages
+// too short to be copy (a quote of the same speaker, a run of eight words
+// or more of the same facts), the share of the text they cover, combined
+// as two independent pieces of evidence: 1 − (1 − cosine)(1 − coverage).
+//
+// Two reports of one event quote the same people and repeat the same
+// phrasing of its facts; two look-alike events (two players arrested, two
+// coaches fired) share the vocabulary of their kind but seldom a passage.
+// On ECB+, story pairs of one subtopic share a passage in one case of five
+// (1,122 of 5,329), story pairs of the two subtopics of one topic in one of
+// thirteen (179 of 2,342).
+// The rule has no parameter; it was chosen on the odd-numbered ECB+ topics
+// over the cosine alone, the cosine scaled up by 1.2 / 1.5 / 2 when a
+// passage is shared, cosine + coverage and max(cosine, coverage): subtopic
+// ARI there 0.885 (0.868 with the cosine alone); held out on the even
+// topics 0.920 (0.905). A pair that shares nothing keeps its cosine.
 func weight(p *Pair) float64 {
 	switch p.Relation {
 	case Duplicate, Derived, Partial:
 		return max(p.Similarity, p.AInB, p.BInA, StoryLinkage)
 	case Story:
-		return p.Similarity
+		// 1 − (1 − cosine)(1 − coverage), written so that no coverage
+		// leaves the cosine exactly as it was.
+		return p.Similarity + max(p.AInB, p.BInA)*(1-p.Similarity)
 	}
 	return 0
 }

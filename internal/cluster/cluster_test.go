@@ -140,3 +140,38 @@ func TestStorySplit(t *testing.T) {
 		t.Errorf("five reports of one story: got %v, want one cluster", got)
 	}
 }
+
+// Six reports of two look-alike events whose cosines alone do not tell
+// them apart (0.25 within and across: one cluster), but whose reports of
+// one event share quotes and phrasing (three tenths of each text covered):
+// the shared passages lift the weights within each event to
+// 1 − 0.75·0.7 = 0.475, and the split test then keeps the events apart. A
+// story pair with no shared passage weighs its cosine.
+func TestStoryWeightCountsSharedPassages(t *testing.T) {
+	if w := weight(&Pair{Relation: Story, Similarity: 0.3}); w != 0.3 {
+		t.Errorf("story pair without passages weighs %v, want its cosine 0.3", w)
+	}
+	if w := weight(&Pair{Relation: Story, Similarity: 0.3, AInB: 0.1, BInA: 0.2, Quotes: 1, Passages: 1}); w < 0.44-1e-9 || w > 0.44+1e-9 {
+		t.Errorf("story pair covering 0.2 weighs %v, want 1 − 0.7·0.8 = 0.44", w)
+	}
+	if w := weight(&Pair{Relation: Unrelated, Similarity: 0.05, AInB: 0.1, BInA: 0.1}); w != 0 {
+		t.Errorf("unrelated pair weighs %v, want 0", w)
+	}
+	var plain, shared []Pair
+	for i := range 6 {
+		for j := i + 1; j < 6; j++ {
+			p := story(i, j, 0.25)
+			plain = append(plain, p)
+			if i/3 == j/3 {
+				p.AInB, p.BInA, p.Quotes = 0.3, 0.3, 1
+			}
+			shared = append(shared, p)
+		}
+	}
+	if got := Groups(6, plain, StoryLvl); !slices.Equal(got, []int{0, 0, 0, 0, 0, 0}) {
+		t.Fatalf("cosines alone: got %v, want one cluster", got)
+	}
+	if got, want := Groups(6, shared, StoryLvl), []int{0, 0, 0, 3, 3, 3}; !slices.Equal(got, want) {
+		t.Errorf("with shared passages got %v, want %v", got, want)
+	}
+}
