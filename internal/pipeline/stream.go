@@ -60,6 +60,7 @@ type prepared struct {
 	texts   [][]byte
 	bands   [][]uint64
 	anchors [][]uint64
+	terms   [][]shingle.Term // story runs: each article's terms, until weighed
 }
 
 // Stream runs the pipeline over the articles read calls emit with, in
@@ -85,7 +86,7 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 			defer wg.Done()
 			df := &dfs[w]
 			for j := range jobs {
-				p := prepareBatch(j.arts, df, opt.CopyOnly && !opt.Story)
+				p := prepareBatch(j.arts, df, opt.CopyOnly && !opt.Story, opt.Story)
 				mu.Lock()
 				for len(batches) <= j.seq {
 					batches = append(batches, nil)
@@ -144,6 +145,7 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 		c.texts = append(c.texts, b.texts...)
 		c.bands = append(c.bands, b.bands...)
 		c.anchors = append(c.anchors, b.anchors...)
+		c.terms = append(c.terms, b.terms...)
 	}
 	batches = nil
 	df := mergeDF(dfs)
@@ -155,18 +157,24 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 	anc, ast := candidate.Anchors.Find(c.anchors)
 	c.anchors = nil
 	st.LSH, st.Anchors = lst, ast
-	lists := [][]candidate.Pair{lsh, anc}
+	cands := candidate.Merge(lsh, anc)
+	lsh, anc = nil, nil
+	var vecs []shingle.Vector
+	var cosineOnly []bool
 	if opt.Story {
-		story, err := streamStory(ctx, c.texts, df, opt, &st)
+		story, v, indexed, err := streamStory(ctx, c.terms, df, opt, &st)
 		if err != nil {
 			return nil, err
 		}
-		lists = append(lists, story)
+		copied := cands
+		cands, vecs, c.terms = candidate.Merge(copied, story), v, nil
+		if indexed {
+			cosineOnly = StoryOnly(cands, copied)
+		}
 	}
-	cands := candidate.Merge(lists...)
-	lists, lsh, anc = nil, nil, nil
 	st.Candidates = len(cands)
-	pairs, err := streamVerify(ctx, c.texts, df, cands, opt)
+	st.CosineOnly = count(cosineOnly)
+	pairs, err := streamVerify(ctx, c.texts, df, vecs, cands, cosineOnly, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -174,13 +182,16 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 }
 
 // prepareBatch fingerprints a batch of articles, counting their terms into
-// df unless copyOnly.
-func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly bool) *prepared {
+// df unless copyOnly; with story it keeps the terms.
+func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly, story bool) *prepared {
 	p := &prepared{
 		ids:     make([]string, len(arts)),
 		texts:   make([][]byte, len(arts)),
 		bands:   make([][]uint64, len(arts)),
 		anchors: make([][]uint64, len(arts)),
+	}
+	if story {
+		p.terms = make([][]shingle.Term, len(arts))
 	}
 	var buf []byte
 	for i := range arts {
@@ -192,7 +203,11 @@ func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly bool) *prepar
 		p.bands[i] = shingle.BandKeys(&sig)
 		p.anchors[i] = shingle.Anchors(sh)
 		if !copyOnly {
-			df.Add(shingle.Terms(text, toks))
+			terms := shingle.Terms(text, toks)
+			df.Add(terms)
+			if story {
+				p.terms[i] = terms
+			}
 		}
 		// s2 writes into a worst-case sized buffer: keep only what it used.
 		buf = s2.EncodeBetter(buf[:cap(buf)], []byte(text))
@@ -233,37 +248,42 @@ func buildDoc(t string, df *shingle.DF) *align.Doc {
 	return d
 }
 
-// streamStory is the story route of Candidates (storyCandidates) over
-// compressed texts: the same keys, StoryKeys, computed a batch at a time.
-func streamStory(ctx context.Context, texts [][]byte, df *shingle.DF, opt Options, st *Stats) ([]candidate.Pair, error) {
-	n := len(texts)
-	if n <= AllPairsUpTo {
-		var out []candidate.Pair
-		for i := range n {
-			for j := i + 1; j < n; j++ {
-				out = append(out, candidate.Pair{I: int32(i), J: int32(j)})
-			}
-		}
-		st.Terms.Pairs = len(out)
-		return out, nil
-	}
+// streamStory is the story route of Candidates (storyCandidates): it
+// weighs each article's terms into its vector (returned, for
+// verification) and indexes the same keys, StoryKeys. indexed is false
+// when the corpus is small enough to compare every pair.
+func streamStory(ctx context.Context, terms [][]shingle.Term, df *shingle.DF, opt Options, st *Stats) (pairs []candidate.Pair, vecs []shingle.Vector, indexed bool, err error) {
+	n := len(terms)
+	vecs = make([]shingle.Vector, n)
 	keys := make([][]uint64, n)
-	err := parallel(ctx, n, opt, "story terms", func(i int) {
-		t := text(texts, i)
-		v := shingle.NewVector(shingle.Terms(t, shingle.Tokens(t)), df)
-		keys[i] = StoryKeys(v, df)
+	err = parallel(ctx, n, opt, "story terms", func(i int) {
+		vecs[i] = shingle.NewVector(terms[i], df)
+		terms[i] = nil
+		if n > AllPairsUpTo {
+			keys[i] = StoryKeys(vecs[i], df)
+		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, false, err
 	}
-	out, tst := candidate.Terms.Find(keys)
-	st.Terms = tst
-	return out, nil
+	if n <= AllPairsUpTo {
+		for i := range n {
+			for j := i + 1; j < n; j++ {
+				pairs = append(pairs, candidate.Pair{I: int32(i), J: int32(j)})
+			}
+		}
+		st.Terms.Pairs = len(pairs)
+		return pairs, vecs, false, nil
+	}
+	pairs, st.Terms = candidate.Terms.Find(keys)
+	return pairs, vecs, true, nil
 }
 
 // streamVerify verifies the candidates a chunk at a time per worker,
-// rebuilding Docs through a per-worker cache.
-func streamVerify(ctx context.Context, texts [][]byte, df *shingle.DF, cands []candidate.Pair, opt Options) ([]cluster.Pair, error) {
+// rebuilding Docs through a per-worker cache. In story runs vecs holds
+// every article's vector, and the pairs cosineOnly marks are scored from
+// them without Docs.
+func streamVerify(ctx context.Context, texts [][]byte, df *shingle.DF, vecs []shingle.Vector, cands []candidate.Pair, cosineOnly []bool, opt Options) ([]cluster.Pair, error) {
 	out := make([]cluster.Pair, len(cands))
 	chunks := (len(cands) + verifyChunk - 1) / verifyChunk
 	type slot struct {
@@ -278,16 +298,24 @@ func streamVerify(ctx context.Context, texts [][]byte, df *shingle.DF, cands []c
 		get := func(i int32) *align.Doc {
 			s := &cache[int(i)%docCache]
 			if s.doc == nil || s.i != i {
-				s.i, s.doc = i, buildDoc(text(texts, int(i)), df)
+				if vecs != nil {
+					s.i, s.doc = i, align.NewDoc(text(texts, int(i)))
+					s.doc.Vector = vecs[i]
+				} else {
+					s.i, s.doc = i, buildDoc(text(texts, int(i)), df)
+				}
 			}
 			return s.doc
 		}
 		end := min((k+1)*verifyChunk, len(cands))
 		for x := k * verifyChunk; x < end; x++ {
 			p := cands[x]
-			a := get(p.I)
-			b := get(p.J)
-			res := align.Verify(a, b)
+			var res align.Result
+			if cosineOnly != nil && cosineOnly[x] {
+				res = CosineOnly(vecs[p.I], vecs[p.J])
+			} else {
+				res = align.Verify(get(p.I), get(p.J))
+			}
 			out[x] = cluster.NewPair(int(p.I), int(p.J), &res)
 		}
 		caches.Put(cache)

@@ -140,3 +140,50 @@ func TestStreamCopyOnly(t *testing.T) {
 		t.Fatal("copy groups differ")
 	}
 }
+
+// Past AllPairsUpTo, the pairs only the story route finds are scored by
+// cosine alone (CosineOnly): a story run's copy relations are exactly a
+// copy-route run's, and its cosine-only pairs carry no passage.
+func TestStoryRouteIsCosineOnly(t *testing.T) {
+	arts := synthArticles(t, 900)
+	story, err := Run(context.Background(), arts, Options{Story: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Run(context.Background(), arts, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if story.Stats.CosineOnly == 0 || story.Stats.CosineOnly >= story.Stats.Candidates {
+		t.Fatalf("stats %+v: want some, not all, pairs scored by cosine alone", story.Stats)
+	}
+	copies := func(ps []cluster.Pair) []cluster.Pair {
+		var out []cluster.Pair
+		for _, p := range ps {
+			if p.Relation >= cluster.Partial {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	got, want := copies(story.Pairs), copies(plain.Pairs)
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Fatalf("story run: %d copy pairs, copy routes alone %d", len(got), len(want))
+	}
+	inPlain := map[[2]int]bool{}
+	for _, p := range plain.Pairs {
+		inPlain[[2]int{p.I, p.J}] = true
+	}
+	stories := 0
+	for _, p := range story.Pairs {
+		if p.Relation == cluster.Story {
+			stories++
+		}
+		if !inPlain[[2]int{p.I, p.J}] && (p.Passages > 0 || p.Quotes > 0 || p.AInB > 0 || p.BInA > 0) {
+			t.Fatalf("story-route pair %d-%d was aligned: %+v", p.I, p.J, p)
+		}
+	}
+	if stories == 0 {
+		t.Fatal("no story pair")
+	}
+}
