@@ -240,7 +240,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 			load = append(load, s)
 		}
 	}
-	recs, err := tx.Load(ctx, load, false)
+	recs, err := tx.Light(ctx, load)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +272,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	err = parallel(ctx, len(recs), opt, "weigh", func(k int) {
 		i, _ := slices.BinarySearch(exist, recs[k].Seq)
 		docs[i] = &align.Doc{Vector: shingle.NewVector(recs[k].Terms, &df)}
-		recs[k].Keys, recs[k].Terms = nil, nil
+		recs[k].Terms = nil
 	})
 	if err != nil {
 		return nil, err

@@ -198,6 +198,10 @@ type Tx interface {
 	// Load returns the records of seqs (those that exist), sorted by seq,
 	// with their fingerprints; with text false, Body and Sig are left empty.
 	Load(ctx context.Context, seqs []int64, text bool) ([]Record, error)
+	// Light returns the records of seqs (those that exist), sorted by seq,
+	// with only Seq, Article.ID, Terms and Shingles: what a candidate pair
+	// needs before its text.
+	Light(ctx context.Context, seqs []int64) ([]Record, error)
 	// Scan calls fn for every record in seq order, without Body and Sig.
 	Scan(ctx context.Context, since time.Time, fn func(*Record) error) error
 	// DF returns the stored document frequency of each term (absent: 0).

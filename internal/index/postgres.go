@@ -239,6 +239,16 @@ func (t *pgTx) Load(ctx context.Context, seqs []int64, text bool) ([]Record, err
 	return out, err
 }
 
+func (t *pgTx) Light(ctx context.Context, seqs []int64) ([]Record, error) {
+	var out []Record
+	err := t.each(ctx, "SELECT "+lightCols+" FROM articles WHERE seq = ANY($1) ORDER BY seq", []any{seqs}, func(r pgx.Rows) error {
+		rec, err := scanLight(r)
+		out = append(out, rec)
+		return err
+	})
+	return out, err
+}
+
 func (t *pgTx) Scan(ctx context.Context, since time.Time, fn func(*Record) error) error {
 	q, args := "SELECT "+recordCols+" FROM articles ORDER BY seq", []any(nil)
 	if !since.IsZero() {

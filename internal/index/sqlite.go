@@ -380,6 +380,35 @@ func (t *sqliteTx) Load(ctx context.Context, seqs []int64, text bool) ([]Record,
 	return out, err
 }
 
+func (t *sqliteTx) Light(ctx context.Context, seqs []int64) ([]Record, error) {
+	var out []Record
+	err := t.queryIn(ctx, "SELECT "+lightCols+" FROM articles WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
+		rec, err := scanLight(r)
+		out = append(out, rec)
+		return err
+	})
+	slices.SortFunc(out, func(a, b Record) int { return int(a.Seq - b.Seq) })
+	return out, err
+}
+
+const lightCols = "seq, id, terms, shingles"
+
+func scanLight(r scanner) (Record, error) {
+	var rec Record
+	var terms, shingles []byte
+	if err := r.Scan(&rec.Seq, &rec.Article.ID, &terms, &shingles); err != nil {
+		return rec, err
+	}
+	var err error
+	if rec.Terms, err = decodeTerms(terms); err != nil {
+		return rec, fmt.Errorf("%s: %w", rec.Article.ID, err)
+	}
+	if rec.Shingles, err = decodeFingerprint(shingles); err != nil {
+		return rec, fmt.Errorf("%s: %w", rec.Article.ID, err)
+	}
+	return rec, nil
+}
+
 func (t *sqliteTx) Scan(ctx context.Context, since time.Time, fn func(*Record) error) error {
 	q, args := "SELECT "+recordCols+" FROM articles ORDER BY seq", []any(nil)
 	if !since.IsZero() {
