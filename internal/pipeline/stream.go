@@ -155,6 +155,10 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 	lsh, lst := candidate.LSH.Find(c.bands)
 	c.bands = nil
 	anc, ast := candidate.Anchors.Find(c.anchors)
+	var one []candidate.Pair
+	if opt.Story && len(c.ids) > AllPairsUpTo {
+		one, _ = OneAnchor.Find(c.anchors)
+	}
 	c.anchors = nil
 	st.LSH, st.Anchors = lst, ast
 	cands := candidate.Merge(lsh, anc)
@@ -169,8 +173,9 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 		copied := cands
 		cands, vecs, c.terms = candidate.Merge(copied, story), v, nil
 		if indexed {
-			cosineOnly = StoryOnly(cands, copied)
+			cosineOnly = StoryOnly(cands, copied, one)
 		}
+		one = nil
 	}
 	st.Candidates = len(cands)
 	st.CosineOnly = count(cosineOnly)
