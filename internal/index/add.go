@@ -332,7 +332,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		for x, i := range chunk {
 			seqs[x] = exist[i]
 		}
-		full, err := tx.Load(ctx, seqs, true)
+		full, err := tx.Texts(ctx, seqs)
 		if err != nil {
 			return err
 		}

@@ -202,6 +202,9 @@ type Tx interface {
 	// with only Seq, Article.ID, Terms and Shingles: what a candidate pair
 	// needs before its text.
 	Light(ctx context.Context, seqs []int64) ([]Record, error)
+	// Texts returns the records of seqs (those that exist), sorted by seq,
+	// with only Seq and the article's title and text: what alignment reads.
+	Texts(ctx context.Context, seqs []int64) ([]Record, error)
 	// Scan calls fn for every record in seq order, without Body and Sig.
 	Scan(ctx context.Context, since time.Time, fn func(*Record) error) error
 	// DF returns the stored document frequency of each term (absent: 0).

@@ -249,6 +249,16 @@ func (t *pgTx) Light(ctx context.Context, seqs []int64) ([]Record, error) {
 	return out, err
 }
 
+func (t *pgTx) Texts(ctx context.Context, seqs []int64) ([]Record, error) {
+	var out []Record
+	err := t.each(ctx, "SELECT seq, title, body FROM articles WHERE seq = ANY($1) ORDER BY seq", []any{seqs}, func(r pgx.Rows) error {
+		rec, err := scanText(r)
+		out = append(out, rec)
+		return err
+	})
+	return out, err
+}
+
 func (t *pgTx) Scan(ctx context.Context, since time.Time, fn func(*Record) error) error {
 	q, args := "SELECT "+recordCols+" FROM articles ORDER BY seq", []any(nil)
 	if !since.IsZero() {

@@ -393,6 +393,29 @@ func (t *sqliteTx) Light(ctx context.Context, seqs []int64) ([]Record, error) {
 
 const lightCols = "seq, id, terms, shingles"
 
+func (t *sqliteTx) Texts(ctx context.Context, seqs []int64) ([]Record, error) {
+	var out []Record
+	err := t.queryIn(ctx, "SELECT seq, title, body FROM articles WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
+		rec, err := scanText(r)
+		out = append(out, rec)
+		return err
+	})
+	slices.SortFunc(out, func(a, b Record) int { return int(a.Seq - b.Seq) })
+	return out, err
+}
+
+func scanText(r scanner) (Record, error) {
+	var rec Record
+	var b []byte
+	if err := r.Scan(&rec.Seq, &rec.Article.Title, &b); err != nil {
+		return rec, err
+	}
+	if err := decodeBody(b, &rec.Article); err != nil {
+		return rec, fmt.Errorf("seq %d: %w", rec.Seq, err)
+	}
+	return rec, nil
+}
+
 func scanLight(r scanner) (Record, error) {
 	var rec Record
 	var terms, shingles []byte
