@@ -1,0 +1,147 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/copydesk/copydesk/internal/align"
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/shingle"
+	"github.com/copydesk/copydesk/internal/synth"
+)
+
+// TestBuildFixture writes a large SQLite index for measuring `compare
+// index check` at sizes that adding batch by batch would take hours to
+// reach (BENCHMARKS.md: the 1M index). It runs only when asked:
+//
+//	COPYDESK_FIXTURE=/tmp/idx1m.db COPYDESK_FIXTURE_N=1000000 go test -run TestBuildFixture -timeout 0 ./internal/index
+//
+// The articles are those of `compare synth --seed 1 --n N`, stored as Add
+// stores them (records, postings, document frequencies), with every
+// article's story keys weighted by the final DF, and no edges: Check reads
+// none. Postings are written in one sorted pass.
+func TestBuildFixture(t *testing.T) {
+	path := os.Getenv("COPYDESK_FIXTURE")
+	if path == "" {
+		t.Skip("set COPYDESK_FIXTURE (and COPYDESK_FIXTURE_N) to build a benchmark index")
+	}
+	n, err := strconv.Atoi(os.Getenv("COPYDESK_FIXTURE_N"))
+	if err != nil {
+		t.Fatal("COPYDESK_FIXTURE_N: ", err)
+	}
+	ctx := context.Background()
+	const chunk = 10000
+	// each calls fn on the corpus in chunks.
+	each := func(fn func(arts []article.Article) error) {
+		var arts []article.Article
+		err := synth.New(1).Generate(ctx, n, func(a *synth.Article, _ *synth.Truth) error {
+			line, err := json.Marshal(a)
+			if err != nil {
+				return err
+			}
+			art, err := article.ParseJSONLine(line)
+			if err != nil {
+				return nil // as the command skips a bad line
+			}
+			if arts = append(arts, art); len(arts) == chunk {
+				err = fn(arts)
+				arts = arts[:0]
+			}
+			return err
+		})
+		if err == nil && len(arts) > 0 {
+			err = fn(arts)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	terms := func(arts []article.Article) [][]shingle.Term {
+		out := make([][]shingle.Term, len(arts))
+		parallel(ctx, len(arts), Options{}, "terms", func(i int) {
+			d := align.NewDoc(pipeline.Text(&arts[i]))
+			out[i] = shingle.Terms(d.Text, d.Tokens)
+		})
+		return out
+	}
+	var df shingle.DF
+	each(func(arts []article.Article) error {
+		for _, ts := range terms(arts) {
+			df.Add(ts)
+		}
+		return nil
+	})
+	t.Logf("%d articles, %d terms", df.N, len(df.Count))
+
+	st := open(t, path, false)
+	tx, err := st.Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	stx := tx.(*sqliteTx)
+	var posts []Posting
+	var seq int64
+	each(func(arts []article.Article) error {
+		preps, err := prepare(ctx, arts, Options{})
+		if err != nil {
+			return err
+		}
+		recs := make([]Record, len(preps))
+		for i, p := range preps {
+			seq++
+			p.rec.Seq = seq
+			top := shingle.NewVector(p.rec.Terms, &df).Top(pipeline.TopTerms)
+			p.rec.Keys = slices.Concat(p.bands, p.anchors, salt(top, storySalt))
+			for _, k := range p.rec.Keys {
+				posts = append(posts, Posting{k, seq})
+			}
+			recs[i] = p.rec
+			recs[i].Keys = nil // postings go in below, sorted, all at once
+		}
+		if err := tx.Put(ctx, recs, nil, nil); err != nil {
+			return err
+		}
+		// The keys column as Add writes it.
+		for i, p := range preps {
+			if _, err := stx.tx.ExecContext(ctx, "UPDATE articles SET keys = ? WHERE seq = ?", encodeU64s(p.rec.Keys), recs[i].Seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	slices.SortFunc(posts, func(a, b Posting) int {
+		if int64(a.Key) != int64(b.Key) {
+			if int64(a.Key) < int64(b.Key) {
+				return -1
+			}
+			return 1
+		}
+		return int(a.Seq - b.Seq)
+	})
+	posts = slices.Compact(posts)
+	var args []any
+	for start := 0; start < len(posts); start += 1 << 20 {
+		args = args[:0]
+		for _, p := range posts[start:min(start+1<<20, len(posts))] {
+			args = append(args, int64(p.Key), p.Seq)
+		}
+		if err := stx.insert(ctx, "INSERT INTO postings (key, seq)", "", 2, args); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Put(ctx, nil, nil, df.Count); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := st.Stats(ctx)
+	fmt.Printf("fixture %s: %d articles, %d postings, %d bytes\n", path, s.Articles, len(posts), s.Bytes)
+}
