@@ -215,6 +215,15 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		routes = append(routes, all)
 	}
 	cands := candidate.Merge(routes...)
+	// Past pipeline.AllPairsUpTo, a pair only the story route found that
+	// shares no anchor either is scored by its cosine alone, as `compare
+	// pairs` scores it (pipeline.CosineOnly): no text is read for it.
+	var cosineOnly []bool
+	if !allPairs && !copyOnly {
+		one, _ := pipeline.OneAnchor.Find(lists[1])
+		one = slices.DeleteFunc(one, func(p candidate.Pair) bool { return int(p.J) < nx })
+		cosineOnly = pipeline.StoryOnly(cands, candidate.Merge(routes[0], routes[1]), one)
+	}
 	// Add with CopyOnly verifies (and stores) every candidate but reports
 	// only the copy routes' ones, as Check with CopyOnly does.
 	var copyCand map[candidate.Pair]bool
@@ -291,7 +300,9 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		if int(c.I) >= nx {
 			continue
 		}
-		if fp := recOf[c.I].Shingles; fp != nil && !sharesFingerprint(fp, recOf[c.J].Shingles) {
+		if cosineOnly != nil && cosineOnly[k] {
+			hollow[k] = true
+		} else if fp := recOf[c.I].Shingles; fp != nil && !sharesFingerprint(fp, recOf[c.J].Shingles) {
 			hollow[k] = true
 		} else {
 			text[c.I] = true
@@ -306,7 +317,12 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		return parallel(ctx, len(ks), opt, "verify", func(x int) {
 			k := ks[x]
 			i, j := int(cands[k].I), int(cands[k].J)
-			v := align.Verify(docs[i], docs[j])
+			var v align.Result
+			if cosineOnly != nil && cosineOnly[k] {
+				v = pipeline.CosineOnly(docs[i].Vector, docs[j].Vector)
+			} else {
+				v = align.Verify(docs[i], docs[j])
+			}
 			p := cluster.NewPair(i, j, &v)
 			p.I, p.J = int(recOf[i].Seq), int(recOf[j].Seq)
 			pairs[k] = p

@@ -24,10 +24,12 @@
 // Speed, none of which changes an answer: the batch's keys are looked up
 // in one query per 500 keys, reading at most candidate.MaxBucket+1
 // postings per key (a bigger bucket is capped the same whatever its tail).
-// A candidate pair whose shingle fingerprints (below) share nothing shares
-// no shingle, and align.Verify gives such a pair its cosine alone: it is
-// decided from the stored terms and fingerprint, without reading the
-// indexed article's text. The texts the other candidates need are read
+// Past pipeline.AllPairsUpTo, a pair only the story route found that
+// shares no anchor is scored by its cosine alone (pipeline.CosineOnly), as
+// `compare pairs` scores it. A candidate pair whose shingle fingerprints
+// (below) share nothing shares no shingle, and align.Verify gives such a
+// pair its cosine alone too. Both are decided from the stored terms (and
+// fingerprint), without reading the indexed article's text. The texts the other candidates need are read
 // and re-tokenised in chunks of indexed articles (textChunk), each chunk's
 // pairs verified on every core and its texts dropped before the next, so
 // memory does not grow with the index; results keep the candidates' order.

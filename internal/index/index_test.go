@@ -615,14 +615,17 @@ func TestLookupCapped(t *testing.T) {
 // have their text read; both give the same pairs as reading every text.
 func TestFingerprints(t *testing.T) {
 	ctx := context.Background()
-	arts := synthetic(t, 11, 700) // past pipeline.AllPairsUpTo: the story route's candidates
+	// Up to pipeline.AllPairsUpTo every pair is a candidate and aligned
+	// unless the texts share no shingle (past it, a story pair sharing no
+	// anchor is scored by cosine alone whatever its fingerprint).
+	arts := synthetic(t, 11, 400)
 	path := filepath.Join(t.TempDir(), "fp.db")
 	st := open(t, path, false)
-	if _, err := Add(ctx, st, arts[:600], Options{}); err != nil {
+	if _, err := Add(ctx, st, arts[:300], Options{}); err != nil {
 		t.Fatal(err)
 	}
 	check := func() ([]string, *Result) {
-		res, err := Check(ctx, st, arts[600:], Options{})
+		res, err := Check(ctx, st, arts[300:], Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -636,7 +639,7 @@ func TestFingerprints(t *testing.T) {
 	indexed := map[string]bool{}
 	for _, r := range res.Pairs {
 		for _, id := range []string{r.A, r.B} {
-			if slices.ContainsFunc(arts[:600], func(a article.Article) bool { return a.ID == id }) {
+			if slices.ContainsFunc(arts[:300], func(a article.Article) bool { return a.ID == id }) {
 				indexed[id] = true
 			}
 		}
@@ -660,5 +663,41 @@ func TestFingerprints(t *testing.T) {
 	t.Logf("%d pairs; %d indexed articles in them; texts read with fingerprints: %d", len(withFP), len(indexed), fpRead)
 	if len(withFP) == 0 || !slices.Equal(withFP, without) {
 		t.Errorf("with fingerprints %d pairs, reading every text %d:\n%v\n%v", len(withFP), len(without), withFP, without)
+	}
+}
+
+// Past pipeline.AllPairsUpTo the story route goes through the term index
+// and its pairs that share no anchor are scored by cosine alone, in the
+// index as in `compare pairs`: copy relations from two batches equal the
+// all-at-once run's.
+func TestCopyPastAllPairs(t *testing.T) {
+	ctx := context.Background()
+	arts := synthetic(t, 13, 700)
+	whole, err := pipeline.Run(ctx, arts, pipeline.Options{Story: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got []string
+	for _, p := range whole.Pairs {
+		if p.Relation >= cluster.Partial {
+			want = append(want, pairKey(arts[p.I].ID, arts[p.J].ID, p, false))
+		}
+	}
+	st := open(t, filepath.Join(t.TempDir(), "big.db"), false)
+	for _, b := range [][]article.Article{arts[:600], arts[600:]} {
+		res, err := Add(ctx, st, b, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res.Pairs {
+			if r.Pair.Relation >= cluster.Partial {
+				got = append(got, pairKey(r.A, r.B, r.Pair, false))
+			}
+		}
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if len(want) < 10 || !slices.Equal(got, want) {
+		t.Errorf("copy relations from two batches differ from all at once:\n got %d %v\nwant %d %v", len(got), got, len(want), want)
 	}
 }
