@@ -13,27 +13,40 @@
 // big-endian bytes followed by the article id, so comparing two nodes as
 // strings compares their ordinals and the id travels with it.
 //
-//	files ─► read (article.Reader) ─► GroupByKey(id): first read wins
+//	files ─► read (article.Reader; text zstd-compressed) ─► GroupByKey(id): first read wins
 //	      ─► prepare (align.NewDoc, shingle.Sign/BandKeys/Anchors/Terms)
-//	           ├─► band keys, anchors ─────────────────────────────┐
-//	           └─► terms ─► Count (combine) ─► DF, N (side inputs) │
-//	      ─► weigh (shingle.NewVector, pipeline.StoryKeys) ─► story keys (or all pairs up to pipeline.AllPairsUpTo)
-//	      ─► GroupByKey(route, key) ─► candidate.BucketPairs (caps, counts)
-//	      ─► Sum per (pair, route) ≥ Route.MinShared ─► OR routes per pair: distinct pairs
-//	      ─► CoGroupByKey(a's doc) ─► CoGroupByKey(b's doc) ─► align.Verify, cluster.NewPair
+//	           ├─► band keys, anchors, batched by shard ─────────────────────┐
+//	           └─► term counts per bundle, by shard ─► GroupByKey ─► DF, N (side inputs)
+//	      ─► weigh (shingle.NewVector, pipeline.StoryKeys) ─► story keys by shard (or all pairs up to pipeline.AllPairsUpTo)
+//	      ─► GroupByKey(shard) ─► buckets, candidate.BucketPairs (caps, counts) ─► pair×route counts by pair shard
+//	      ─► GroupByKey(shard) ─► ≥ Route.MinShared, OR of routes: distinct pairs
+//	      ─► CoGroupByKey(a's text) ─► CoGroupByKey(b's text) ─► weigh both, align.Verify, cluster.NewPair
 //	      ─► pairs-*.jsonl
 //	      ─► copy: large-star/small-star over duplicate+derived edges ─► clusters-*.jsonl
 //	      ─► story: large-star/small-star over story+ edges, then cluster.Groups
 //	                (average linkage) inside each connected component ─► clusters-*.jsonl
 //
+// # Batches by shard
+//
+// Bucket entries (about a hundred an article), terms (a few hundred) and
+// pair×route counts are not one element each: a runner keeps state per
+// element and per key of every GroupByKey (Prism in memory), which cost
+// about a megabyte an article. They travel as packed []byte batches, one
+// per shard (Options.KeyShards) per bundle, and the next stage sorts one
+// shard's entries and finds its buckets, sums or pairs locally; every entry
+// of one key lands in one shard, so the result is that of grouping by key.
+// The text join carries an article's id and compressed text only; the
+// TF-IDF vectors are weighed again where the pair is verified, from the text
+// and the document frequencies, bit for bit as weighFn weighs them.
+//
 // # What is global, and how it stays equal to one machine
 //
-//   - Document frequencies: a Count combine over each article's distinct
-//     terms, then a side input. Only terms in two or more articles are kept
+//   - Document frequencies: counted per bundle and summed per term shard
+//     (a combine by hand), then a side input. Only terms in two or more articles are kept
 //     in it (a term an article has and the side input lacks has df 1), so the
 //     side input is the shared vocabulary, not every hapax; the TF-IDF vector
 //     weighed from it is bit for bit the one pipeline.Prepare weighs.
-//   - Buckets: grouped by (route, key) and handed, sorted by ordinal, to
+//   - Buckets: found by (route, key) within a shard and handed, sorted by ordinal, to
 //     candidate.BucketPairs, the rule candidate.Route.Find applies; a pair
 //     counts for a route when it shares Route.MinShared keys of that route.
 //   - The story route: when the corpus (after dropping bad lines and
@@ -61,21 +74,20 @@
 // cluster.StoryLvl), which only ever merges clusters joined by an edge, so
 // it runs independently inside each connected component of the story
 // graph: the same large-star/small-star rounds find the components, and
-// each component's edges go to one worker. The largest story component
+// each component's edges go to one worker, sorted as compare's pairs are
+// (average linkage adds weights up in the order it is given them). The largest story component
 // bounds the memory of that worker.
 package batch
 
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
 	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 
 	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/cluster"
-	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 // Options describe one run.
@@ -87,6 +99,7 @@ type Options struct {
 	Shards      int              // output files of each kind; 0 means 4
 	Rounds      int              // large-star/small-star rounds; 0 means DefaultRounds
 	MaxBytes    int64            // largest JSONL line; 0 means article.DefaultMaxBytes
+	KeyShards   int              // shards of bucket entries, terms and pairs; 0 means DefaultKeyShards
 }
 
 // DefaultRounds is the number of large-star/small-star rounds unrolled into
@@ -119,6 +132,11 @@ const (
 	routeLSH = iota
 	routeAnchors
 	routeTerms
+	// routeOneAnchor is not a route: the bit marks a pair that shares at
+	// least one anchor (pipeline.OneAnchor), which, found by the story
+	// route's term index alone, is aligned rather than scored by cosine
+	// alone (pipeline.CosineOnly).
+	routeOneAnchor
 )
 
 var routes = [...]candidate.Route{routeLSH: candidate.LSH, routeAnchors: candidate.Anchors, routeTerms: candidate.Terms}
@@ -135,19 +153,20 @@ type fileSpec struct {
 }
 
 // record is one article as read: ordinal, id and the compared text
-// (pipeline.Text).
+// (pipeline.Text), zstd-compressed.
 type record struct {
-	Ord  uint64
-	ID   string
-	Text string
+	Ord uint64
+	ID  string
+	Z   []byte
 }
 
-// doc is a record with its TF-IDF vector (encodeVector).
-type doc struct {
-	Ord  uint64
-	ID   string
-	Text string
-	Vec  []byte
+// text returns the record's compared text.
+func (r *record) text() (string, error) {
+	t, err := decompress(r.Z)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", r.ID, err)
+	}
+	return t, nil
 }
 
 // partner is the other end of a candidate pair and the routes that found it.
@@ -159,7 +178,7 @@ type partner struct {
 // half is article a of a pair on its way to article b.
 type half struct {
 	Routes int32
-	Doc    doc
+	A      record
 }
 
 // edge is a verified pair, a read before b.
@@ -179,7 +198,7 @@ type member struct {
 }
 
 func init() {
-	for _, t := range []any{fileSpec{}, record{}, doc{}, partner{}, half{}, edge{}, member{}} {
+	for _, t := range []any{fileSpec{}, record{}, partner{}, half{}, edge{}, member{}} {
 		beam.RegisterType(reflect.TypeOf(t))
 	}
 }
@@ -193,40 +212,3 @@ func node(ord uint64, id string) string {
 
 // nodeID returns the article id of a node.
 func nodeID(n string) string { return n[8:] }
-
-// pairKey packs a pair of ordinals, a < b.
-func pairKey(a, b uint64) string {
-	k := binary.BigEndian.AppendUint64(make([]byte, 0, 16), a)
-	return string(binary.BigEndian.AppendUint64(k, b))
-}
-
-func unpackPair(k string) (a, b uint64) {
-	return binary.BigEndian.Uint64([]byte(k[:8])), binary.BigEndian.Uint64([]byte(k[8:16]))
-}
-
-// routeKey is a bucket key: the route, then the key.
-func routeKey(route byte, key uint64) string {
-	return string(binary.BigEndian.AppendUint64([]byte{route}, key))
-}
-
-// encodeVector packs a TF-IDF vector, 12 bytes a term, exactly.
-func encodeVector(v shingle.Vector) []byte {
-	out := make([]byte, 0, 12*len(v))
-	for _, w := range v {
-		out = binary.LittleEndian.AppendUint64(out, w.Hash)
-		out = binary.LittleEndian.AppendUint32(out, math.Float32bits(w.W))
-	}
-	return out
-}
-
-func decodeVector(b []byte) (shingle.Vector, error) {
-	if len(b)%12 != 0 {
-		return nil, fmt.Errorf("vector of %d bytes", len(b))
-	}
-	v := make(shingle.Vector, len(b)/12)
-	for i := range v {
-		v[i].Hash = binary.LittleEndian.Uint64(b[12*i:])
-		v[i].W = math.Float32frombits(binary.LittleEndian.Uint32(b[12*i+8:]))
-	}
-	return v, nil
-}

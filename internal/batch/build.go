@@ -32,6 +32,9 @@ func Build(s beam.Scope, o Options) (err error) {
 	if o.Shards <= 0 {
 		o.Shards = 4
 	}
+	if o.KeyShards <= 0 {
+		o.KeyShards = DefaultKeyShards
+	}
 	if o.Rounds <= 0 {
 		o.Rounds = DefaultRounds
 	}
@@ -50,31 +53,31 @@ func Build(s beam.Scope, o Options) (err error) {
 	byID := beam.ParDo(rs, &readFn{MaxBytes: o.MaxBytes}, beam.Reshuffle(rs, beam.CreateList(rs, specs)))
 	recs := beam.ParDo(rs, &firstFn{Files: o.Files}, beam.GroupByKey(rs, byID))
 
-	// Fingerprint; count document frequencies; weigh.
+	// Fingerprint; count document frequencies; weigh. Bucket entries and
+	// terms travel in batches by shard (pack.go).
 	ps := s.Scope("Prepare")
-	terms, copyKeys, ords := beam.ParDo3(ps, &prepareFn{}, recs)
+	terms, copyKeys, ords := beam.ParDo3(ps, &prepareFn{Shards: o.KeyShards}, recs)
 	n := stats.CountElms(ps, ords)
-	df := beam.ParDo(ps, keepShared, stats.Count(ps, terms))
-	docs, storyKeys := beam.ParDo2(ps, &weighFn{}, recs, beam.SideInput{Input: n}, beam.SideInput{Input: df})
+	df := beam.ParDo(ps, &dfFn{}, beam.GroupByKey(ps, terms))
 
 	// Candidates: buckets by route and key, then distinct pairs.
 	cs := s.Scope("Candidates")
 	keys := copyKeys
-	var found []beam.PCollection
+	var counts []beam.PCollection
 	if story {
+		storyKeys := beam.ParDo(cs, &weighFn{Shards: o.KeyShards}, recs, beam.SideInput{Input: n}, beam.SideInput{Input: df})
 		keys = beam.Flatten(cs, copyKeys, storyKeys)
 		small := beam.ParDo(cs, &smallCorpusFn{}, ords, beam.SideInput{Input: n})
-		found = append(found, beam.ParDo(cs, &allPairsFn{}, beam.GroupByKey(cs, small)))
+		counts = append(counts, beam.ParDo(cs, &allPairsFn{Shards: o.KeyShards}, beam.GroupByKey(cs, small)))
 	}
-	perRoute := stats.SumPerKey(cs, beam.ParDo(cs, &bucketFn{}, beam.GroupByKey(cs, keys)))
-	found = append(found, beam.ParDo(cs, &minSharedFn{}, perRoute))
-	pairs := beam.CombinePerKey(cs, orRoutes, beam.Flatten(cs, found...))
+	counts = append(counts, beam.ParDo(cs, &bucketsFn{Shards: o.KeyShards}, beam.GroupByKey(cs, keys)))
+	partners := beam.ParDo(cs, &pairsFn{}, beam.GroupByKey(cs, beam.Flatten(cs, counts...)))
 
 	// Join both texts to each pair and verify.
 	vs := s.Scope("Verify")
-	partners := beam.ParDo(vs, &partnersFn{}, pairs)
+	docs := beam.ParDo(vs, byOrd, recs)
 	halves := beam.ParDo(vs, &sendFn{}, beam.CoGroupByKey(vs, docs, partners))
-	edges := beam.ParDo(vs, &verifyFn{}, beam.CoGroupByKey(vs, docs, halves))
+	edges := beam.ParDo(vs, &verifyFn{}, beam.CoGroupByKey(vs, docs, halves), beam.SideInput{Input: n}, beam.SideInput{Input: df})
 
 	// Pairs.
 	ws := s.Scope("WritePairs")

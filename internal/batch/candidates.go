@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"cmp"
 	"context"
 	"slices"
 
@@ -12,53 +13,134 @@ import (
 )
 
 func init() {
-	register.DoFn4x0[context.Context, string, func(*uint64) bool, func(string, int)](&bucketFn{})
-	register.DoFn3x0[string, int, func(string, int)](&minSharedFn{})
-	register.DoFn3x0[int, func(*uint64) bool, func(string, int)](&allPairsFn{})
-	register.Function2x1[int, int, int](orRoutes)
-	register.Emitter2[string, int]()
+	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(int, []byte), error](&bucketsFn{})
+	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(uint64, partner), error](&pairsFn{})
+	register.DoFn3x0[int, func(*uint64) bool, func(int, []byte)](&allPairsFn{})
+	register.Emitter2[uint64, partner]()
 	register.Iter1[uint64]()
 }
 
-// bucketFn expands one bucket (all articles sharing one key of one route)
-// into pair×route keys by the route's rule, candidate.BucketPairs:
-// oversized buckets are capped and counted, not expanded quadratically.
-type bucketFn struct{}
-
-func (bucketFn) ProcessElement(ctx context.Context, key string, ords func(*uint64) bool, emit func(string, int)) {
-	route := key[0]
-	var members []uint64
-	var o uint64
-	for ords(&o) {
-		members = append(members, o)
-	}
-	beam.NewCounter(Namespace, CBucketEntries).Inc(ctx, int64(len(members)))
-	slices.Sort(members)
-	members = slices.Compact(members)
-	capped := candidate.BucketPairs(routes[route], len(members), func(x, y int) {
-		emit(string(route)+pairKey(members[x], members[y]), 1)
-	})
-	if capped {
-		beam.NewCounter(Namespace, cappedCounters[route]).Inc(ctx, 1)
-	}
+// bucketsFn takes one shard of bucket entries, finds its buckets (all
+// articles sharing one key of one route) and expands each by the route's
+// rule, candidate.BucketPairs: oversized buckets are capped and counted,
+// not expanded quadratically. It emits, batched by pair shard, how many
+// keys of each route each pair shares within this shard.
+type bucketsFn struct {
+	Shards int
 }
 
-// minSharedFn keeps the pairs that share enough keys of one route and
-// emits them with the route's bit.
-type minSharedFn struct{}
-
-func (minSharedFn) ProcessElement(key string, shared int, emit func(string, int)) {
-	route := key[0]
-	if shared >= routes[route].MinShared {
-		emit(key[1:], 1<<route)
+func (f *bucketsFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func(int, []byte)) error {
+	var entries []keyEntry
+	var buf []byte
+	var err error
+	for batches(&buf) {
+		if entries, err = unpackKeys(entries, buf); err != nil {
+			return err
+		}
 	}
+	beam.NewCounter(Namespace, CBucketEntries).Inc(ctx, int64(len(entries)))
+	slices.SortFunc(entries, func(x, y keyEntry) int {
+		return cmp.Or(cmp.Compare(x.Route, y.Route), cmp.Compare(x.Key, y.Key), cmp.Compare(x.Ord, y.Ord))
+	})
+	var pairs []pairEntry
+	var members []uint64
+	for s := 0; s < len(entries); {
+		e := s + 1
+		for e < len(entries) && entries[e].Route == entries[s].Route && entries[e].Key == entries[s].Key {
+			e++
+		}
+		route := entries[s].Route
+		members = members[:0]
+		for _, x := range entries[s:e] {
+			members = append(members, x.Ord)
+		}
+		members = slices.Compact(members) // sorted by ordinal already
+		s = e
+		capped := candidate.BucketPairs(routes[route], len(members), func(x, y int) {
+			pairs = append(pairs, pairEntry{A: members[x], B: members[y], Route: route, N: 1})
+		})
+		if capped {
+			beam.NewCounter(Namespace, cappedCounters[route]).Inc(ctx, 1)
+		}
+	}
+	entries = nil
+	var out batcher
+	for _, p := range sumPairs(pairs) {
+		out.putPair(f.Shards, p)
+		if out.full() {
+			out.flush(emit)
+		}
+	}
+	out.flush(emit)
+	return nil
+}
+
+// sumPairs sorts pair×route counts and adds up those of the same pair and
+// route.
+func sumPairs(ps []pairEntry) []pairEntry {
+	slices.SortFunc(ps, func(x, y pairEntry) int {
+		return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B), cmp.Compare(x.Route, y.Route))
+	})
+	out := ps[:0]
+	for _, p := range ps {
+		if n := len(out); n > 0 && out[n-1].A == p.A && out[n-1].B == p.B && out[n-1].Route == p.Route {
+			out[n-1].N += p.N
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// pairsFn takes one shard of pair×route counts, keeps for each route the
+// pairs that share at least Route.MinShared of its keys, and emits each
+// distinct pair once, keyed by its first article, with the routes that
+// found it.
+type pairsFn struct{}
+
+func (pairsFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func(uint64, partner)) error {
+	var ps []pairEntry
+	var buf []byte
+	var err error
+	for batches(&buf) {
+		if ps, err = unpackPairs(ps, buf); err != nil {
+			return err
+		}
+	}
+	ps = sumPairs(ps)
+	candidates := beam.NewCounter(Namespace, CCandidates)
+	for s := 0; s < len(ps); {
+		e := s
+		mask := int32(0)
+		oneAnchor := false
+		for ; e < len(ps) && ps[e].A == ps[s].A && ps[e].B == ps[s].B; e++ {
+			if int(ps[e].N) >= routes[ps[e].Route].MinShared {
+				mask |= 1 << ps[e].Route
+			}
+			if ps[e].Route == routeAnchors && int(ps[e].N) >= pipeline.OneAnchor.MinShared {
+				oneAnchor = true
+			}
+		}
+		if mask != 0 {
+			if oneAnchor {
+				mask |= 1 << routeOneAnchor
+			}
+			candidates.Inc(ctx, 1)
+			emit(ps[s].A, partner{Ord: ps[s].B, Routes: mask})
+		}
+		s = e
+	}
+	return nil
 }
 
 // allPairsFn pairs every article of a corpus of at most
-// pipeline.AllPairsUpTo, the story route's rule for small corpora.
-type allPairsFn struct{}
+// pipeline.AllPairsUpTo, the story route's rule for small corpora, as
+// pair×route counts that pass the route's MinShared.
+type allPairsFn struct {
+	Shards int
+}
 
-func (allPairsFn) ProcessElement(_ int, ords func(*uint64) bool, emit func(string, int)) {
+func (f *allPairsFn) ProcessElement(_ int, ords func(*uint64) bool, emit func(int, []byte)) {
 	var all []uint64
 	var o uint64
 	for ords(&o) {
@@ -68,12 +150,11 @@ func (allPairsFn) ProcessElement(_ int, ords func(*uint64) bool, emit func(strin
 		return // cannot happen: smallCorpusFn sends nothing then
 	}
 	slices.Sort(all)
+	var out batcher
 	for i := range all {
 		for j := i + 1; j < len(all); j++ {
-			emit(pairKey(all[i], all[j]), 1<<routeTerms)
+			out.putPair(f.Shards, pairEntry{A: all[i], B: all[j], Route: routeTerms, N: int32(candidate.Terms.MinShared)})
 		}
 	}
+	out.flush(emit)
 }
-
-// orRoutes merges the route masks of one pair.
-func orRoutes(a, b int) int { return a | b }

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -142,6 +143,10 @@ func (linkageFn) ProcessElement(_ string, iter func(*edge) bool, emit func(strin
 		edges = append(edges, e)
 		nodes = append(nodes, e.A, e.B)
 	}
+	// In compare's order (pipeline's pairs are sorted by their articles):
+	// average linkage adds up weights in the order it is given the pairs,
+	// and a different order can round a mean across the threshold.
+	slices.SortFunc(edges, func(x, y edge) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
 	slices.Sort(nodes)
 	nodes = slices.Compact(nodes)
 	index := func(n string) int {

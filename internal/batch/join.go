@@ -9,59 +9,62 @@ import (
 
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 func init() {
-	register.DoFn4x0[context.Context, string, int, func(uint64, partner)](&partnersFn{})
-	register.DoFn5x1[context.Context, uint64, func(*doc) bool, func(*partner) bool, func(uint64, half), error](&sendFn{})
-	register.DoFn5x1[context.Context, uint64, func(*doc) bool, func(*half) bool, func(edge), error](&verifyFn{})
-	register.Emitter2[uint64, partner]()
+	register.DoFn5x1[context.Context, uint64, func(*record) bool, func(*partner) bool, func(uint64, half), error](&sendFn{})
+	register.DoFn7x1[context.Context, uint64, func(*record) bool, func(*half) bool, int, func(*[]byte) bool, func(edge), error](&verifyFn{})
+	register.Function1x2[record, uint64, record](byOrd)
 	register.Emitter2[uint64, half]()
 	register.Emitter1[edge]()
-	register.Iter1[doc]()
+	register.Iter1[record]()
 	register.Iter1[partner]()
 	register.Iter1[half]()
 }
 
-// partnersFn keys a distinct candidate pair by its first article.
-type partnersFn struct{}
-
-func (partnersFn) ProcessElement(ctx context.Context, key string, mask int, emit func(uint64, partner)) {
-	beam.NewCounter(Namespace, CCandidates).Inc(ctx, 1)
-	a, b := unpackPair(key)
-	emit(a, partner{Ord: b, Routes: int32(mask)})
-}
+func byOrd(r record) (uint64, record) { return r.Ord, r }
 
 // sendFn is the first half of the text join: article a, grouped with the
-// later articles it is a candidate with, is sent to each of them.
+// later articles it is a candidate with, is sent to each of them, its text
+// compressed and nothing else (b's worker weighs it again).
 type sendFn struct{}
 
-func (sendFn) ProcessElement(ctx context.Context, ord uint64, docs func(*doc) bool, partners func(*partner) bool, emit func(uint64, half)) error {
-	var d doc
+func (sendFn) ProcessElement(ctx context.Context, ord uint64, docs func(*record) bool, partners func(*partner) bool, emit func(uint64, half)) error {
+	var d record
 	if !docs(&d) {
 		return fmt.Errorf("candidate pair with article %d, which was never read", ord)
 	}
 	var p partner
 	n := int64(0)
 	for partners(&p) {
-		emit(p.Ord, half{Routes: p.Routes, Doc: d})
+		emit(p.Ord, half{Routes: p.Routes, A: d})
 		n++
 	}
-	beam.NewCounter(Namespace, CJoinedTextByte).Inc(ctx, n*int64(len(d.Text)+len(d.Vec)))
+	beam.NewCounter(Namespace, CJoinedTextByte).Inc(ctx, n*int64(len(d.Z)+len(d.ID)))
 	return nil
 }
 
 // verifyFn is the second half: article b meets every earlier article it is
 // a candidate with; each pair is verified (align.Verify, a read first) and
-// classified (cluster.NewPair).
-type verifyFn struct{}
+// classified (cluster.NewPair). The TF-IDF vectors are weighed here from
+// the texts and the document frequencies (side inputs), exactly as
+// weighFn and pipeline.Prepare weigh them, rather than shipped with every
+// pair: a vector is about as large as the compressed text.
+type verifyFn struct {
+	df sharedDF
+}
 
-func (verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*doc) bool, halves func(*half) bool, emit func(edge)) error {
-	var d doc
+func (f *verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*record) bool, halves func(*half) bool, n int, dfIter func(*[]byte) bool, emit func(edge)) error {
+	var d record
 	if !docs(&d) {
 		return fmt.Errorf("candidate pair with article %d, which was never read", ord)
 	}
-	b, err := alignDoc(&d)
+	if err := f.df.load(dfIter); err != nil {
+		return err
+	}
+	b, err := f.alignDoc(&d, n)
 	if err != nil {
 		return err
 	}
@@ -69,18 +72,28 @@ func (verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*doc) 
 	related := beam.NewCounter(Namespace, CRelated)
 	var h half
 	for halves(&h) {
-		a, err := alignDoc(&h.Doc)
-		if err != nil {
-			return err
+		var res align.Result
+		if cosineOnly(n, h.Routes) {
+			text, err := h.A.text()
+			if err != nil {
+				return err
+			}
+			va, _ := f.df.vector(text, shingle.Tokens(text), n)
+			res = pipeline.CosineOnly(va, b.Vector)
+		} else {
+			a, err := f.alignDoc(&h.A, n)
+			if err != nil {
+				return err
+			}
+			res = align.Verify(a, b)
 		}
-		res := align.Verify(a, b)
 		p := cluster.NewPair(0, 1, &res)
 		verified.Inc(ctx, 1)
 		if p.Relation >= cluster.Story {
 			related.Inc(ctx, 1)
 		}
 		emit(edge{
-			A: node(h.Doc.Ord, h.Doc.ID), B: node(d.Ord, d.ID),
+			A: node(h.A.Ord, h.A.ID), B: node(d.Ord, d.ID),
 			Routes: h.Routes, Relation: int32(p.Relation),
 			AInB: p.AInB, BInA: p.BInA, Similarity: p.Similarity,
 			Passages: int32(p.Passages), Quotes: int32(p.Quotes),
@@ -89,13 +102,20 @@ func (verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*doc) 
 	return nil
 }
 
-func alignDoc(d *doc) (*align.Doc, error) {
-	ad := align.NewDoc(d.Text)
-	v, err := decodeVector(d.Vec)
+// cosineOnly tells the pairs compare scores by cosine alone: found by the
+// story route's term index (a corpus larger than pipeline.AllPairsUpTo) and
+// by no copy route, sharing no anchor either (pipeline.Corpus.Candidates).
+func cosineOnly(n int, routes int32) bool {
+	return n > pipeline.AllPairsUpTo && routes&(copyRoutes|1<<routeOneAnchor) == 0
+}
+
+func (f *verifyFn) alignDoc(r *record, n int) (*align.Doc, error) {
+	text, err := r.text()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", d.ID, err)
+		return nil, err
 	}
-	ad.Vector = v
+	ad := align.NewDoc(text)
+	ad.Vector, _ = f.df.vector(ad.Text, ad.Tokens, n)
 	return ad, nil
 }
 

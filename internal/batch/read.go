@@ -25,19 +25,18 @@ import (
 func init() {
 	register.DoFn3x1[context.Context, fileSpec, func(string, record), error](&readFn{})
 	register.DoFn4x0[context.Context, string, func(*record) bool, func(record)](&firstFn{})
-	register.DoFn4x0[record, func(uint64), func(string, uint64), func(uint64)](&prepareFn{})
-	register.DoFn5x0[record, int, func(*uint64, *int) bool, func(uint64, doc), func(string, uint64)](&weighFn{})
+	register.DoFn4x1[record, func(int, []byte), func(int, []byte), func(uint64), error](&prepareFn{})
+	register.DoFn3x1[int, func(*[]byte) bool, func([]byte), error](&dfFn{})
+	register.DoFn4x1[record, int, func(*[]byte) bool, func(int, []byte), error](&weighFn{})
 	register.DoFn3x0[uint64, int, func(int, uint64)](&smallCorpusFn{})
-	register.Function3x0[uint64, int, func(uint64, int)](keepShared)
-	register.Emitter2[uint64, int]()
 	register.Emitter1[uint64]()
 	register.Emitter1[record]()
+	register.Emitter1[[]byte]()
 	register.Emitter2[string, record]()
-	register.Emitter2[string, uint64]()
-	register.Emitter2[uint64, doc]()
+	register.Emitter2[int, []byte]()
 	register.Emitter2[int, uint64]()
 	register.Iter1[record]()
-	register.Iter2[uint64, int]()
+	register.Iter1[[]byte]()
 }
 
 // Glob lists the files a pattern matches, sorted: the input order. Local
@@ -86,7 +85,7 @@ func (f *readFn) ProcessElement(ctx context.Context, in fileSpec, emit func(stri
 	var n uint64
 	return r.Read(ctx, []string{path}, func(a article.Article) error {
 		read.Inc(ctx, 1)
-		emit(a.ID, record{Ord: uint64(in.Index)<<32 | n, ID: a.ID, Text: pipeline.Text(&a)})
+		emit(a.ID, record{Ord: uint64(in.Index)<<32 | n, ID: a.ID, Z: compress(pipeline.Text(&a))})
 		n++
 		return nil
 	})
@@ -165,61 +164,151 @@ func (f *firstFn) file(ord uint64) string {
 }
 
 // prepareFn shingles and fingerprints an article: its distinct terms (for
-// document frequencies) and its copy keys (LSH bands, anchors).
-type prepareFn struct{}
+// document frequencies, counted per bundle) and its copy keys (LSH bands,
+// anchors), both batched by shard, and its ordinal.
+type prepareFn struct {
+	Shards int
 
-func (prepareFn) ProcessElement(r record, emitTerm func(uint64), emitKey func(string, uint64), emitOrd func(uint64)) {
-	d := align.NewDoc(r.Text)
+	terms map[uint64]int32
+	keys  batcher
+}
+
+func (f *prepareFn) ProcessElement(r record, emitTerms, emitKeys func(int, []byte), emitOrd func(uint64)) error {
+	text, err := r.text()
+	if err != nil {
+		return err
+	}
+	d := align.NewDoc(text)
+	if f.terms == nil {
+		f.terms = make(map[uint64]int32)
+	}
 	for _, t := range shingle.Terms(d.Text, d.Tokens) {
-		emitTerm(t.Hash)
+		f.terms[t.Hash]++
 	}
 	sig := shingle.Sign(d.Shingles)
 	for _, k := range shingle.BandKeys(&sig) {
-		emitKey(routeKey(routeLSH, k), r.Ord)
+		f.keys.putKey(f.Shards, routeLSH, k, r.Ord)
 	}
 	for _, k := range shingle.Anchors(d.Shingles) {
-		emitKey(routeKey(routeAnchors, k), r.Ord)
+		f.keys.putKey(f.Shards, routeAnchors, k, r.Ord)
 	}
 	emitOrd(r.Ord)
-}
-
-// keepShared keeps the document frequencies of terms in two or more
-// articles: the side input weighFn reads.
-func keepShared(term uint64, n int, emit func(uint64, int)) {
-	if n >= 2 {
-		emit(term, n)
+	if f.keys.full() {
+		f.keys.flush(emitKeys)
 	}
+	if len(f.terms)*termEntrySize >= flushBytes {
+		f.flushTerms(emitTerms)
+	}
+	return nil
 }
 
-// weighFn weighs an article's terms by TF-IDF against the corpus's
-// document frequencies (N and the shared terms' counts, side inputs) and
-// emits the article with its vector, and its story keys when the corpus is
-// larger than pipeline.AllPairsUpTo.
-type weighFn struct {
-	df map[uint64]int32 // the side input, read once per instance
+func (f *prepareFn) FinishBundle(emitTerms, emitKeys func(int, []byte), _ func(uint64)) error {
+	f.keys.flush(emitKeys)
+	f.flushTerms(emitTerms)
+	return nil
 }
 
-func (f *weighFn) ProcessElement(r record, n int, dfIter func(*uint64, *int) bool, emit func(uint64, doc), emitKey func(string, uint64)) {
-	if f.df == nil {
-		f.df = make(map[uint64]int32)
-		var h uint64
-		var c int
-		for dfIter(&h, &c) {
-			f.df[h] = int32(c)
+func (f *prepareFn) flushTerms(emit func(int, []byte)) {
+	var b batcher
+	for h, n := range f.terms {
+		s := shardOfUint(h, f.Shards)
+		b.add(s, f.Shards)
+		b.bufs[s] = packTerm(b.bufs[s], h, n)
+	}
+	b.flush(emit)
+	f.terms = nil
+}
+
+// dfFn sums one shard's term counts and keeps the terms in two or more
+// articles, packed: the side input weighFn and verifyFn read.
+type dfFn struct{}
+
+func (dfFn) ProcessElement(_ int, batches func(*[]byte) bool, emit func([]byte)) error {
+	counts := make(map[uint64]int32)
+	var buf []byte
+	for batches(&buf) {
+		if err := eachTerm(buf, func(h uint64, n int32) { counts[h] += n }); err != nil {
+			return err
 		}
 	}
-	terms := shingle.Terms(r.Text, shingle.Tokens(r.Text))
+	var out []byte
+	for h, n := range counts {
+		if n >= 2 {
+			out = packTerm(out, h, n)
+		}
+	}
+	if len(out) > 0 {
+		emit(out)
+	}
+	return nil
+}
+
+// sharedDF is the corpus's document frequencies as a side input: the
+// counts of the terms in two or more articles (a term an article has and
+// the table lacks has df 1), read once per DoFn instance.
+type sharedDF struct {
+	m map[uint64]int32
+}
+
+func (s *sharedDF) load(iter func(*[]byte) bool) error {
+	if s.m != nil {
+		return nil
+	}
+	s.m = make(map[uint64]int32)
+	var buf []byte
+	for iter(&buf) {
+		if err := eachTerm(buf, func(h uint64, n int32) { s.m[h] = n }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// vector weighs a text's terms by TF-IDF against a corpus of n articles,
+// bit for bit as pipeline.Prepare does, and returns the document
+// frequencies of the text's own terms with it.
+func (s *sharedDF) vector(text string, toks []shingle.Token, n int) (shingle.Vector, *shingle.DF) {
+	terms := shingle.Terms(text, toks)
 	df := shingle.DF{N: n, Count: make(map[uint64]int32, len(terms))}
 	for _, t := range terms {
-		df.Count[t.Hash] = max(f.df[t.Hash], 1) // the article itself has it
+		df.Count[t.Hash] = max(s.m[t.Hash], 1) // the article itself has it
 	}
-	vec := shingle.NewVector(terms, &df)
-	emit(r.Ord, doc{Ord: r.Ord, ID: r.ID, Text: r.Text, Vec: encodeVector(vec)})
-	if n > pipeline.AllPairsUpTo {
-		for _, k := range pipeline.StoryKeys(vec, &df) {
-			emitKey(routeKey(routeTerms, k), r.Ord)
-		}
+	return shingle.NewVector(terms, &df), &df
+}
+
+// weighFn weighs an article's terms and emits its story keys (batched by
+// shard) when the corpus is larger than pipeline.AllPairsUpTo.
+type weighFn struct {
+	Shards int
+
+	df   sharedDF
+	keys batcher
+}
+
+func (f *weighFn) ProcessElement(r record, n int, dfIter func(*[]byte) bool, emitKeys func(int, []byte)) error {
+	if n <= pipeline.AllPairsUpTo {
+		return nil
 	}
+	if err := f.df.load(dfIter); err != nil {
+		return err
+	}
+	text, err := r.text()
+	if err != nil {
+		return err
+	}
+	vec, df := f.df.vector(text, shingle.Tokens(text), n)
+	for _, k := range pipeline.StoryKeys(vec, df) {
+		f.keys.putKey(f.Shards, routeTerms, k, r.Ord)
+	}
+	if f.keys.full() {
+		f.keys.flush(emitKeys)
+	}
+	return nil
+}
+
+func (f *weighFn) FinishBundle(_ int, _ func(*[]byte) bool, emitKeys func(int, []byte)) error {
+	f.keys.flush(emitKeys)
+	return nil
 }
 
 // smallCorpusFn sends every ordinal to one key when the corpus is small

@@ -23,7 +23,7 @@ func init() {
 	register.DoFn4x0[string, func(*int) bool, func(*string) bool, func(int, member)](&membersFn{})
 	register.DoFn4x1[context.Context, int, func(*int) bool, func(*edge) bool, error](&writePairsFn{})
 	register.DoFn4x1[context.Context, int, func(*int) bool, func(*member) bool, error](&writeClustersFn{})
-	register.Function3x0[uint64, doc, func(string, int)](articleNode)
+	register.Function3x0[uint64, record, func(string, int)](articleNode)
 	register.Emitter2[int, edge]()
 	register.Emitter2[int, member]()
 	register.Emitter2[string, int]()
@@ -95,7 +95,7 @@ func (f *writePairsFn) ProcessElement(ctx context.Context, shard int, _ func(*in
 	})
 }
 
-func articleNode(_ uint64, d doc, emit func(string, int)) { emit(node(d.Ord, d.ID), 0) }
+func articleNode(_ uint64, d record, emit func(string, int)) { emit(node(d.Ord, d.ID), 0) }
 
 // membersFn gives each article its cluster: its label, or itself.
 type membersFn struct {
