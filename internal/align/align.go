@@ -138,7 +138,7 @@ func (r *Result) Copies() int { return len(r.Passages) - r.Quotes() }
 // have no exact run, so no passage: their result is the cosine alone, and
 // most story candidates end there without aligning.
 func Verify(a, b *Doc) Result {
-	if !SharesShingle(a.Set, b.Set) {
+	if !shingle.Meet(a.Set, b.Set) {
 		return Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}
 	}
 	return verifyFull(a, b)
@@ -173,22 +173,6 @@ func verifyFull(a, b *Doc) Result {
 	res.CopyA = count(copyA)
 	res.CopyB = count(copyB)
 	return res
-}
-
-// SharesShingle reports whether two sorted shingle sets have an element in
-// common. Verify of two Docs whose sets share none is their cosine alone.
-func SharesShingle(a, b []uint64) bool {
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			return true
-		}
-	}
-	return false
 }
 
 func count(m []bool) int {

@@ -259,13 +259,13 @@ func TestVerifyShortcut(t *testing.T) {
 		a.Vector = shingle.NewVector(shingle.Terms(a.Text, a.Tokens), &shingle.DF{N: 2})
 		b.Vector = shingle.NewVector(shingle.Terms(b.Text, b.Tokens), &shingle.DF{N: 2})
 		got, want := Verify(a, b), verifyFull(a, b)
-		if SharesShingle(a.Set, b.Set) {
+		if shingle.Meet(a.Set, b.Set) {
 			some++
 		} else {
 			none++
 		}
-		if SharesShingle(a.Set, b.Set) != (shingle.Intersect(a.Set, b.Set) > 0) {
-			t.Fatalf("SharesShingle disagrees with Intersect: a=%v b=%v", x, y)
+		if shingle.Meet(a.Set, b.Set) != (shingle.Intersect(a.Set, b.Set) > 0) {
+			t.Fatalf("Meet disagrees with Intersect: a=%v b=%v", x, y)
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("a=%v\nb=%v\nVerify %+v\nfull   %+v", x, y, got, want)

@@ -302,7 +302,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		}
 		if cosineOnly != nil && cosineOnly[k] {
 			hollow[k] = true
-		} else if fp := recOf[c.I].Shingles; fp != nil && !sharesFingerprint(fp, recOf[c.J].Shingles) {
+		} else if fp := recOf[c.I].Shingles; fp != nil && !shingle.Meet(fp, recOf[c.J].Shingles) {
 			hollow[k] = true
 		} else {
 			text[c.I] = true

@@ -117,21 +117,6 @@ func fingerprint(set []uint64) []uint32 {
 	return slices.Compact(out)
 }
 
-// sharesFingerprint reports whether two sorted fingerprints share an entry.
-func sharesFingerprint(a, b []uint32) bool {
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			return true
-		}
-	}
-	return false
-}
-
 func encodeFingerprint(fp []uint32) []byte {
 	out := make([]byte, 4*len(fp))
 	for i, x := range fp {

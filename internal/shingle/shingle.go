@@ -73,6 +73,7 @@
 package shingle
 
 import (
+	"cmp"
 	"math/bits"
 	"slices"
 	"strings"
@@ -330,6 +331,23 @@ func Anchors(shingles []uint64) []uint64 {
 func Contains(set []uint64, h uint64) bool {
 	_, ok := slices.BinarySearch(set, h)
 	return ok
+}
+
+// Meet reports whether two sorted lists have an element in common: the
+// first test of verification (two texts that share no shingle share no
+// passage), stopping at the first match.
+func Meet[T cmp.Ordered](a, b []T) bool {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // Intersect returns how many elements two sorted sets share.
