@@ -26,15 +26,18 @@ import (
 //	LSH band keys          32 × 8 B
 //	anchor shingles        ~ 1 in 8 shingles × 8 B
 //	text, s2-compressed    ~ 0.5–0.7 × the text
+//	terms, then vector     story runs only, ~ 200 × 16 B
 //
-// and the corpus's document frequencies. Articles are read in batches;
+// (a batch's ids, texts and keys in one block each) and the corpus's
+// document frequencies. Articles are read in batches;
 // each batch is prepared (tokens, shingles, signature, keys, terms counted
 // into the worker's own document frequencies) by one of opt.Workers
 // goroutines while reading goes on, and batches are put back in input
 // order. Verification rebuilds an article's align.Doc from its compressed
 // text when a candidate pair needs it; candidates come sorted by their
 // first article, so each worker takes a run of pairs and keeps the Docs it
-// built in a small cache, and most Docs are built once or twice. Every
+// built in a small cache, and most Docs are built once or twice; a story
+// pair scored by cosine alone (CosineOnly) needs no Doc. Every
 // result lands at its input position, so the output is the same whatever
 // the number of cores.
 
