@@ -182,17 +182,24 @@ func count(m []bool) int {
 	return n
 }
 
+// allPairs is every pair of n articles, sorted: the story route of a
+// corpus of up to AllPairsUpTo articles.
+func allPairs(n int) []candidate.Pair {
+	out := make([]candidate.Pair, 0, n*(n-1)/2)
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			out = append(out, candidate.Pair{I: int32(i), J: int32(j)})
+		}
+	}
+	return out
+}
+
 // storyCandidates returns the story route's pairs, and whether they came
 // from the term index (false: every pair of a small corpus).
 func (c *Corpus) storyCandidates(st *Stats) ([]candidate.Pair, bool) {
 	n := len(c.Docs)
 	if n <= AllPairsUpTo {
-		var out []candidate.Pair
-		for i := range n {
-			for j := i + 1; j < n; j++ {
-				out = append(out, candidate.Pair{I: int32(i), J: int32(j)})
-			}
-		}
+		out := allPairs(n)
 		st.Terms.Pairs = len(out)
 		return out, false
 	}

@@ -296,11 +296,7 @@ func streamStory(ctx context.Context, terms [][]shingle.Term, df *shingle.DF, op
 		return nil, nil, false, err
 	}
 	if n <= AllPairsUpTo {
-		for i := range n {
-			for j := i + 1; j < n; j++ {
-				pairs = append(pairs, candidate.Pair{I: int32(i), J: int32(j)})
-			}
-		}
+		pairs = allPairs(n)
 		st.Terms.Pairs = len(pairs)
 		return pairs, vecs, false, nil
 	}
