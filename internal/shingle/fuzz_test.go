@@ -58,6 +58,10 @@ func FuzzTokens(f *testing.F) {
 				t.Fatalf("token %d: %q normalises to nothing", i, word)
 			}
 		}
+		// The ASCII fast path cuts the words the segmenter cuts.
+		if ref := tokensUAX29(text); !slices.Equal(toks, ref) {
+			t.Fatalf("Tokens differs from the uax29 segmenter:\n got %v\nwant %v", toks, ref)
+		}
 		// Tokenising is a pure function of the text.
 		if again := Tokens(text); !slices.Equal(again, toks) {
 			t.Fatalf("two tokenisations differ")

@@ -80,7 +80,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/clipperhouse/uax29/v2/words"
 	"github.com/zeebo/xxh3"
 	"golang.org/x/text/unicode/norm"
 )
@@ -108,27 +107,7 @@ type Token struct {
 	Hash       uint64
 }
 
-// Tokens splits text into words (UAX #29) and returns them in order with
-// their byte offsets and normalised hashes.
-func Tokens(text string) []Token {
-	toks := make([]Token, 0, len(text)/6+1)
-	var buf []byte
-	it := words.FromString(text)
-	for it.Next() {
-		w := it.Value()
-		if !isWord(w) {
-			continue
-		}
-		buf = appendNormal(buf[:0], w)
-		if len(buf) == 0 {
-			continue
-		}
-		toks = append(toks, Token{Start: int32(it.Start()), End: int32(it.End()), Hash: xxh3.Hash(buf)})
-	}
-	return toks
-}
-
-// Normalize returns the normalised form of one word, as Tokens hashes it.
+// Normalize returns the normalised form of word, the one Tokens hashes.
 func Normalize(word string) string { return string(appendNormal(nil, word)) }
 
 // HashWord returns the hash Tokens gives to word.
