@@ -154,6 +154,9 @@ func FuzzVerify(f *testing.F) {
 			if len(d.Quoted) != len(d.Tokens) {
 				t.Fatalf("%d quote marks for %d tokens", len(d.Quoted), len(d.Tokens))
 			}
+			if ref := markQuotesReference(d.Text, d.Tokens); !slices.Equal(d.Quoted, ref) {
+				t.Fatalf("MarkQuotes = %v, reference %v", d.Quoted, ref)
+			}
 		}
 		checkRuns(t, a, b)
 		res := Verify(a, b)

@@ -19,52 +19,69 @@ func MarkQuotes(text string, toks []shingle.Token) []bool {
 	quoted := make([]bool, len(toks))
 	var closer rune // the mark that closes the open quote; 0 when none is open
 	k := 0          // next token to mark
-	for i := 0; i < len(text); {
+	for i := 0; i < len(text); i++ {
+		// Only a newline or a quotation mark changes the state: skip the
+		// other bytes (no continuation byte is one of these lead bytes).
+		if !quoteLead[text[i]] {
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
-		// Tokens before this byte take the state before this mark.
-		for k < len(toks) && int(toks[k].Start) < i+size && int(toks[k].Start) <= i {
+		// Tokens starting before this mark take the state before it.
+		for k < len(toks) && int(toks[k].Start) <= i {
 			quoted[k] = closer != 0
 			k++
 		}
-		switch {
-		case r == '\n' && i+1 < len(text) && text[i+1] == '\n':
-			closer = 0
-		case closer != 0 && (r == closer || closer == '"' && r == '”' || closer == '”' && r == '"'):
-			if closer == '’' && i+size < len(text) {
-				// ’ followed by a letter is an apostrophe, not a closing mark.
-				if n, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(n) {
-					break
-				}
-			}
-			closer = 0
-		case closer == 0:
-			switch r {
-			case '"':
-				closer = '"'
-			case '“':
-				closer = '”'
-			case '„':
-				closer = '“'
-			case '«':
-				closer = '»'
-			case '»':
-				closer = '«'
-			case '「':
-				closer = '」'
-			case '『':
-				closer = '』'
-			case '‘':
-				if i+size < len(text) {
-					if n, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(n) || unicode.IsDigit(n) {
-						closer = '’'
-					}
-				}
-			}
-		}
-		i += size
+		closer = nextCloser(text, i, r, size, closer)
+		i += size - 1
 	}
 	for ; k < len(toks); k++ {
 		quoted[k] = closer != 0
 	}
 	return quoted
+}
+
+// quoteLead marks the bytes that start a newline or a quotation mark
+// MarkQuotes reads: '\n', '"', and the lead bytes of « » (C2), “ ” „ ‘ ’
+// (E2) and 「 」 『 』 (E3).
+var quoteLead = [256]bool{'\n': true, '"': true, 0xC2: true, 0xE2: true, 0xE3: true}
+
+// nextCloser is the quotation state after the character r (size bytes) at
+// text[i], given the state closer before it.
+func nextCloser(text string, i int, r rune, size int, closer rune) rune {
+	switch {
+	case r == '\n' && i+1 < len(text) && text[i+1] == '\n':
+		return 0
+	case closer != 0 && (r == closer || closer == '"' && r == '”' || closer == '”' && r == '"'):
+		if closer == '’' && i+size < len(text) {
+			// ’ followed by a letter is an apostrophe, not a closing mark.
+			if n, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(n) {
+				return closer
+			}
+		}
+		return 0
+	case closer == 0:
+		switch r {
+		case '"':
+			return '"'
+		case '“':
+			return '”'
+		case '„':
+			return '“'
+		case '«':
+			return '»'
+		case '»':
+			return '«'
+		case '「':
+			return '」'
+		case '『':
+			return '』'
+		case '‘':
+			if i+size < len(text) {
+				if n, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(n) || unicode.IsDigit(n) {
+					return '’'
+				}
+			}
+		}
+	}
+	return closer
 }
