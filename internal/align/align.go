@@ -36,6 +36,7 @@ package align
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 
 	"github.com/copydesk/copydesk/internal/shingle"
@@ -67,6 +68,10 @@ type Doc struct {
 	Set      []uint64       // sorted distinct shingles
 	Quoted   []bool         // token inside quotation marks
 	Vector   shingle.Vector // TF-IDF unit vector; nil leaves Cosine at 0
+
+	// occ lists where each shingle of Set occurs: the first maxOccurrences
+	// positions of Set[k], ascending, are occ[occStart[k]:occStart[k+1]].
+	occStart, occ []int32
 }
 
 // NewDoc prepares text for alignment. Vector is left for the caller, which
@@ -74,13 +79,71 @@ type Doc struct {
 func NewDoc(text string) *Doc {
 	toks := shingle.Tokens(text)
 	sh := shingle.Shingles(toks)
-	return &Doc{
+	d := &Doc{
 		Text:     text,
 		Tokens:   toks,
 		Shingles: sh,
-		Set:      shingle.Set(sh),
 		Quoted:   MarkQuotes(text, toks),
 	}
+	d.Set, d.occStart, d.occ = occurrences(sh)
+	return d
+}
+
+// occurrences returns the sorted distinct shingles of sh (shingle.Set) and
+// where each occurs, as Doc keeps them. Shingles are well-mixed hashes, so
+// a bucket sort on their top bits leaves a shingle or two a bucket, sorted
+// by insertion; one pass over the buckets then yields the set and the
+// positions, which the bucketing kept in text order.
+func occurrences(sh []uint64) (set []uint64, start, pos []int32) {
+	n := len(sh)
+	if n == 0 {
+		return nil, nil, nil
+	}
+	b := bits.Len(uint(n)) // 1<<b buckets, more than n
+	shift := 64 - b
+	first := make([]int32, 1<<b+1) // bucket k is order[first[k]:first[k+1]]
+	for _, h := range sh {
+		first[h>>shift+1]++
+	}
+	for k := 1; k < len(first); k++ {
+		first[k] += first[k-1]
+	}
+	next := slices.Clone(first[:1<<b])
+	order := make([]int32, n) // positions, by bucket, in text order within one
+	for i, h := range sh {
+		k := h >> shift
+		order[next[k]] = int32(i)
+		next[k]++
+	}
+	byHash := func(x, y int32) int { return cmp.Compare(sh[x], sh[y]) }
+	for k := range 1 << b {
+		seg := order[first[k]:first[k+1]]
+		if len(seg) > 16 { // a text repeating itself, or unmixed input
+			slices.SortStableFunc(seg, byHash)
+			continue
+		}
+		for x := 1; x < len(seg); x++ { // stable: equal shingles keep text order
+			for y := x; y > 0 && sh[seg[y-1]] > sh[seg[y]]; y-- {
+				seg[y-1], seg[y] = seg[y], seg[y-1]
+			}
+		}
+	}
+	set = make([]uint64, 0, n)
+	start = make([]int32, 0, n+1)
+	pos = make([]int32, 0, n)
+	seen := 0
+	for _, i := range order {
+		if h := sh[i]; len(set) == 0 || h != set[len(set)-1] {
+			set = append(set, h)
+			start = append(start, int32(len(pos)))
+			seen = 0
+		}
+		if seen < maxOccurrences {
+			pos = append(pos, i)
+			seen++
+		}
+	}
+	return set, append(start, int32(len(pos))), pos
 }
 
 // Span is a range of tokens [Start, End) and the bytes they cover,
@@ -205,47 +268,30 @@ func exactRuns(a, b *Doc) []run {
 	if len(a.Set) == 0 || len(b.Set) == 0 || width(a) != width(b) {
 		return nil
 	}
-	shared := intersection(a.Set, b.Set)
-	if len(shared) == 0 {
-		return nil
-	}
-	indexOf := newLookup(shared)
-	// B's first maxOccurrences positions of each shared shingle, as flat
-	// lists: pos[start[k]:start[k]+count[k]] for shared[k].
-	count := make([]int32, len(shared))
-	start := make([]int32, len(shared)+1)
-	at := make([]int32, len(b.Shingles)) // index in shared, or -1
-	for j, h := range b.Shingles {
-		k := indexOf(h)
-		at[j] = int32(k)
-		if k >= 0 {
-			start[k+1]++
-		}
-	}
-	for k := range shared {
-		start[k+1] = start[k] + min(start[k+1], maxOccurrences)
-	}
-	pos := make([]int32, start[len(shared)])
-	for j, k := range at {
-		if k >= 0 && count[k] < start[k+1]-start[k] {
-			pos[start[k]+count[k]] = int32(j)
-			count[k]++
-		}
-	}
 	// A seed (i, j) packs as (j-i+len(a)) << 32 | i, so that one integer
-	// sort orders the seeds by diagonal, then by position.
+	// sort orders the seeds by diagonal, then by position. The shared
+	// shingles come from one merge of the two sets.
 	var seeds []uint64
 	off := len(a.Shingles)
-	seen := make([]int32, len(shared))
-	for i, h := range a.Shingles {
-		k := indexOf(h)
-		if k < 0 || seen[k] >= maxOccurrences {
-			continue
+	as, bs := a.Set, b.Set
+	for x, y := 0, 0; x < len(as) && y < len(bs); {
+		switch {
+		case as[x] < bs[y]:
+			x++
+		case as[x] > bs[y]:
+			y++
+		default:
+			for _, i := range a.occ[a.occStart[x]:a.occStart[x+1]] {
+				for _, j := range b.occ[b.occStart[y]:b.occStart[y+1]] {
+					seeds = append(seeds, uint64(int(j)-int(i)+off)<<32|uint64(i))
+				}
+			}
+			x++
+			y++
 		}
-		seen[k]++
-		for _, j := range pos[start[k] : start[k]+count[k]] {
-			seeds = append(seeds, uint64(int(j)-i+off)<<32|uint64(i))
-		}
+	}
+	if len(seeds) == 0 {
+		return nil
 	}
 	slices.Sort(seeds)
 	w := width(a)
@@ -261,52 +307,6 @@ func exactRuns(a, b *Doc) []run {
 	}
 	slices.SortFunc(runs, func(x, y run) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
 	return runs
-}
-
-// intersection returns the elements two sorted sets share, sorted.
-func intersection(a, b []uint64) []uint64 {
-	var out []uint64
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
-		}
-	}
-	return out
-}
-
-// newLookup returns a function giving h's index in set, or -1: an
-// open-addressing table on the hash's low bits (shingles are well-mixed
-// 64-bit hashes), a probe or two where a binary search takes log n.
-func newLookup(set []uint64) func(h uint64) int {
-	size := 1
-	for size < 2*len(set) {
-		size <<= 1
-	}
-	mask := uint64(size - 1)
-	keys := make([]uint64, size)
-	idx := make([]int32, size) // index+1; 0 is empty
-	for k, h := range set {
-		s := h & mask
-		for idx[s] != 0 {
-			s = (s + 1) & mask
-		}
-		keys[s], idx[s] = h, int32(k+1)
-	}
-	return func(h uint64) int {
-		for s := h & mask; idx[s] != 0; s = (s + 1) & mask {
-			if keys[s] == h {
-				return int(idx[s]) - 1
-			}
-		}
-		return -1
-	}
 }
 
 // exactRunsReference is the slow oracle for exactRuns: the maximal common

@@ -275,3 +275,46 @@ func TestVerifyShortcut(t *testing.T) {
 		t.Fatalf("%d pairs without shared shingles, %d with: both sides must be exercised", none, some)
 	}
 }
+
+// occurrences gives shingle.Set and, per shingle, its first maxOccurrences
+// positions in text order: for mixed hashes (one or two a bucket), for
+// repeats, and for unmixed values that all fall in one bucket.
+func TestOccurrences(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	inputs := [][]uint64{nil, {7}, {3, 3, 3}, {1 << 63, 1, 1 << 63, 0}}
+	for n := range 300 {
+		mixed := make([]uint64, n)
+		small := make([]uint64, n)
+		for i := range mixed {
+			mixed[i] = rng.Uint64()
+			if i > 0 && rng.IntN(4) == 0 {
+				mixed[i] = mixed[rng.IntN(i)] // a repeat
+			}
+			small[i] = uint64(rng.IntN(1 + n/3))
+		}
+		inputs = append(inputs, mixed, small)
+	}
+	for _, sh := range inputs {
+		set, start, pos := occurrences(sh)
+		if want := shingle.Set(sh); !slices.Equal(set, want) {
+			t.Fatalf("%v: set %v, want %v", sh, set, want)
+		}
+		if len(sh) == 0 {
+			continue
+		}
+		if len(start) != len(set)+1 || int(start[len(set)]) != len(pos) {
+			t.Fatalf("%v: %d starts for %d shingles, %d positions", sh, len(start), len(set), len(pos))
+		}
+		for k, h := range set {
+			var want []int32
+			for i, x := range sh {
+				if x == h && len(want) < maxOccurrences {
+					want = append(want, int32(i))
+				}
+			}
+			if got := pos[start[k]:start[k+1]]; !slices.Equal(got, want) {
+				t.Fatalf("%v: shingle %d at %v, want %v", sh, h, got, want)
+			}
+		}
+	}
+}
