@@ -209,11 +209,12 @@ func Verify(a, b *Doc) Result {
 
 // verifyFull is Verify without the shortcut (its oracle in tests).
 func verifyFull(a, b *Doc) Result {
+	m := matches(a, b)
 	res := Result{
-		Jaccard: shingle.Jaccard(a.Set, b.Set),
+		Jaccard: jaccard(len(m), len(a.Set), len(b.Set)),
 		Cosine:  shingle.Cosine(a.Vector, b.Vector),
 	}
-	res.Passages = Passages(a, b)
+	res.Passages = passages(a, b, runsOf(a, b, m))
 	coverA := make([]bool, len(a.Tokens))
 	coverB := make([]bool, len(b.Tokens))
 	copyA := make([]bool, len(a.Tokens))
@@ -262,17 +263,22 @@ type run struct{ a, b, n int }
 // width is the number of words a shingle of d covers.
 func width(d *Doc) int { return min(shingle.N, len(d.Tokens)) }
 
-// exactRuns returns the maximal common word sequences of at least N words,
-// sorted by (a, b), found from shared shingles.
-func exactRuns(a, b *Doc) []run {
-	if len(a.Set) == 0 || len(b.Set) == 0 || width(a) != width(b) {
-		return nil
+// jaccard is shingle.Jaccard from the sizes of the two sets and of their
+// intersection.
+func jaccard(inter, a, b int) float64 {
+	union := a + b - inter
+	if union == 0 {
+		return 0
 	}
-	// A seed (i, j) packs as (j-i+len(a)) << 32 | i, so that one integer
-	// sort orders the seeds by diagonal, then by position. The shared
-	// shingles come from one merge of the two sets.
-	var seeds []uint64
-	off := len(a.Shingles)
+	return float64(inter) / float64(union)
+}
+
+// match is a shingle two sets share: a.Set[x] == b.Set[y].
+type match struct{ x, y int32 }
+
+// matches returns the shingles a and b share, by one merge of their sets.
+func matches(a, b *Doc) []match {
+	var m []match
 	as, bs := a.Set, b.Set
 	for x, y := 0, 0; x < len(as) && y < len(bs); {
 		switch {
@@ -281,17 +287,36 @@ func exactRuns(a, b *Doc) []run {
 		case as[x] > bs[y]:
 			y++
 		default:
-			for _, i := range a.occ[a.occStart[x]:a.occStart[x+1]] {
-				for _, j := range b.occ[b.occStart[y]:b.occStart[y+1]] {
-					seeds = append(seeds, uint64(int(j)-int(i)+off)<<32|uint64(i))
-				}
-			}
+			m = append(m, match{int32(x), int32(y)})
 			x++
 			y++
 		}
 	}
-	if len(seeds) == 0 {
+	return m
+}
+
+// exactRuns returns the maximal common word sequences of at least N words,
+// sorted by (a, b), found from shared shingles.
+func exactRuns(a, b *Doc) []run { return runsOf(a, b, matches(a, b)) }
+
+// runsOf is exactRuns given the shared shingles m. Every place a shared
+// shingle starts in A (its first maxOccurrences) and in B (likewise) is a
+// seed (i, j); seeds with consecutive i on one diagonal (j-i constant) make
+// a run.
+func runsOf(a, b *Doc, m []match) []run {
+	if len(m) == 0 || width(a) != width(b) {
 		return nil
+	}
+	// A seed (i, j) packs as (j-i+len(a)) << 32 | i, so that one integer
+	// sort orders the seeds by diagonal, then by position.
+	seeds := make([]uint64, 0, len(m))
+	off := len(a.Shingles)
+	for _, p := range m {
+		for _, i := range a.occ[a.occStart[p.x]:a.occStart[p.x+1]] {
+			for _, j := range b.occ[b.occStart[p.y]:b.occStart[p.y+1]] {
+				seeds = append(seeds, uint64(int(j)-int(i)+off)<<32|uint64(i))
+			}
+		}
 	}
 	slices.Sort(seeds)
 	w := width(a)
@@ -346,8 +371,10 @@ func exactRunsReference(a, b *Doc) []run {
 }
 
 // Passages returns the passages a and b share, sorted by position in a.
-func Passages(a, b *Doc) []Passage {
-	runs := exactRuns(a, b)
+func Passages(a, b *Doc) []Passage { return passages(a, b, exactRuns(a, b)) }
+
+// passages is Passages from the exact runs of a and b.
+func passages(a, b *Doc, runs []run) []Passage {
 	if len(runs) == 0 {
 		return nil
 	}

@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 // fuzzTexts builds two texts from fuzz bytes: A is a random word sequence
@@ -160,6 +162,9 @@ func FuzzVerify(f *testing.F) {
 		}
 		checkRuns(t, a, b)
 		res := Verify(a, b)
+		if want := shingle.Jaccard(a.Set, b.Set); res.Jaccard != want {
+			t.Fatalf("Jaccard %v, shingle.Jaccard %v", res.Jaccard, want)
+		}
 		for _, x := range []float64{res.Jaccard, res.AInB, res.BInA} {
 			if x < 0 || x > 1 {
 				t.Fatalf("score %v outside [0, 1]", x)
