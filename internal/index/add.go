@@ -5,7 +5,9 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"time"
 
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
@@ -14,6 +16,20 @@ import (
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/shingle"
 )
+
+// traceStages (COPYDESK_INDEX_TRACE set) has Add and Check print each
+// stage's time to standard error, for measuring.
+var traceStages = os.Getenv("COPYDESK_INDEX_TRACE") != ""
+
+// stageClock prints the time since it started at each stage when
+// traceStages is on.
+type stageClock time.Time
+
+func (c stageClock) mark(stage string, counts ...any) {
+	if traceStages {
+		fmt.Fprintf(os.Stderr, "index: %7.3f s %s %v\n", time.Since(time.Time(c)).Seconds(), stage, counts)
+	}
+}
 
 // textChunk is how many indexed articles' texts are held at once while
 // their candidate pairs are verified.
@@ -110,10 +126,13 @@ func salt(keys []uint64, s uint64) []uint64 {
 }
 
 func apply(ctx context.Context, st Store, arts []article.Article, opt Options, write bool) (*Result, error) {
+	clock := stageClock(time.Now())
+	defer clock.mark("done")
 	preps, err := prepare(ctx, arts, opt)
 	if err != nil {
 		return nil, err
 	}
+	clock.mark("prepared", len(preps))
 	tx, err := st.Begin(ctx, write)
 	if err != nil {
 		return nil, err
@@ -173,7 +192,8 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		}
 	}
 	df := shingle.DF{N: n - len(oldRecs) + len(batch), Count: make(map[uint64]int32)}
-	if err := fetchDF(ctx, tx, &df, delta, mapKeys(delta)); err != nil {
+	var dfs dfCache
+	if err := fetchDF(ctx, tx, &dfs, &df, delta, mapKeys(delta), n); err != nil {
 		return nil, err
 	}
 	allPairs := df.N <= pipeline.AllPairsUpTo
@@ -192,10 +212,12 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 
 	// Candidates: the batch's keys looked up in the postings, then each
 	// route's usual rule over the indexed articles found and the batch.
+	clock.mark("document frequencies", len(df.Count))
 	exist, lists, err := lookup(ctx, tx, batch, oldSeqs, allPairs)
 	if err != nil {
 		return nil, err
 	}
+	clock.mark("postings looked up", len(exist))
 	nx := len(exist)
 	var routes [][]candidate.Pair
 	for r, route := range []candidate.Route{candidate.LSH, candidate.Anchors, candidate.Terms} {
@@ -235,20 +257,28 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	}
 
 	// The indexed articles the candidates need, without their texts: their
-	// terms weigh their vectors, their fingerprints tell which pairs need
-	// a text at all.
+	// terms weigh their vectors; the fingerprints of those in a pair that
+	// is not scored by cosine alone tell which pairs need a text at all.
 	need := make([]bool, nx)
-	for _, c := range cands {
+	needFP := make([]bool, nx)
+	for k, c := range cands {
 		if int(c.I) < nx {
 			need[c.I] = true
+			if cosineOnly == nil || !cosineOnly[k] {
+				needFP[c.I] = true
+			}
 		}
 	}
-	var load []int64
+	var load, loadFP []int64
 	for i, s := range exist {
 		if need[i] {
 			load = append(load, s)
 		}
+		if needFP[i] {
+			loadFP = append(loadFP, s)
+		}
 	}
+	clock.mark("candidates", len(cands), len(load), len(loadFP))
 	recs, err := tx.Light(ctx, load)
 	if err != nil {
 		return nil, err
@@ -264,6 +294,16 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	for j, p := range batch {
 		recOf[nx+j] = &p.rec
 	}
+	clock.mark("terms read")
+	fps, err := tx.Fingerprints(ctx, loadFP)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fps {
+		i, _ := slices.BinarySearch(exist, f.Seq)
+		recOf[i].Shingles = f.Shingles
+	}
+	clock.mark("fingerprints read")
 	var missing []uint64
 	for _, r := range recs {
 		for _, t := range r.Terms {
@@ -272,7 +312,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 			}
 		}
 	}
-	if err := fetchDF(ctx, tx, &df, delta, missing); err != nil {
+	if err := fetchDF(ctx, tx, &dfs, &df, delta, missing, n); err != nil {
 		return nil, err
 	}
 	// docs[i] is the indexed article's text, prepared, while its chunk is
@@ -289,6 +329,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	for j, p := range batch {
 		docs[nx+j] = p.doc
 	}
+	clock.mark("weighed", len(missing))
 
 	// A pair whose fingerprints share nothing shares no shingle: a hollow
 	// doc gives align.Verify all it reads of such a pair (the cosine), so
@@ -339,6 +380,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	if err := verify(ks); err != nil {
 		return nil, err
 	}
+	clock.mark("hollow pairs verified", len(ks))
 	var chunk []int // indexes into exist
 	flush := func() error {
 		if len(chunk) == 0 {
@@ -396,6 +438,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	if err := flush(); err != nil {
 		return nil, err
 	}
+	clock.mark("indexed texts verified", res.textsRead)
 	lo, _ := slices.BinarySearchFunc(cands, int32(nx), func(c candidate.Pair, i int32) int { return cmp.Compare(c.I, i) })
 	ks = ks[:0]
 	for k := lo; k < len(cands); k++ {
@@ -403,6 +446,28 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	}
 	if err := verify(ks); err != nil {
 		return nil, err
+	}
+	clock.mark("batch verified")
+	// The ids of the indexed articles in the pairs reported.
+	var named []int64
+	for _, c := range cands {
+		if int(c.I) < nx && (copyCand == nil || copyCand[c]) {
+			named = append(named, exist[c.I])
+		}
+	}
+	slices.Sort(named)
+	named = slices.Compact(named)
+	names, err := tx.IDs(ctx, named)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) != len(named) {
+		return nil, fmt.Errorf("index changed while reading it (%d of %d articles found)", len(names), len(named))
+	}
+	for i, s := range exist {
+		if recOf[i] != nil {
+			recOf[i].Article.ID = names[s]
+		}
 	}
 	for k, c := range cands {
 		if copyCand != nil && !copyCand[c] {
@@ -424,6 +489,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	if err := tx.Put(ctx, newRecs, edges, delta); err != nil {
 		return nil, err
 	}
+	clock.mark("written")
 	return res, tx.Commit()
 }
 
@@ -501,13 +567,28 @@ func lookup(ctx context.Context, tx Tx, batch []*prepared, skip []int64, allPair
 	return exist, lists, nil
 }
 
+// dfCache holds the whole DF table once fetchDF has read it.
+type dfCache struct{ all map[uint64]int32 }
+
 // fetchDF adds the stored frequencies of terms, adjusted by delta, to df.
-func fetchDF(ctx context.Context, tx Tx, df *shingle.DF, delta map[uint64]int32, terms []uint64) error {
+// Past n/2 terms (n: the articles indexed; the DF table holds a few times
+// as many rows) one scan of the whole table is cheaper than looking each
+// up, and is kept in c for the next call.
+func fetchDF(ctx context.Context, tx Tx, c *dfCache, df *shingle.DF, delta map[uint64]int32, terms []uint64, n int) error {
 	slices.Sort(terms)
 	terms = slices.Compact(terms)
-	got, err := tx.DF(ctx, terms)
-	if err != nil {
-		return err
+	got := c.all
+	if got == nil {
+		var err error
+		if len(terms) > n/2 {
+			c.all, err = tx.AllDF(ctx)
+			got = c.all
+		} else {
+			got, err = tx.DF(ctx, terms)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	for _, t := range terms {
 		df.Count[t] = got[t] + delta[t]

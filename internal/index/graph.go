@@ -120,7 +120,7 @@ func Around(ctx context.Context, st Store, id string) ([]article.Article, []clus
 		}
 	}
 	df := shingle.DF{N: n, Count: make(map[uint64]int32)}
-	if err := fetchDF(ctx, tx, &df, nil, terms); err != nil {
+	if err := fetchDF(ctx, tx, &dfCache{}, &df, nil, terms, n); err != nil {
 		return nil, nil, err
 	}
 	pos := make(map[int64]int, len(recs))

@@ -82,10 +82,13 @@
 //	          body blob        zstd(JSON {byline, dateline, credits, text})
 //	          sig blob         MinHash signature: shingle.K uint64, little endian
 //	          keys blob        the article's postings keys, uint64 little endian
-//	          terms blob       uvarint n, then n × (uvarint hash delta, uvarint count)
-//	          shingles blob    fingerprint: the low 32 bits of each distinct
-//	                           shingle hash, sorted, uint32 little endian
-//	                           (NULL in rows written before schema 3)
+//	terms     seq PK           one row per article (schema 4; before, a
+//	          terms blob       column of articles): uvarint n, then
+//	                           n × (uvarint hash delta, uvarint count)
+//	fingerprints seq PK        one row per article written since schema 3
+//	          shingles blob    (before 4, a column of articles, NULL in older
+//	                           rows): the low 32 bits of each distinct shingle
+//	                           hash, sorted, uint32 little endian
 //	postings  (key, seq) PK    band keys, anchors (key ^ anchorSalt) and
 //	                           story terms (key ^ storySalt) → article
 //	edges     (a, b) PK        every verified candidate pair, a < b (seqs),
@@ -121,7 +124,7 @@ import (
 )
 
 // SchemaVersion is the format this package writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Salts that keep the three kinds of posting keys apart in one table.
 const (
@@ -134,7 +137,10 @@ const (
 // times for date ranges and `report --since`; version 3 adds the shingle
 // fingerprint (rows already there keep NULL and have their text read
 // whenever they are a candidate, as before) and the links table (edges
-// already there stay in edges, where they are read as before).
+// already there stay in edges, where they are read as before); version 4
+// moves terms and fingerprints out of the articles rows into tables of
+// their own, so that reading the terms of every candidate (most of the
+// index, for each batch) does not walk each row's body and signature.
 var migrations = []string{
 	`CREATE TABLE articles (
 		seq BIGINT PRIMARY KEY,
@@ -168,6 +174,12 @@ var migrations = []string{
 	`CREATE INDEX articles_published ON articles (published_at);`,
 	`ALTER TABLE articles ADD COLUMN shingles BYTEA;
 	CREATE TABLE links (b BIGINT PRIMARY KEY, n INTEGER NOT NULL, a BYTEA NOT NULL);`,
+	`CREATE TABLE terms (seq BIGINT PRIMARY KEY, terms BYTEA NOT NULL);
+	CREATE TABLE fingerprints (seq BIGINT PRIMARY KEY, shingles BYTEA NOT NULL);
+	INSERT INTO terms SELECT seq, terms FROM articles ORDER BY seq;
+	INSERT INTO fingerprints SELECT seq, shingles FROM articles WHERE shingles IS NOT NULL ORDER BY seq;
+	ALTER TABLE articles DROP COLUMN terms;
+	ALTER TABLE articles DROP COLUMN shingles;`,
 }
 
 // ErrNewer says the index was written by a newer copydesk.
@@ -201,9 +213,13 @@ type Tx interface {
 	// with their fingerprints; with text false, Body and Sig are left empty.
 	Load(ctx context.Context, seqs []int64, text bool) ([]Record, error)
 	// Light returns the records of seqs (those that exist), sorted by seq,
-	// with only Seq, Article.ID, Terms and Shingles: what a candidate pair
-	// needs before its text.
+	// with only Seq and Terms: what weighs a candidate's vector.
 	Light(ctx context.Context, seqs []int64) ([]Record, error)
+	// Fingerprints returns the records of seqs that have a fingerprint,
+	// sorted by seq, with only Seq and Shingles.
+	Fingerprints(ctx context.Context, seqs []int64) ([]Record, error)
+	// IDs returns the id of each of seqs that exists.
+	IDs(ctx context.Context, seqs []int64) (map[int64]string, error)
 	// Texts returns the records of seqs (those that exist), sorted by seq,
 	// with only Seq and the article's title and text: what alignment reads.
 	Texts(ctx context.Context, seqs []int64) ([]Record, error)
@@ -246,8 +262,8 @@ type Record struct {
 	Sig         shingle.Signature
 	Keys        []uint64 // postings keys, salted by route
 	Terms       []shingle.Term
-	// Shingles is the fingerprint of the text's shingle set (Load only;
-	// nil for rows written before schema 3).
+	// Shingles is the fingerprint of the text's shingle set (Load and
+	// Fingerprints only; nil for rows written before schema 3).
 	Shingles []uint32
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
@@ -610,6 +611,70 @@ func TestLookupCapped(t *testing.T) {
 	}
 }
 
+// An index of schema 3 (terms and fingerprints in the articles rows, some
+// rows without a fingerprint) is upgraded on open and gives the same
+// answers: the same pairs for a new batch, the same graph.
+func TestUpgradeFrom3(t *testing.T) {
+	ctx := context.Background()
+	arts := synthetic(t, 17, 800)
+	path := filepath.Join(t.TempDir(), "v3.db")
+	st := open(t, path, false)
+	if _, err := Add(ctx, st, arts[:600], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	answers := func(st Store) ([]string, []string) {
+		res, err := Check(ctx, st, arts[600:], Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pairs, graph []string
+		for _, r := range res.Pairs {
+			pairs = append(pairs, pairKey(r.A, r.B, r.Pair, true))
+		}
+		g, err := LoadGraph(ctx, st, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range g.Pairs {
+			graph = append(graph, fmt.Sprintf("%d %d %s %.9f", p.I, p.J, p.Relation, p.Similarity))
+		}
+		return pairs, graph
+	}
+	wantPairs, wantGraph := answers(st)
+	st.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`ALTER TABLE articles ADD COLUMN terms BLOB;
+		ALTER TABLE articles ADD COLUMN shingles BLOB;
+		UPDATE articles SET terms = (SELECT t.terms FROM terms t WHERE t.seq = articles.seq),
+			shingles = (SELECT f.shingles FROM fingerprints f WHERE f.seq = articles.seq AND f.seq % 3 <> 0);
+		DROP TABLE terms;
+		DROP TABLE fingerprints;
+		PRAGMA user_version = 3`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	st = open(t, path, false)
+	if s, err := st.Stats(ctx); err != nil || s.SchemaVersion != SchemaVersion || s.Articles != 600 {
+		t.Fatalf("after upgrade: %+v %v", s, err)
+	}
+	gotPairs, gotGraph := answers(st)
+	if len(wantPairs) == 0 || !slices.Equal(gotPairs, wantPairs) {
+		t.Errorf("pairs after the upgrade differ: got %d, want %d", len(gotPairs), len(wantPairs))
+	}
+	if len(wantGraph) == 0 || !slices.Equal(gotGraph, wantGraph) {
+		t.Errorf("graph after the upgrade differs: got %d pairs, want %d", len(gotGraph), len(wantGraph))
+	}
+	if _, err := Add(ctx, st, arts[600:], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Candidates whose fingerprints share nothing are decided without reading
 // the indexed text; rows without a fingerprint (written before schema 3)
 // have their text read; both give the same pairs as reading every text.
@@ -652,7 +717,7 @@ func TestFingerprints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("UPDATE articles SET shingles = NULL"); err != nil {
+	if _, err := db.Exec("DELETE FROM fingerprints"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -231,7 +231,7 @@ func (t *pgTx) Seqs(ctx context.Context) ([]int64, error) {
 
 func (t *pgTx) Load(ctx context.Context, seqs []int64, text bool) ([]Record, error) {
 	var out []Record
-	err := t.each(ctx, "SELECT "+loadCols(text)+" FROM articles WHERE seq = ANY($1) ORDER BY seq", []any{seqs}, func(r pgx.Rows) error {
+	err := t.each(ctx, "SELECT "+loadCols(text)+recordFrom+" WHERE a.seq = ANY($1) ORDER BY a.seq", []any{seqs}, func(r pgx.Rows) error {
 		rec, err := scanRecord(r, true, text)
 		out = append(out, rec)
 		return err
@@ -241,9 +241,31 @@ func (t *pgTx) Load(ctx context.Context, seqs []int64, text bool) ([]Record, err
 
 func (t *pgTx) Light(ctx context.Context, seqs []int64) ([]Record, error) {
 	var out []Record
-	err := t.each(ctx, "SELECT "+lightCols+" FROM articles WHERE seq = ANY($1) ORDER BY seq", []any{seqs}, func(r pgx.Rows) error {
+	err := t.each(ctx, "SELECT seq, terms FROM terms WHERE seq = ANY($1) ORDER BY seq", []any{seqs}, func(r pgx.Rows) error {
 		rec, err := scanLight(r)
 		out = append(out, rec)
+		return err
+	})
+	return out, err
+}
+
+func (t *pgTx) Fingerprints(ctx context.Context, seqs []int64) ([]Record, error) {
+	var out []Record
+	err := t.each(ctx, "SELECT seq, shingles FROM fingerprints WHERE seq = ANY($1) ORDER BY seq", []any{seqs}, func(r pgx.Rows) error {
+		rec, err := scanFingerprint(r)
+		out = append(out, rec)
+		return err
+	})
+	return out, err
+}
+
+func (t *pgTx) IDs(ctx context.Context, seqs []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(seqs))
+	err := t.each(ctx, "SELECT seq, id FROM articles WHERE seq = ANY($1)", []any{seqs}, func(r pgx.Rows) error {
+		var seq int64
+		var id string
+		err := r.Scan(&seq, &id)
+		out[seq] = id
 		return err
 	})
 	return out, err
@@ -260,9 +282,9 @@ func (t *pgTx) Texts(ctx context.Context, seqs []int64) ([]Record, error) {
 }
 
 func (t *pgTx) Scan(ctx context.Context, since time.Time, fn func(*Record) error) error {
-	q, args := "SELECT "+recordCols+" FROM articles ORDER BY seq", []any(nil)
+	q, args := "SELECT "+recordCols+recordFrom+" ORDER BY a.seq", []any(nil)
 	if !since.IsZero() {
-		q, args = "SELECT "+recordCols+" FROM articles WHERE published_at >= $1 ORDER BY seq", []any{since.Unix()}
+		q, args = "SELECT "+recordCols+recordFrom+" WHERE a.published_at >= $1 ORDER BY a.seq", []any{since.Unix()}
 	}
 	return t.each(ctx, q, args, func(r pgx.Rows) error {
 		rec, err := scanRecord(r, false, false)
@@ -345,7 +367,7 @@ func (t *pgTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[u
 			return t.wrap(err)
 		}
 		rows := make([][]any, len(recs))
-		var posts [][]any
+		var terms, fps, posts [][]any
 		for i := range recs {
 			r := &recs[i]
 			a := &r.Article
@@ -354,7 +376,11 @@ func (t *pgTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[u
 				pub = r.PublishedAt.Unix()
 			}
 			rows[i] = []any{r.Seq, a.ID, r.Hash, a.Outlet, a.Title, a.URL, a.Published, pub,
-				encodeBody(a), encodeSig(&r.Sig), encodeU64s(r.Keys), encodeTerms(r.Terms), encodeFingerprint(r.Shingles)}
+				encodeBody(a), encodeSig(&r.Sig), encodeU64s(r.Keys)}
+			terms = append(terms, []any{r.Seq, encodeTerms(r.Terms)})
+			if r.Shingles != nil {
+				fps = append(fps, []any{r.Seq, encodeFingerprint(r.Shingles)})
+			}
 			keys := slices.Clone(r.Keys)
 			slices.Sort(keys)
 			for k, key := range keys {
@@ -363,14 +389,20 @@ func (t *pgTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[u
 				}
 			}
 		}
-		cols := []string{"seq", "id", "hash", "outlet", "title", "url", "published", "published_at", "body", "sig", "keys", "terms", "shingles"}
+		cols := []string{"seq", "id", "hash", "outlet", "title", "url", "published", "published_at", "body", "sig", "keys"}
 		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"new_articles"}, cols, pgx.CopyFromRows(rows)); err != nil {
 			return t.wrap(err)
 		}
 		if _, err := t.tx.Exec(ctx, `INSERT INTO articles SELECT * FROM new_articles ON CONFLICT (id) DO UPDATE SET
 			seq = excluded.seq, hash = excluded.hash, outlet = excluded.outlet, title = excluded.title, url = excluded.url,
 			published = excluded.published, published_at = excluded.published_at, body = excluded.body, sig = excluded.sig,
-			keys = excluded.keys, terms = excluded.terms, shingles = excluded.shingles`); err != nil {
+			keys = excluded.keys`); err != nil {
+			return t.wrap(err)
+		}
+		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"terms"}, []string{"seq", "terms"}, pgx.CopyFromRows(terms)); err != nil {
+			return t.wrap(err)
+		}
+		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"fingerprints"}, []string{"seq", "shingles"}, pgx.CopyFromRows(fps)); err != nil {
 			return t.wrap(err)
 		}
 		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"postings"}, []string{"key", "seq"}, pgx.CopyFromRows(posts)); err != nil {
@@ -434,6 +466,8 @@ func (t *pgTx) Delete(ctx context.Context, recs []Record) error {
 	}
 	for _, q := range []string{
 		"DELETE FROM articles WHERE seq = ANY($1)",
+		"DELETE FROM terms WHERE seq = ANY($1)",
+		"DELETE FROM fingerprints WHERE seq = ANY($1)",
 		"DELETE FROM edges WHERE a = ANY($1) OR b = ANY($1)",
 		"DELETE FROM links WHERE b = ANY($1)",
 	} {

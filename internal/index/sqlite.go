@@ -367,11 +367,16 @@ func (t *sqliteTx) Seqs(ctx context.Context) ([]int64, error) {
 	return out, t.wrap(rows.Err())
 }
 
-const recordCols = "seq, id, hash, outlet, title, url, published, published_at, keys, terms"
+// recordCols are the columns of a record without its body and signature:
+// articles a joined with terms t (and fingerprints f, see loadCols).
+const recordCols = "a.seq, a.id, a.hash, a.outlet, a.title, a.url, a.published, a.published_at, a.keys, t.terms"
+
+// recordFrom is the join recordCols and loadCols read.
+const recordFrom = " FROM articles a JOIN terms t ON t.seq = a.seq LEFT JOIN fingerprints f ON f.seq = a.seq"
 
 func (t *sqliteTx) Load(ctx context.Context, seqs []int64, text bool) ([]Record, error) {
 	var out []Record
-	err := t.queryIn(ctx, "SELECT "+loadCols(text)+" FROM articles WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
+	err := t.queryIn(ctx, "SELECT "+loadCols(text)+recordFrom+" WHERE a.seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
 		rec, err := scanRecord(r, true, text)
 		out = append(out, rec)
 		return err
@@ -382,7 +387,7 @@ func (t *sqliteTx) Load(ctx context.Context, seqs []int64, text bool) ([]Record,
 
 func (t *sqliteTx) Light(ctx context.Context, seqs []int64) ([]Record, error) {
 	var out []Record
-	err := t.queryIn(ctx, "SELECT "+lightCols+" FROM articles WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
+	err := t.queryIn(ctx, "SELECT seq, terms FROM terms WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
 		rec, err := scanLight(r)
 		out = append(out, rec)
 		return err
@@ -391,7 +396,28 @@ func (t *sqliteTx) Light(ctx context.Context, seqs []int64) ([]Record, error) {
 	return out, err
 }
 
-const lightCols = "seq, id, terms, shingles"
+func (t *sqliteTx) Fingerprints(ctx context.Context, seqs []int64) ([]Record, error) {
+	var out []Record
+	err := t.queryIn(ctx, "SELECT seq, shingles FROM fingerprints WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
+		rec, err := scanFingerprint(r)
+		out = append(out, rec)
+		return err
+	})
+	slices.SortFunc(out, func(a, b Record) int { return int(a.Seq - b.Seq) })
+	return out, err
+}
+
+func (t *sqliteTx) IDs(ctx context.Context, seqs []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(seqs))
+	err := t.queryIn(ctx, "SELECT seq, id FROM articles WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
+		var seq int64
+		var id string
+		err := r.Scan(&seq, &id)
+		out[seq] = id
+		return err
+	})
+	return out, err
+}
 
 func (t *sqliteTx) Texts(ctx context.Context, seqs []int64) ([]Record, error) {
 	var out []Record
@@ -418,24 +444,34 @@ func scanText(r scanner) (Record, error) {
 
 func scanLight(r scanner) (Record, error) {
 	var rec Record
-	var terms, shingles []byte
-	if err := r.Scan(&rec.Seq, &rec.Article.ID, &terms, &shingles); err != nil {
+	var terms []byte
+	if err := r.Scan(&rec.Seq, &terms); err != nil {
 		return rec, err
 	}
 	var err error
 	if rec.Terms, err = decodeTerms(terms); err != nil {
-		return rec, fmt.Errorf("%s: %w", rec.Article.ID, err)
+		return rec, fmt.Errorf("seq %d: %w", rec.Seq, err)
 	}
+	return rec, nil
+}
+
+func scanFingerprint(r scanner) (Record, error) {
+	var rec Record
+	var shingles []byte
+	if err := r.Scan(&rec.Seq, &shingles); err != nil {
+		return rec, err
+	}
+	var err error
 	if rec.Shingles, err = decodeFingerprint(shingles); err != nil {
-		return rec, fmt.Errorf("%s: %w", rec.Article.ID, err)
+		return rec, fmt.Errorf("seq %d: %w", rec.Seq, err)
 	}
 	return rec, nil
 }
 
 func (t *sqliteTx) Scan(ctx context.Context, since time.Time, fn func(*Record) error) error {
-	q, args := "SELECT "+recordCols+" FROM articles ORDER BY seq", []any(nil)
+	q, args := "SELECT "+recordCols+recordFrom+" ORDER BY a.seq", []any(nil)
 	if !since.IsZero() {
-		q, args = "SELECT "+recordCols+" FROM articles WHERE published_at >= ? ORDER BY seq", []any{since.Unix()}
+		q, args = "SELECT "+recordCols+recordFrom+" WHERE a.published_at >= ? ORDER BY a.seq", []any{since.Unix()}
 	}
 	rows, err := t.tx.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -459,9 +495,9 @@ type scanner interface{ Scan(dest ...any) error }
 
 // loadCols are the columns Load reads.
 func loadCols(text bool) string {
-	cols := recordCols + ", shingles"
+	cols := recordCols + ", f.shingles"
 	if text {
-		cols += ", body, sig"
+		cols += ", a.body, a.sig"
 	}
 	return cols
 }
@@ -615,7 +651,7 @@ func sortEdges(es []Edge) []Edge {
 }
 
 func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[uint64]int32) error {
-	var args []any
+	var args, terms, fps []any
 	var posts []any
 	for i := range recs {
 		r := &recs[i]
@@ -625,12 +661,22 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 			pub = r.PublishedAt.Unix()
 		}
 		args = append(args, r.Seq, a.ID, r.Hash, a.Outlet, a.Title, a.URL, a.Published, pub,
-			encodeBody(a), encodeSig(&r.Sig), encodeU64s(r.Keys), encodeTerms(r.Terms), encodeFingerprint(r.Shingles))
+			encodeBody(a), encodeSig(&r.Sig), encodeU64s(r.Keys))
+		terms = append(terms, r.Seq, encodeTerms(r.Terms))
+		if r.Shingles != nil {
+			fps = append(fps, r.Seq, encodeFingerprint(r.Shingles))
+		}
 		for _, k := range r.Keys {
 			posts = append(posts, int64(k), r.Seq)
 		}
 	}
-	if err := t.insert(ctx, "INSERT INTO articles (seq, id, hash, outlet, title, url, published, published_at, body, sig, keys, terms, shingles)", "", 13, args); err != nil {
+	if err := t.insert(ctx, "INSERT INTO articles (seq, id, hash, outlet, title, url, published, published_at, body, sig, keys)", "", 11, args); err != nil {
+		return err
+	}
+	if err := t.insert(ctx, "INSERT INTO terms (seq, terms)", "", 2, terms); err != nil {
+		return err
+	}
+	if err := t.insert(ctx, "INSERT INTO fingerprints (seq, shingles)", "", 2, fps); err != nil {
 		return err
 	}
 	// Sorted postings touch the B-tree's pages in order.
@@ -677,7 +723,7 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 }
 
 func (t *sqliteTx) Delete(ctx context.Context, recs []Record) error {
-	for _, q := range []string{"DELETE FROM articles WHERE seq = ?", "DELETE FROM edges WHERE a = ?", "DELETE FROM edges WHERE b = ?", "DELETE FROM links WHERE b = ?"} {
+	for _, q := range []string{"DELETE FROM articles WHERE seq = ?", "DELETE FROM terms WHERE seq = ?", "DELETE FROM fingerprints WHERE seq = ?", "DELETE FROM edges WHERE a = ?", "DELETE FROM edges WHERE b = ?", "DELETE FROM links WHERE b = ?"} {
 		st, err := t.stmt(ctx, q)
 		if err != nil {
 			return err
