@@ -126,15 +126,12 @@ func TestBuildFixture(t *testing.T) {
 		return int(a.Seq - b.Seq)
 	})
 	posts = slices.Compact(posts)
-	var args []any
-	for start := 0; start < len(posts); start += 1 << 20 {
-		args = args[:0]
-		for _, p := range posts[start:min(start+1<<20, len(posts))] {
-			args = append(args, int64(p.Key), p.Seq)
-		}
-		if err := stx.insert(ctx, "INSERT INTO postings (key, seq)", "", 2, args); err != nil {
-			t.Fatal(err)
-		}
+	run := make([]post, len(posts))
+	for i, p := range posts {
+		run[i] = post{int64(p.Key), p.Seq}
+	}
+	if err := stx.writeRun(ctx, 1, run); err != nil {
+		t.Fatal(err)
 	}
 	if err := tx.Put(ctx, nil, nil, df.Count); err != nil {
 		t.Fatal(err)

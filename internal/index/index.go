@@ -22,8 +22,11 @@
 // Options.CopyOnly it skips the story route (copy relations only).
 //
 // Speed, none of which changes an answer: the batch's keys are looked up
-// in one query per 500 keys, reading at most candidate.MaxBucket+1
-// postings per key (a bigger bucket is capped the same whatever its tail).
+// reading at most candidate.MaxBucket+1 postings per key (a bigger bucket
+// is capped the same whatever its tail); in SQLite, from the blocks of the
+// postings runs (below) that the keys fall in, each block read once,
+// and a batch writes its postings as a run of its own rather than into
+// every page of one B-tree.
 // Past pipeline.AllPairsUpTo, a pair only the story route found that
 // shares no anchor is scored by its cosine alone (pipeline.CosineOnly), as
 // `compare pairs` scores it. A candidate pair whose shingle fingerprints
@@ -91,6 +94,17 @@
 //	                           hash, sorted, uint32 little endian
 //	postings  (key, seq) PK    band keys, anchors (key ^ anchorSalt) and
 //	                           story terms (key ^ storySalt) → article
+//	                           (PostgreSQL; SQLite before schema 5)
+//	runs      run int PK       SQLite since schema 5: the postings as sorted
+//	          first int        runs, in age order (an older run holds lower
+//	          base int         seqs); a run's blocks are the blocks rows
+//	          n int            first, first+1, ...; its entries' seqs count
+//	          dir blob         from base; n postings; dir is the first key
+//	                           of each block, int64 little endian
+//	blocks    id int PK        blockPostings postings of a run (fewer in its
+//	          data blob        last block, or after removals), sorted by
+//	                           (key as int64, seq), 12 bytes each: key int64,
+//	                           seq-base uint32, little endian
 //	edges     (a, b) PK        every verified candidate pair, a < b (seqs),
 //	          a_in_b, b_in_a,  that shares a passage (or a quote):
 //	          copy_a, copy_b,  what align.Verify found
@@ -102,6 +116,12 @@
 //	                           ascending, as uvarint deltas (removing an
 //	                           article rewrites the later rows naming it)
 //	df        term PK, n       number of articles holding each term
+//
+// Each batch writes its postings as a new run; while the newest run holds
+// at least half as many postings as the one before, the two are merged
+// into one, so an index holds a few runs of geometrically growing sizes
+// and a posting is rewritten a few times in all, not once per batch.
+// Removing an article rewrites the blocks that held its postings.
 //
 // The schema version is SQLite's user_version (application_id 'CPDX'
 // marks a copydesk file) or the copydesk_meta table in PostgreSQL. Opening
@@ -124,7 +144,7 @@ import (
 )
 
 // SchemaVersion is the format this package writes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // Salts that keep the three kinds of posting keys apart in one table.
 const (
@@ -180,6 +200,9 @@ var migrations = []string{
 	INSERT INTO fingerprints SELECT seq, shingles FROM articles WHERE shingles IS NOT NULL ORDER BY seq;
 	ALTER TABLE articles DROP COLUMN terms;
 	ALTER TABLE articles DROP COLUMN shingles;`,
+	// Version 5 (SQLite only; see runs.go) moves the postings table into
+	// runs of blocks, in Go; PostgreSQL keeps its postings rows.
+	"",
 }
 
 // ErrNewer says the index was written by a newer copydesk.

@@ -611,9 +611,9 @@ func TestLookupCapped(t *testing.T) {
 	}
 }
 
-// An index of schema 3 (terms and fingerprints in the articles rows, some
-// rows without a fingerprint) is upgraded on open and gives the same
-// answers: the same pairs for a new batch, the same graph.
+// An index of schema 3 (postings rows; terms and fingerprints in the
+// articles rows, some rows without a fingerprint) is upgraded on open and
+// gives the same answers: the same pairs for a new batch, the same graph.
 func TestUpgradeFrom3(t *testing.T) {
 	ctx := context.Background()
 	arts := synthetic(t, 17, 800)
@@ -641,6 +641,39 @@ func TestUpgradeFrom3(t *testing.T) {
 		return pairs, graph
 	}
 	wantPairs, wantGraph := answers(st)
+	// Back to schema 3's layout: postings rows, terms and fingerprints in
+	// the articles rows (a third of them without a fingerprint).
+	tx, err := st.Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stx := tx.(*sqliteTx)
+	runs, err := stx.runs(ctx)
+	if err != nil || len(runs) == 0 {
+		t.Fatalf("runs: %v %v", runs, err)
+	}
+	if _, err := stx.tx.Exec(`CREATE TABLE postings (key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq)) WITHOUT ROWID`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range runs {
+		ps, err := stx.readRun(ctx, &runs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var args []any
+		for _, p := range ps {
+			args = append(args, p.key, p.seq)
+		}
+		if err := stx.insert(ctx, "INSERT INTO postings (key, seq)", "", 2, args); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := stx.tx.Exec("DROP TABLE runs; DROP TABLE blocks"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
 	st.Close()
 	db, err := sql.Open("sqlite", path)
 	if err != nil {

@@ -93,6 +93,9 @@ func (s *pgStore) setup(ctx context.Context, readOnly bool) error {
 		}
 	}
 	for v := ver; v < SchemaVersion; v++ {
+		if migrations[v] == "" {
+			continue
+		}
 		if _, err := tx.Exec(ctx, pgSchema(migrations[v])); err != nil {
 			return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
 		}

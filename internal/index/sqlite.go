@@ -163,8 +163,16 @@ func (s *sqliteStore) setup(ctx context.Context) error {
 		return nil
 	}
 	for v := ver; v < SchemaVersion; v++ {
-		if _, err := tx.ExecContext(ctx, sqliteSchema(migrations[v])); err != nil {
-			return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
+		if migrations[v] != "" {
+			if _, err := tx.ExecContext(ctx, sqliteSchema(migrations[v])); err != nil {
+				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
+			}
+		}
+		if v == 4 {
+			t := &sqliteTx{tx: tx, path: s.path, stmts: make(map[string]*sql.Stmt)}
+			if err := t.postingsToRuns(ctx); err != nil {
+				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
+			}
 		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id=%d; PRAGMA user_version=%d", applicationID, SchemaVersion)); err != nil {
@@ -323,19 +331,7 @@ func (t *sqliteTx) Versions(ctx context.Context, ids []string) (map[string]Versi
 }
 
 func (t *sqliteTx) Lookup(ctx context.Context, keys []uint64, perKey int) ([]Posting, error) {
-	var out []Posting
-	q := "SELECT key, seq FROM postings WHERE key IN (%s)"
-	if perKey > 0 {
-		q = "SELECT key, seq FROM (SELECT key, seq, row_number() OVER (PARTITION BY key ORDER BY seq) AS rn FROM postings WHERE key IN (%s)) WHERE rn <= " + fmt.Sprint(perKey)
-	}
-	err := t.queryIn(ctx, q, anyKeys(keys), func(r *sql.Rows) error {
-		var k, s int64
-		err := r.Scan(&k, &s)
-		out = append(out, Posting{uint64(k), s})
-		return err
-	})
-	sortPostings(out)
-	return out, err
+	return t.lookupRuns(ctx, keys, perKey)
 }
 
 func sortPostings(ps []Posting) {
@@ -652,7 +648,7 @@ func sortEdges(es []Edge) []Edge {
 
 func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[uint64]int32) error {
 	var args, terms, fps []any
-	var posts []any
+	var posts []post
 	for i := range recs {
 		r := &recs[i]
 		a := &r.Article
@@ -667,7 +663,7 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 			fps = append(fps, r.Seq, encodeFingerprint(r.Shingles))
 		}
 		for _, k := range r.Keys {
-			posts = append(posts, int64(k), r.Seq)
+			posts = append(posts, post{int64(k), r.Seq})
 		}
 	}
 	if err := t.insert(ctx, "INSERT INTO articles (seq, id, hash, outlet, title, url, published, published_at, body, sig, keys)", "", 11, args); err != nil {
@@ -679,9 +675,7 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 	if err := t.insert(ctx, "INSERT INTO fingerprints (seq, shingles)", "", 2, fps); err != nil {
 		return err
 	}
-	// Sorted postings touch the B-tree's pages in order.
-	sortPairs(posts)
-	if err := t.insert(ctx, "INSERT OR IGNORE INTO postings (key, seq)", "", 2, posts); err != nil {
+	if err := t.addRun(ctx, posts); err != nil {
 		return err
 	}
 	full, links := splitEdges(edges)
@@ -737,18 +731,13 @@ func (t *sqliteTx) Delete(ctx context.Context, recs []Record) error {
 	if err := t.unlinkAll(ctx, recs); err != nil {
 		return err
 	}
-	st, err := t.stmt(ctx, "DELETE FROM postings WHERE key = ? AND seq = ?")
-	if err != nil {
-		return err
-	}
+	var posts []post
 	for _, r := range recs {
 		for _, k := range r.Keys {
-			if _, err := st.ExecContext(ctx, int64(k), r.Seq); err != nil {
-				return t.wrap(err)
-			}
+			posts = append(posts, post{int64(k), r.Seq})
 		}
 	}
-	return nil
+	return t.deletePosts(ctx, posts)
 }
 
 // unlinkAll removes recs from the links rows of later articles.
@@ -796,26 +785,6 @@ func (t *sqliteTx) unlinkAll(ctx context.Context, recs []Record) error {
 		}
 	}
 	return nil
-}
-
-// sortPairs sorts a flat list of (key, seq) pairs by key, then seq.
-func sortPairs(flat []any) {
-	ps := make([]Posting, len(flat)/2)
-	for i := range ps {
-		ps[i] = Posting{uint64(flat[2*i].(int64)), flat[2*i+1].(int64)}
-	}
-	slices.SortFunc(ps, func(a, b Posting) int {
-		if int64(a.Key) != int64(b.Key) {
-			if int64(a.Key) < int64(b.Key) {
-				return -1
-			}
-			return 1
-		}
-		return int(a.Seq - b.Seq)
-	})
-	for i, p := range ps {
-		flat[2*i], flat[2*i+1] = int64(p.Key), p.Seq
-	}
 }
 
 func sortedTerms(m map[uint64]int32) []uint64 {

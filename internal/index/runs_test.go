@@ -1,0 +1,113 @@
+package index
+
+import (
+	"context"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// Postings kept as runs answer every lookup as a plain list would: capped
+// and uncapped, across runs merged and not, for keys spanning many blocks
+// (and both ends of the int64 range), after postings are removed.
+func TestRuns(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, filepath.Join(t.TempDir(), "runs.db"), false)
+	rng := rand.New(rand.NewPCG(1, 2))
+	// Keys: a few held by many articles, most by one or two.
+	pool := []uint64{0, 1 << 63, 1<<63 - 1, 1<<64 - 1, 42}
+	for range 300 {
+		pool = append(pool, rng.Uint64())
+	}
+	var model []Posting
+	seq := int64(1)
+	sizes := []int{700, 400, 300, 90, 40, 15} // the first two merge
+	for _, n := range sizes {
+		var batch []post
+		for range n {
+			keys := []uint64{pool[rng.IntN(5)], pool[rng.IntN(5)], pool[5+rng.IntN(len(pool)-5)], rng.Uint64()}
+			for _, k := range keys {
+				batch = append(batch, post{int64(k), seq})
+				model = append(model, Posting{k, seq})
+			}
+			seq++
+		}
+		tx, err := st.Begin(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.(*sqliteTx).addRun(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sortPostings(model)
+	model = slices.Compact(model)
+	want := func(keys []uint64, perKey int) []Posting {
+		var out []Posting
+		n := 0
+		for i, p := range model {
+			if i > 0 && p.Key != model[i-1].Key {
+				n = 0
+			}
+			if slices.Contains(keys, p.Key) && (perKey <= 0 || n < perKey) {
+				out = append(out, p)
+			}
+			if slices.Contains(keys, p.Key) {
+				n++
+			}
+		}
+		return out
+	}
+	check := func(what string) {
+		tx, err := st.Begin(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		runs, _ := tx.(*sqliteTx).runs(ctx)
+		t.Logf("%s: %d postings in %d runs", what, len(model), len(runs))
+		queries := [][]uint64{pool[:5], pool, {pool[7]}, {rng.Uint64(), model[len(model)/2].Key}}
+		for qi, keys := range queries {
+			for _, perKey := range []int{0, 1, 3, 150, 201, 2000} {
+				got, err := tx.Lookup(ctx, keys, perKey)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w := want(keys, perKey); !slices.Equal(got, w) {
+					t.Errorf("%s (%d runs), query %d, perKey %d: %d postings, want %d", what, len(runs), qi, perKey, len(got), len(w))
+				}
+			}
+		}
+	}
+	check("after adding")
+
+	// Remove some articles' postings, from every run.
+	var gone []post
+	kept := model[:0]
+	for _, p := range model {
+		if p.Seq%7 == 0 {
+			gone = append(gone, post{int64(p.Key), p.Seq})
+		} else {
+			kept = append(kept, p)
+		}
+	}
+	model = kept
+	tx, err := st.Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.(*sqliteTx).deletePosts(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	check("after removing")
+	if err := st.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
