@@ -201,13 +201,17 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	if copyOnly {
 		allPairs = false
 	}
-	for _, p := range batch {
+	err = parallel(ctx, len(batch), opt, "weigh", func(i int) {
+		p := batch[i]
 		p.doc.Vector = shingle.NewVector(p.rec.Terms, &df)
 		top := p.doc.Vector.Top(pipeline.TopTerms)
 		p.rec.Keys = slices.Concat(p.bands, p.anchors, salt(top, storySalt))
 		if !allPairs && !copyOnly {
 			p.story = salt(pipeline.StoryKeys(p.doc.Vector, &df), storySalt)
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 
 	// Candidates: the batch's keys looked up in the postings, then each
@@ -350,8 +354,8 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		}
 	}
 
-	// Verify: the hollow pairs, then the pairs of each chunk of indexed
-	// texts, then those within the batch.
+	// Verify: the hollow pairs and those within the batch, then the pairs
+	// of each chunk of indexed texts.
 	pairs := make([]cluster.Pair, len(cands))
 	edges := make([]Edge, len(cands))
 	verify := func(ks []int) error {
@@ -371,6 +375,34 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 				CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes}
 		})
 	}
+	// The batch's records go in (and the versions it replaces out) while
+	// the pairs that read no indexed text are verified: SQLite's work on
+	// one core, alignment and cosines on the others. Nothing else uses
+	// the transaction until wait.
+	var wrote chan error
+	wait := func() error {
+		if wrote == nil {
+			return nil
+		}
+		err := <-wrote
+		wrote = nil
+		return err
+	}
+	defer wait()
+	if write {
+		newRecs := make([]Record, len(batch))
+		for i, p := range batch {
+			newRecs[i] = p.rec
+		}
+		wrote = make(chan error, 1)
+		go func() {
+			err := tx.Delete(ctx, oldRecs)
+			if err == nil {
+				err = tx.Put(ctx, newRecs, nil, delta)
+			}
+			wrote <- err
+		}()
+	}
 	var ks []int
 	for k := range cands {
 		if hollow[k] {
@@ -381,6 +413,19 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		return nil, err
 	}
 	clock.mark("hollow pairs verified", len(ks))
+	lo, _ := slices.BinarySearchFunc(cands, int32(nx), func(c candidate.Pair, i int32) int { return cmp.Compare(c.I, i) })
+	ks = ks[:0]
+	for k := lo; k < len(cands); k++ {
+		ks = append(ks, k)
+	}
+	if err := verify(ks); err != nil {
+		return nil, err
+	}
+	clock.mark("batch verified")
+	if err := wait(); err != nil {
+		return nil, err
+	}
+	clock.mark("records written")
 	var chunk []int // indexes into exist
 	flush := func() error {
 		if len(chunk) == 0 {
@@ -439,15 +484,6 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		return nil, err
 	}
 	clock.mark("indexed texts verified", res.textsRead)
-	lo, _ := slices.BinarySearchFunc(cands, int32(nx), func(c candidate.Pair, i int32) int { return cmp.Compare(c.I, i) })
-	ks = ks[:0]
-	for k := lo; k < len(cands); k++ {
-		ks = append(ks, k)
-	}
-	if err := verify(ks); err != nil {
-		return nil, err
-	}
-	clock.mark("batch verified")
 	// The ids of the indexed articles in the pairs reported.
 	var named []int64
 	for _, c := range cands {
@@ -479,17 +515,10 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	if !write {
 		return res, nil
 	}
-	if err := tx.Delete(ctx, oldRecs); err != nil {
+	if err := tx.Put(ctx, nil, edges, nil); err != nil {
 		return nil, err
 	}
-	newRecs := make([]Record, len(batch))
-	for i, p := range batch {
-		newRecs[i] = p.rec
-	}
-	if err := tx.Put(ctx, newRecs, edges, delta); err != nil {
-		return nil, err
-	}
-	clock.mark("written")
+	clock.mark("edges written")
 	return res, tx.Commit()
 }
 

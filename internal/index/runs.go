@@ -276,6 +276,9 @@ func (t *sqliteTx) dropRun(ctx context.Context, r *run) error {
 // addRun writes a batch's postings as a new run, then merges the newest
 // run into the one before it while it holds at least half as many.
 func (t *sqliteTx) addRun(ctx context.Context, ps []post) error {
+	if len(ps) == 0 {
+		return nil
+	}
 	slices.SortFunc(ps, comparePost)
 	ps = slices.Compact(ps)
 	runs, err := t.runs(ctx)
