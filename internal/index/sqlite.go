@@ -21,9 +21,14 @@ const (
 	// BusyTimeout is how long a writer waits for another process's write
 	// transaction (a batch being added) before giving up.
 	BusyTimeout = 30 * time.Minute
-	// cacheKiB is SQLite's page cache per connection: the postings B-tree
-	// of a 100k-article index (about 10M keys) mostly fits.
+	// cacheKiB is SQLite's page cache per connection.
 	cacheKiB = 512 << 10
+	// pageSize is the page size of a new index file (an existing one keeps
+	// its own): a batch reads most of the postings blocks and the terms of
+	// most indexed articles, and 16 KiB pages read them in a quarter of
+	// the system calls of SQLite's default 4 KiB (100k in ten batches:
+	// 52.1 s to 45.1 s; 64 KiB pages were no faster).
+	pageSize = 16384
 	// applicationID marks a copydesk index: 'CPDX'.
 	applicationID = 0x43504458
 )
@@ -68,6 +73,7 @@ func openSQLite(ctx context.Context, path string, readOnly bool) (Store, error) 
 	}
 	q := url.Values{}
 	q.Set("_busy_timeout", fmt.Sprint(BusyTimeout.Milliseconds()))
+	q.Add("_pragma", fmt.Sprintf("page_size(%d)", pageSize))
 	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
 	// Statement journals (each multi-row INSERT keeps one) in memory, not
 	// in temporary files.
