@@ -309,15 +309,17 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	}
 	clock.mark("fingerprints read")
 	var missing []uint64
-	for _, r := range recs {
-		for _, t := range r.Terms {
-			if _, ok := df.Count[t.Hash]; !ok {
-				missing = append(missing, t.Hash)
+	if dfs.all == nil {
+		for _, r := range recs {
+			for _, t := range r.Terms {
+				if _, ok := df.Count[t.Hash]; !ok {
+					missing = append(missing, t.Hash)
+				}
 			}
 		}
-	}
-	if err := fetchDF(ctx, tx, &dfs, &df, delta, missing, n); err != nil {
-		return nil, err
+		if err := fetchDF(ctx, tx, &dfs, &df, delta, missing, n); err != nil {
+			return nil, err
+		}
 	}
 	// docs[i] is the indexed article's text, prepared, while its chunk is
 	// verified; before that it is hollow: its vector and no shingle.
@@ -596,28 +598,35 @@ func lookup(ctx context.Context, tx Tx, batch []*prepared, skip []int64, allPair
 	return exist, lists, nil
 }
 
-// dfCache holds the whole DF table once fetchDF has read it.
+// dfCache holds the whole DF table, adjusted by delta, once fetchDF has
+// read it.
 type dfCache struct{ all map[uint64]int32 }
 
-// fetchDF adds the stored frequencies of terms, adjusted by delta, to df.
-// Past n/2 terms (n: the articles indexed; the DF table holds a few times
-// as many rows) one scan of the whole table is cheaper than looking each
-// up, and is kept in c for the next call.
+// fetchDF sets the frequencies of terms in df: the stored ones adjusted by
+// delta. Past n/2 terms (n: the articles indexed; the DF table holds a few
+// times as many rows) one scan of the whole table is cheaper than looking
+// each up: df.Count then becomes the whole table, adjusted, which gives
+// every term its frequency, and c keeps it (later calls do nothing).
 func fetchDF(ctx context.Context, tx Tx, c *dfCache, df *shingle.DF, delta map[uint64]int32, terms []uint64, n int) error {
+	if c.all != nil {
+		return nil
+	}
 	slices.Sort(terms)
 	terms = slices.Compact(terms)
-	got := c.all
-	if got == nil {
-		var err error
-		if len(terms) > n/2 {
-			c.all, err = tx.AllDF(ctx)
-			got = c.all
-		} else {
-			got, err = tx.DF(ctx, terms)
-		}
+	if len(terms) > n/2 {
+		all, err := tx.AllDF(ctx)
 		if err != nil {
 			return err
 		}
+		for t, d := range delta {
+			all[t] += d
+		}
+		c.all, df.Count = all, all
+		return nil
+	}
+	got, err := tx.DF(ctx, terms)
+	if err != nil {
+		return err
 	}
 	for _, t := range terms {
 		df.Count[t] = got[t] + delta[t]
