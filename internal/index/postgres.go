@@ -117,7 +117,7 @@ func (s *pgStore) Stats(ctx context.Context) (Stats, error) {
 	err := s.conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT outlet) FROM articles WHERE outlet <> ''),
 		(SELECT count(*) FROM edges) + (SELECT coalesce(sum(n), 0) FROM links), (SELECT min(published_at) FROM articles), (SELECT max(published_at) FROM articles),
 		(SELECT value FROM copydesk_meta WHERE key = 'schema_version'),
-		(SELECT sum(pg_total_relation_size(c::regclass)) FROM unnest(ARRAY['articles', 'postings', 'edges', 'links', 'df']) AS c)::bigint`).
+		(SELECT sum(pg_total_relation_size(c::regclass)) FROM unnest(ARRAY['articles', 'terms', 'fingerprints', 'postings', 'edges', 'links', 'df']) AS c)::bigint`).
 		Scan(&st.Articles, &st.Outlets, &st.Edges, &first, &last, &st.SchemaVersion, &st.Bytes)
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", s.name, err)
