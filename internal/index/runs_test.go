@@ -1,11 +1,15 @@
 package index
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 // Postings kept as runs answer every lookup as a plain list would: capped
@@ -109,5 +113,65 @@ func TestRuns(t *testing.T) {
 	check("after removing")
 	if err := st.Verify(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Light reads most of a range of seqs in one scan: it gives what reading
+// them one by one gives.
+func TestLightRange(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, filepath.Join(t.TempDir(), "light.db"), false)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var recs []Record
+	for i := range 3000 {
+		r := Record{Seq: int64(i + 1), Hash: []byte{1}}
+		r.Article.ID = fmt.Sprint("a", i)
+		for range 1 + rng.IntN(40) {
+			r.Terms = append(r.Terms, shingle.Term{Hash: rng.Uint64(), Count: int32(1 + rng.IntN(5))})
+		}
+		slices.SortFunc(r.Terms, func(a, b shingle.Term) int { return cmp.Compare(a.Hash, b.Hash) })
+		recs = append(recs, r)
+	}
+	tx, err := st.Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Put(ctx, recs, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	tx, err = st.Begin(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var dense []int64 // most of 100..2900, and one seq not indexed
+	for s := int64(100); s <= 2900; s++ {
+		if s%5 != 0 {
+			dense = append(dense, s)
+		}
+	}
+	dense = append(dense, 3001)
+	got, err := tx.Light(ctx, dense)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []Record
+	for start := 0; start < len(dense); start += 100 { // under the scan's threshold
+		part, err := tx.Light(ctx, dense[start:min(start+100, len(dense))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, part...)
+	}
+	if len(got) != len(dense)-1 || len(got) != len(want) {
+		t.Fatalf("%d records read in one scan, %d one by one, %d asked for (one not indexed)", len(got), len(want), len(dense))
+	}
+	for i := range got {
+		if got[i].Seq != want[i].Seq || !slices.Equal(got[i].Terms, want[i].Terms) || !slices.Equal(got[i].Terms, recs[got[i].Seq-1].Terms) {
+			t.Fatalf("record %d: got seq %d %v, want seq %d %v", i, got[i].Seq, got[i].Terms, want[i].Seq, want[i].Terms)
+		}
 	}
 }

@@ -389,13 +389,45 @@ func (t *sqliteTx) Load(ctx context.Context, seqs []int64, text bool) ([]Record,
 
 func (t *sqliteTx) Light(ctx context.Context, seqs []int64) ([]Record, error) {
 	var out []Record
-	err := t.queryIn(ctx, "SELECT seq, terms FROM terms WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
+	scan := func(r *sql.Rows) error {
 		rec, err := scanLight(r)
 		out = append(out, rec)
 		return err
-	})
-	slices.SortFunc(out, func(a, b Record) int { return int(a.Seq - b.Seq) })
-	return out, err
+	}
+	sorted := slices.IsSorted(seqs)
+	if !sorted || len(seqs) < 2*inChunk || seqs[len(seqs)-1]-seqs[0] > 2*int64(len(seqs)) {
+		err := t.queryIn(ctx, "SELECT seq, terms FROM terms WHERE seq IN (%s)", anys(seqs), scan)
+		slices.SortFunc(out, func(a, b Record) int { return int(a.Seq - b.Seq) })
+		return out, err
+	}
+	// Most of a range (a batch's candidates are most of the index): one
+	// scan of it, skipping the rows not asked for, instead of a lookup
+	// per row.
+	rows, err := t.tx.QueryContext(ctx, "SELECT seq, terms FROM terms WHERE seq >= ? AND seq <= ? ORDER BY seq", seqs[0], seqs[len(seqs)-1])
+	if err != nil {
+		return nil, t.wrap(err)
+	}
+	defer rows.Close()
+	next := 0
+	var seq int64
+	var raw sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&seq, &raw); err != nil {
+			return nil, t.wrap(err)
+		}
+		for next < len(seqs) && seqs[next] < seq {
+			next++
+		}
+		if next == len(seqs) || seqs[next] != seq {
+			continue
+		}
+		terms, err := decodeTerms(raw)
+		if err != nil {
+			return nil, t.wrap(fmt.Errorf("seq %d: %w", seq, err))
+		}
+		out = append(out, Record{Seq: seq, Terms: terms})
+	}
+	return out, t.wrap(rows.Err())
 }
 
 func (t *sqliteTx) Fingerprints(ctx context.Context, seqs []int64) ([]Record, error) {
