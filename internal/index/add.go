@@ -110,6 +110,8 @@ func prepare(ctx context.Context, arts []article.Article, opt Options) ([]*prepa
 			Terms:       shingle.Terms(d.Text, d.Tokens),
 		}
 		p.rec.Shingles = fingerprint(d.Set)
+		// Compressed here, on every core, rather than while SQLite writes.
+		p.rec.body = encodeBody(&a)
 		p.bands = shingle.BandKeys(&p.rec.Sig)
 		p.anchors = salt(shingle.Anchors(d.Shingles), anchorSalt)
 		out[i] = p

@@ -288,6 +288,16 @@ type Record struct {
 	// Shingles is the fingerprint of the text's shingle set (Load and
 	// Fingerprints only; nil for rows written before schema 3).
 	Shingles []uint32
+
+	body []byte // the stored body (encodeBody), when already encoded
+}
+
+// storedBody returns the body column of r.
+func (r *Record) storedBody() []byte {
+	if r.body != nil {
+		return r.body
+	}
+	return encodeBody(&r.Article)
 }
 
 // Edge is a verified pair, a < b, with what of align.Result does not depend

@@ -379,7 +379,7 @@ func (t *pgTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[u
 				pub = r.PublishedAt.Unix()
 			}
 			rows[i] = []any{r.Seq, a.ID, r.Hash, a.Outlet, a.Title, a.URL, a.Published, pub,
-				encodeBody(a), encodeSig(&r.Sig), encodeU64s(r.Keys)}
+				r.storedBody(), encodeSig(&r.Sig), encodeU64s(r.Keys)}
 			terms = append(terms, []any{r.Seq, encodeTerms(r.Terms)})
 			if r.Shingles != nil {
 				fps = append(fps, []any{r.Seq, encodeFingerprint(r.Shingles)})

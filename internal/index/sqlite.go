@@ -695,7 +695,7 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 			pub = r.PublishedAt.Unix()
 		}
 		args = append(args, r.Seq, a.ID, r.Hash, a.Outlet, a.Title, a.URL, a.Published, pub,
-			encodeBody(a), encodeSig(&r.Sig), encodeU64s(r.Keys))
+			r.storedBody(), encodeSig(&r.Sig), encodeU64s(r.Keys))
 		terms = append(terms, r.Seq, encodeTerms(r.Terms))
 		if r.Shingles != nil {
 			fps = append(fps, r.Seq, encodeFingerprint(r.Shingles))
