@@ -211,7 +211,7 @@ func Verify(a, b *Doc) Result {
 func verifyFull(a, b *Doc) Result {
 	m := matches(a, b)
 	res := Result{
-		Jaccard: jaccard(len(m), len(a.Set), len(b.Set)),
+		Jaccard: shingle.JaccardOf(len(m), len(a.Set), len(b.Set)),
 		Cosine:  shingle.Cosine(a.Vector, b.Vector),
 	}
 	res.Passages = passages(a, b, runsOf(a, b, m))
@@ -262,16 +262,6 @@ type run struct{ a, b, n int }
 
 // width is the number of words a shingle of d covers.
 func width(d *Doc) int { return min(shingle.N, len(d.Tokens)) }
-
-// jaccard is shingle.Jaccard from the sizes of the two sets and of their
-// intersection.
-func jaccard(inter, a, b int) float64 {
-	union := a + b - inter
-	if union == 0 {
-		return 0
-	}
-	return float64(inter) / float64(union)
-}
 
 // match is a shingle two sets share: a.Set[x] == b.Set[y].
 type match struct{ x, y int32 }

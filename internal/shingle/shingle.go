@@ -349,8 +349,13 @@ func Intersect(a, b []uint64) int {
 
 // Jaccard is |a∩b| / |a∪b| for two sorted sets; 0 when both are empty.
 func Jaccard(a, b []uint64) float64 {
-	inter := Intersect(a, b)
-	union := len(a) + len(b) - inter
+	return JaccardOf(Intersect(a, b), len(a), len(b))
+}
+
+// JaccardOf is the Jaccard similarity of two sets of na and nb elements
+// that share inter: for callers that counted the intersection already.
+func JaccardOf(inter, na, nb int) float64 {
+	union := na + nb - inter
 	if union == 0 {
 		return 0
 	}
