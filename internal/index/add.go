@@ -224,6 +224,34 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		return nil, err
 	}
 	clock.mark("postings looked up", len(exist))
+	// The batch's records go in (and the versions it replaces out) while
+	// the candidates are found: SQLite's work on one core, the routes on
+	// the others. Nothing else uses the transaction until wait; after it,
+	// the stored document frequencies include the batch (delta).
+	var wrote chan error
+	wait := func() error {
+		if wrote == nil {
+			return nil
+		}
+		err := <-wrote
+		wrote = nil
+		return err
+	}
+	defer wait()
+	if write {
+		newRecs := make([]Record, len(batch))
+		for i, p := range batch {
+			newRecs[i] = p.rec
+		}
+		wrote = make(chan error, 1)
+		go func() {
+			err := tx.Delete(ctx, oldRecs)
+			if err == nil {
+				err = tx.Put(ctx, newRecs, nil, delta)
+			}
+			wrote <- err
+		}()
+	}
 	nx := len(exist)
 	var routes [][]candidate.Pair
 	for r, route := range []candidate.Route{candidate.LSH, candidate.Anchors, candidate.Terms} {
@@ -253,12 +281,19 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		cosineOnly = pipeline.StoryOnly(cands, candidate.Merge(routes[0], routes[1]), one)
 	}
 	// Add with CopyOnly verifies (and stores) every candidate but reports
-	// only the copy routes' ones, as Check with CopyOnly does.
+	// only the copy routes' ones, as Check with CopyOnly does. A pair scored
+	// by cosine alone is stored as a link, which holds no score (Graph
+	// takes the cosine from the DF of its day), and is never reported
+	// then: its cosine is not computed, nor its indexed article's vector.
 	var copyCand map[candidate.Pair]bool
+	noCosine := func(int) bool { return false }
 	if opt.CopyOnly && !copyOnly {
 		copyCand = make(map[candidate.Pair]bool)
 		for _, c := range candidate.Merge(routes[0], routes[1]) {
 			copyCand[c] = true
+		}
+		if cosineOnly != nil {
+			noCosine = func(k int) bool { return cosineOnly[k] }
 		}
 	}
 
@@ -268,7 +303,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	need := make([]bool, nx)
 	needFP := make([]bool, nx)
 	for k, c := range cands {
-		if int(c.I) < nx {
+		if int(c.I) < nx && !noCosine(k) {
 			need[c.I] = true
 			if cosineOnly == nil || !cosineOnly[k] {
 				needFP[c.I] = true
@@ -285,6 +320,10 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		}
 	}
 	clock.mark("candidates", len(cands), len(load), len(loadFP))
+	if err := wait(); err != nil {
+		return nil, err
+	}
+	clock.mark("records written")
 	recs, err := tx.Light(ctx, load)
 	if err != nil {
 		return nil, err
@@ -319,7 +358,11 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 				}
 			}
 		}
-		if err := fetchDF(ctx, tx, &dfs, &df, delta, missing, n); err != nil {
+		stored := delta // what the stored counts lack
+		if write {
+			stored = nil // Put has added delta to them
+		}
+		if err := fetchDF(ctx, tx, &dfs, &df, stored, missing, n); err != nil {
 			return nil, err
 		}
 	}
@@ -362,10 +405,21 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	// of each chunk of indexed texts.
 	pairs := make([]cluster.Pair, len(cands))
 	edges := make([]Edge, len(cands))
+	// seqOf(i): candidate i's seq, whether or not its record was read.
+	seqOf := func(i int) int64 {
+		if i < nx {
+			return exist[i]
+		}
+		return recOf[i].Seq
+	}
 	verify := func(ks []int) error {
 		return parallel(ctx, len(ks), opt, "verify", func(x int) {
 			k := ks[x]
 			i, j := int(cands[k].I), int(cands[k].J)
+			if noCosine(k) {
+				edges[k] = Edge{A: seqOf(i), B: recOf[j].Seq} // a link
+				return
+			}
 			var v align.Result
 			if cosineOnly != nil && cosineOnly[k] {
 				v = pipeline.CosineOnly(docs[i].Vector, docs[j].Vector)
@@ -378,34 +432,6 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 			edges[k] = Edge{A: recOf[i].Seq, B: recOf[j].Seq, AInB: v.AInB, BInA: v.BInA,
 				CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes}
 		})
-	}
-	// The batch's records go in (and the versions it replaces out) while
-	// the pairs that read no indexed text are verified: SQLite's work on
-	// one core, alignment and cosines on the others. Nothing else uses
-	// the transaction until wait.
-	var wrote chan error
-	wait := func() error {
-		if wrote == nil {
-			return nil
-		}
-		err := <-wrote
-		wrote = nil
-		return err
-	}
-	defer wait()
-	if write {
-		newRecs := make([]Record, len(batch))
-		for i, p := range batch {
-			newRecs[i] = p.rec
-		}
-		wrote = make(chan error, 1)
-		go func() {
-			err := tx.Delete(ctx, oldRecs)
-			if err == nil {
-				err = tx.Put(ctx, newRecs, nil, delta)
-			}
-			wrote <- err
-		}()
 	}
 	var ks []int
 	for k := range cands {
@@ -426,10 +452,6 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		return nil, err
 	}
 	clock.mark("batch verified")
-	if err := wait(); err != nil {
-		return nil, err
-	}
-	clock.mark("records written")
 	var chunk []int // indexes into exist
 	flush := func() error {
 		if len(chunk) == 0 {

@@ -799,3 +799,86 @@ func TestCopyPastAllPairs(t *testing.T) {
 		t.Errorf("copy relations from two batches differ from all at once:\n got %d %v\nwant %d %v", len(got), got, len(want), want)
 	}
 }
+
+// TestAddEqualsCheckPastAllPairs: a batch of one syndicated copy against
+// 1,000 indexed articles gives the same pairs, scores included, whether it
+// is checked or added. The batch is small enough that the document
+// frequencies of the candidates' terms are looked up one by one after its
+// records (and their counts) are written: Add must not count the batch
+// twice there.
+func TestAddEqualsCheckPastAllPairs(t *testing.T) {
+	ctx := context.Background()
+	arts := synthetic(t, 17, 1000)
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			st := open(t, be.dsn(t), false)
+			if _, err := Add(ctx, st, arts, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			// The copy of the first article with story relations too
+			// (pairs whose indexed article has terms the copy lacks).
+			var cp article.Article
+			var checked *Result
+			for i := range 100 {
+				cp = arts[i]
+				cp.ID, cp.Title = "copy-of-"+cp.ID, cp.Title+" (update)"
+				var err error
+				if checked, err = Check(ctx, st, []article.Article{cp}, Options{}); err != nil {
+					t.Fatal(err)
+				}
+				if len(checked.Pairs) >= 4 {
+					break
+				}
+			}
+			added, err := Add(ctx, st, []article.Article{cp}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			show := func(res *Result) []string {
+				var out []string
+				for _, r := range res.Pairs {
+					out = append(out, pairKey(r.A, r.B, r.Pair, true)+fmt.Sprintf(" %.12f", r.Pair.Similarity))
+				}
+				return out
+			}
+			got, want := show(added), show(checked)
+			if len(want) < 4 || !slices.Equal(got, want) {
+				t.Errorf("add and check differ:\n add %v\ncheck %v", got, want)
+			}
+			if p := added.Pairs[0]; "copy-of-"+p.A != cp.ID || p.Pair.Relation < cluster.Derived {
+				t.Errorf("strongest pair %s–%s %v, want the copy and its original", p.A, p.B, p.Pair.Relation)
+			}
+		})
+	}
+}
+
+// TestAddCopyOnlyStoresTheSame: adding with CopyOnly skips the cosines of
+// the pairs scored by cosine alone (it does not report them), but stores
+// what a full add stores: the index read as a whole is the same.
+func TestAddCopyOnlyStoresTheSame(t *testing.T) {
+	ctx := context.Background()
+	arts := synthetic(t, 19, 1100)
+	graph := func(opt Options) *Graph {
+		st := open(t, filepath.Join(t.TempDir(), "g.db"), false)
+		for _, b := range [][]article.Article{arts[:700], arts[700:]} {
+			if _, err := Add(ctx, st, b, opt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		g, err := LoadGraph(ctx, st, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	full, only := graph(Options{}), graph(Options{CopyOnly: true})
+	story := 0
+	for _, p := range full.Pairs {
+		if p.Relation == cluster.Story {
+			story++
+		}
+	}
+	if story < 10 || !slices.Equal(full.Pairs, only.Pairs) {
+		t.Errorf("stored pairs differ: full add %d (%d story), copy-only add %d", len(full.Pairs), story, len(only.Pairs))
+	}
+}
