@@ -1,6 +1,11 @@
 package shingle
 
-import "testing"
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
 
 func termCount(terms []Term, h uint64) int32 {
 	for _, t := range terms {
@@ -51,4 +56,61 @@ func TestTermsCaselessScript(t *testing.T) {
 	if termCount(terms, NameFeature(HashWord("المتحدث"))) != 0 {
 		t.Error("an Arabic word (no case) counted as a name")
 	}
+}
+
+// topReference is Top as it was: sort a copy of v, take the first n.
+func topReference(v Vector, n int) []uint64 {
+	s := slices.Clone(v)
+	slices.SortFunc(s, func(a, b Weight) int {
+		if a.W != b.W {
+			if a.W > b.W {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.Hash, b.Hash)
+	})
+	out := []uint64{}
+	for _, w := range s[:min(max(n, 0), len(s))] {
+		out = append(out, w.Hash)
+	}
+	return out
+}
+
+// TestTopMatchesSort: Top keeps the same terms in the same order as
+// sorting, on random vectors with many tied weights, short and long, for
+// n below, at and above their length.
+func TestTopMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	for range 20000 {
+		v := make(Vector, rng.IntN(300))
+		for i := range v {
+			v[i] = Weight{Hash: rng.Uint64() >> rng.IntN(60), W: float32(rng.IntN(8)) / 7}
+		}
+		slices.SortFunc(v, func(a, b Weight) int { return cmp.Compare(a.Hash, b.Hash) })
+		v = slices.CompactFunc(v, func(a, b Weight) bool { return a.Hash == b.Hash })
+		for _, n := range []int{0, 1, 5, 20, len(v), len(v) + 3} {
+			if got, want := v.Top(n), topReference(v, n); !slices.Equal(got, want) {
+				t.Fatalf("Top(%d) of %v:\n got %v\nwant %v", n, v, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkTop(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	v := make(Vector, 300)
+	for i := range v {
+		v[i] = Weight{Hash: uint64(i) * 0x9e3779b97f4a7c15, W: rng.Float32()}
+	}
+	b.Run("select", func(b *testing.B) {
+		for b.Loop() {
+			v.Top(20)
+		}
+	})
+	b.Run("sort", func(b *testing.B) {
+		for b.Loop() {
+			topReference(v, 20)
+		}
+	})
 }
