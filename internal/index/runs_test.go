@@ -175,3 +175,46 @@ func TestLightRange(t *testing.T) {
 		}
 	}
 }
+
+// TestSortPosts: the radix sort orders postings as comparePost does, with
+// keys and seqs across the whole int64 range, repeats, and short lists.
+func TestSortPosts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 7, 255, 256, 1000, 100000} {
+		for _, spread := range []uint{0, 8, 40, 64} {
+			ps := make([]post, n)
+			for i := range ps {
+				ps[i] = post{key: int64(rng.Uint64() >> (64 - spread)), seq: int64(rng.Uint64() >> (64 - spread/2))}
+				if spread == 64 && i%3 == 0 {
+					ps[i].key, ps[i].seq = -ps[i].key, -ps[i].seq
+				}
+			}
+			want := slices.Clone(ps)
+			slices.SortFunc(want, comparePost)
+			sortPosts(ps)
+			if !slices.Equal(ps, want) {
+				t.Fatalf("%d postings, %d bits: not sorted as comparePost sorts", n, spread)
+			}
+		}
+	}
+}
+
+func BenchmarkSortPosts(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ps := make([]post, 600000)
+	for i := range ps {
+		ps[i] = post{key: int64(rng.Uint64()), seq: int64(90000 + i/60)}
+	}
+	for _, m := range []struct {
+		name string
+		sort func([]post)
+	}{{"radix", sortPosts}, {"SortFunc", func(p []post) { slices.SortFunc(p, comparePost) }}} {
+		b.Run(m.name, func(b *testing.B) {
+			work := make([]post, len(ps))
+			for b.Loop() {
+				copy(work, ps)
+				m.sort(work)
+			}
+		})
+	}
+}
