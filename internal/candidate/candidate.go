@@ -68,7 +68,16 @@ type entry struct {
 // lists (keys[i] lists article i's keys, without repeats), sorted. See
 // scale.go for how it runs on all cores.
 func (r Route) Find(keys [][]uint64) ([]Pair, Stats) {
-	return r.find(keys, runtime.GOMAXPROCS(0))
+	return r.find(keys, 0, runtime.GOMAXPROCS(0))
+}
+
+// FindFrom returns the pairs Find returns whose second article J is from
+// or later, without expanding the others: an index batch lists the
+// indexed articles first and wants only the pairs with a new article in
+// them, while a bucket's indexed members would otherwise be paired with
+// each other too. Stats.Pairs counts the pairs returned.
+func (r Route) FindFrom(keys [][]uint64, from int) ([]Pair, Stats) {
+	return r.find(keys, from, runtime.GOMAXPROCS(0))
 }
 
 // findReference is the plain version of Find, kept as its oracle in tests:
@@ -128,19 +137,25 @@ func (r Route) findReference(keys [][]uint64) ([]Pair, Stats) {
 // Find uses it on every bucket; a distributed run (internal/batch) calls it
 // on buckets it has grouped itself, so both apply the same rule.
 func BucketPairs(r Route, n int, pair func(x, y int)) (capped bool) {
+	return bucketPairsFrom(r, n, 0, pair)
+}
+
+// bucketPairsFrom is BucketPairs giving only the pairs whose second member
+// y is at position f or later.
+func bucketPairsFrom(r Route, n, f int, pair func(x, y int)) (capped bool) {
 	if n < 2 {
 		return false
 	}
 	if n > MaxBucket {
 		if r.Star {
-			for y := 1; y < n; y++ {
+			for y := max(1, f); y < n; y++ {
 				pair(0, y)
 			}
 		}
 		return true
 	}
-	for x := range n {
-		for y := x + 1; y < n; y++ {
+	for y := max(1, f); y < n; y++ {
+		for x := range y {
 			pair(x, y)
 		}
 	}

@@ -31,9 +31,29 @@ func TestFindMatchesReference(t *testing.T) {
 		keys := randomKeys(rng, tc.n, tc.per, uint64(tc.n*2+1))
 		for _, r := range []Route{LSH, Anchors, Terms} {
 			want, wst := r.findReference(keys)
-			got, gst := r.find(keys, tc.workers)
+			got, gst := r.find(keys, 0, tc.workers)
 			if !slices.Equal(got, want) || gst != wst {
 				t.Fatalf("n=%d workers=%d route %+v: got %d pairs %+v, want %d pairs %+v", tc.n, tc.workers, r, len(got), gst, len(want), wst)
+			}
+		}
+	}
+}
+
+// TestFindFrom: FindFrom gives Find's pairs whose second article is from
+// or later, for every route, with oversized buckets (star and dropped),
+// whatever the number of workers.
+func TestFindFrom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct{ n, per, workers int }{{1, 3, 1}, {60, 4, 2}, {3000, 8, 2}, {5000, 5, 3}} {
+		keys := randomKeys(rng, tc.n, tc.per, uint64(tc.n*2+1))
+		for _, r := range []Route{LSH, Anchors, Terms} {
+			all, ast := r.findReference(keys)
+			for _, from := range []int{0, 1, tc.n / 2, tc.n - 1, tc.n} {
+				want := slices.DeleteFunc(slices.Clone(all), func(p Pair) bool { return int(p.J) < from })
+				got, gst := r.find(keys, from, tc.workers)
+				if !slices.Equal(got, want) || gst.Pairs != len(want) || gst.Capped != ast.Capped || gst.Keys != ast.Keys {
+					t.Fatalf("n=%d from=%d route %+v: got %d pairs %+v, want %d", tc.n, from, r, len(got), gst, len(want))
+				}
 			}
 		}
 	}

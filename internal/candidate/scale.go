@@ -24,7 +24,7 @@ import (
 
 const shardBits = 8
 
-func (r Route) find(keys [][]uint64, workers int) ([]Pair, Stats) {
+func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
 	var st Stats
 	workers = max(1, workers)
 	const nShards = 1 << shardBits
@@ -63,7 +63,11 @@ func (r Route) find(keys [][]uint64, workers int) ([]Pair, Stats) {
 			}
 			bucket := d[a:b]
 			a = b
-			if BucketPairs(r, len(bucket), func(x, y int) {
+			f := 0 // the first member from on (members are in article order)
+			for f < len(bucket) && int(bucket[f]) < from {
+				f++
+			}
+			if bucketPairsFrom(r, len(bucket), f, func(x, y int) {
 				out = append(out, pack(bucket[x], bucket[y]))
 			}) {
 				capped[s]++

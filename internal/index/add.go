@@ -258,8 +258,8 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 		if r == 2 && (allPairs || copyOnly) {
 			continue
 		}
-		found, _ := route.Find(lists[r])
-		routes = append(routes, slices.DeleteFunc(found, func(p candidate.Pair) bool { return int(p.J) < nx }))
+		found, _ := route.FindFrom(lists[r], nx) // pairs with a new article
+		routes = append(routes, found)
 	}
 	if allPairs {
 		var all []candidate.Pair
@@ -276,8 +276,7 @@ func apply(ctx context.Context, st Store, arts []article.Article, opt Options, w
 	// pairs` scores it (pipeline.CosineOnly): no text is read for it.
 	var cosineOnly []bool
 	if !allPairs && !copyOnly {
-		one, _ := pipeline.OneAnchor.Find(lists[1])
-		one = slices.DeleteFunc(one, func(p candidate.Pair) bool { return int(p.J) < nx })
+		one, _ := pipeline.OneAnchor.FindFrom(lists[1], nx)
 		cosineOnly = pipeline.StoryOnly(cands, candidate.Merge(routes[0], routes[1]), one)
 	}
 	// Add with CopyOnly verifies (and stores) every candidate but reports
