@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
 
+	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/report"
@@ -51,7 +53,7 @@ pairs format and stores the batch (all of it or, if interrupted, none);
 it replaces the old version and its relations are recomputed. Story
 similarities are weighed by the document frequencies of the index with the
 batch in it; copy relations do not depend on them.`,
-				Flags:  pairsFlags,
+				Flags:  append([]cli.Flag{&cli.IntFlag{Name: "batch-size", Usage: "add the articles `N` at a time, one transaction each, reading the next N while one batch is added (a large archive in bounded memory; 0: all in one batch)"}}, pairsFlags...),
 				Action: func(c *cli.Context) error { return e.indexPairs(c, true) },
 			},
 			{
@@ -90,9 +92,21 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 	if err != nil {
 		return err
 	}
-	arts, err := e.load(c)
+	size := 0
+	if write {
+		if size = c.Int("batch-size"); size < 0 {
+			return usageError{fmt.Errorf("--batch-size: %d is not a number of articles", size)}
+		}
+	}
+	r, err := e.reader(c)
 	if err != nil {
 		return err
+	}
+	var arts []article.Article
+	if size == 0 {
+		if arts, err = r.Load(c.Context, c.Args().Slice()); err != nil {
+			return err
+		}
 	}
 	st, err := index.Open(c.Context, dsn, !write)
 	if err != nil {
@@ -102,34 +116,96 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 	// Copy relations only: the copy routes' candidates, as `compare pairs`
 	// (check then skips the story route).
 	opt := index.Options{Workers: c.Int("workers"), Progress: e.progress(), CopyOnly: minRel >= cluster.Partial}
-	var res *index.Result
-	if write {
-		res, err = index.Add(c.Context, st, arts, opt)
-	} else {
-		res, err = index.Check(c.Context, st, arts, opt)
-	}
-	if err != nil {
-		return err
-	}
 	var rows []report.Pair
-	for _, r := range res.Pairs {
-		p := r.Pair
-		if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
-			continue
+	var added, replaced, unchanged, batches int
+	apply := func(arts []article.Article) error {
+		var res *index.Result
+		var err error
+		if write {
+			res, err = index.Add(c.Context, st, arts, opt)
+		} else {
+			res, err = index.Check(c.Context, st, arts, opt)
 		}
-		rows = append(rows, report.Pair{A: r.A, B: r.B, Relation: p.Relation.String(), AInB: p.AInB, BInA: p.BInA,
-			Similarity: p.Similarity, SharedPassages: p.Passages, SharedQuotes: p.Quotes})
+		if err != nil {
+			return err
+		}
+		batches++
+		added, replaced, unchanged = added+len(res.Added), replaced+len(res.Replaced), unchanged+len(res.Unchanged)
+		for _, r := range res.Pairs {
+			p := r.Pair
+			if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
+				continue
+			}
+			rows = append(rows, report.Pair{A: r.A, B: r.B, Relation: p.Relation.String(), AInB: p.AInB, BInA: p.BInA,
+				Similarity: p.Similarity, SharedPassages: p.Passages, SharedQuotes: p.Quotes})
+		}
+		return nil
 	}
-	if err := e.output(c, func(w io.Writer) error { return report.WritePairs(w, format, rows) }); err != nil {
+	if size == 0 {
+		err = apply(arts)
+	} else {
+		err = inBatches(c.Context, r, c.Args().Slice(), size, apply)
+	}
+	// The relations of the batches added before an error are printed too:
+	// those batches are in the index, and adding them again prints nothing.
+	if err != nil && batches == 0 {
 		return err
+	}
+	if werr := e.output(c, func(w io.Writer) error { return report.WritePairs(w, format, rows) }); werr != nil {
+		return werr
 	}
 	verb := "added"
 	if !write {
 		verb = "new"
 	}
-	fmt.Fprintf(e.stderr, "compare: index: %d %s (%d replacing an older version), %d unchanged\n",
-		len(res.Added), verb, len(res.Replaced), len(res.Unchanged))
-	return nil
+	in := ""
+	if size > 0 {
+		in = fmt.Sprintf(" in %d batches", batches)
+	}
+	fmt.Fprintf(e.stderr, "compare: index: %d %s%s (%d replacing an older version), %d unchanged\n",
+		added, verb, in, replaced, unchanged)
+	return err
+}
+
+// inBatches reads the articles under paths and calls add with each run of
+// size of them, in input order, reading the next run while add works.
+func inBatches(ctx context.Context, r *article.Reader, paths []string, size int, add func([]article.Article) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	runs := make(chan []article.Article, 1)
+	read := make(chan error, 1)
+	go func() {
+		defer close(runs)
+		var run []article.Article
+		send := func() error {
+			select {
+			case runs <- run:
+				run = nil
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		err := r.Read(ctx, paths, func(a article.Article) error {
+			if run = append(run, a); len(run) == size {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(run) > 0 {
+			err = send()
+		}
+		read <- err
+	}()
+	for run := range runs {
+		if err := add(run); err != nil {
+			cancel()
+			for range runs { // let the reader finish
+			}
+			return err
+		}
+	}
+	return <-read
 }
 
 func (e *env) indexStats(c *cli.Context) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -278,5 +279,50 @@ func TestIndexReport(t *testing.T) {
 		if _, _, code := compare(t, "", append([]string{"report", "--index", db, "-o", filepath.Join(t.TempDir(), "x")}, args...)...); code == 0 {
 			t.Errorf("report %v: exit 0", args)
 		}
+	}
+}
+
+// TestIndexAddBatchSize: adding a corpus 150 articles at a time, in one
+// process, prints the copy relations that adding it in one batch prints
+// (every pair once, when its second article is added), stores the same
+// index, and says how many batches it took.
+func TestIndexAddBatchSize(t *testing.T) {
+	corpus := synthCorpus(t, "700")
+	dir := t.TempDir()
+	add := func(db string, extra ...string) []string {
+		args := append([]string{"index", "add", "--index", filepath.Join(dir, db), "--format", "jsonl", "--min-relation", "partial"}, extra...)
+		out, errs, code := compare(t, "", append(args, corpus)...)
+		if code != 0 {
+			t.Fatalf("add %v: exit %d: %s", extra, code, errs)
+		}
+		if len(extra) > 0 && !strings.Contains(errs, "700 added in 5 batches") {
+			t.Errorf("add %v said %q", extra, errs)
+		}
+		// Similarities depend on the document frequencies of the day;
+		// copy relations, coverage and passages do not.
+		var lines []string
+		for _, p := range parsePairs(t, out) {
+			p.Similarity = 0
+			lines = append(lines, fmt.Sprintf("%+v", p))
+		}
+		slices.Sort(lines)
+		return lines
+	}
+	whole, batched := add("one.db"), add("batched.db", "--batch-size", "150")
+	if len(whole) < 20 || !slices.Equal(whole, batched) {
+		t.Errorf("batches of 150 printed %d copy relations, one batch %d", len(batched), len(whole))
+	}
+	clusters := func(db string) string {
+		out, errs, code := compare(t, "", "clusters", "--index", filepath.Join(dir, db), "--level", "copy", "--format", "jsonl")
+		if code != 0 {
+			t.Fatalf("clusters: %s", errs)
+		}
+		return out
+	}
+	if a, b := clusters("one.db"), clusters("batched.db"); a != b || a == "" {
+		t.Errorf("copy clusters of the two indexes differ")
+	}
+	if _, errs, code := compare(t, "", "index", "add", "--index", filepath.Join(dir, "x.db"), "--batch-size", "-1", corpus); code != 2 || !strings.Contains(errs, "--batch-size") {
+		t.Errorf("--batch-size -1: exit %d %q", code, errs)
 	}
 }

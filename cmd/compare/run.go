@@ -140,6 +140,16 @@ func outputFlag() cli.Flag {
 // load reads the articles under the command's PATH arguments, reporting each
 // bad input on stderr.
 func (e *env) load(c *cli.Context) ([]article.Article, error) {
+	r, err := e.reader(c)
+	if err != nil {
+		return nil, err
+	}
+	return r.Load(c.Context, c.Args().Slice())
+}
+
+// reader returns the reader of the command's PATH arguments, which reports
+// each bad input on stderr.
+func (e *env) reader(c *cli.Context) (*article.Reader, error) {
 	if c.NArg() == 0 {
 		return nil, usageError{errors.New(c.Command.Name + ": no PATH given (a file, a directory, or - for standard input)")}
 	}
@@ -147,15 +157,14 @@ func (e *env) load(c *cli.Context) ([]article.Article, error) {
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--max-size: %w", err)}
 	}
-	r := article.Reader{
+	return &article.Reader{
 		Stdin:    e.stdin,
 		MaxBytes: maxBytes,
 		Bad: func(err error) {
 			e.bad++
 			fmt.Fprintf(e.stderr, "compare: %v\n", err)
 		},
-	}
-	return r.Load(c.Context, c.Args().Slice())
+	}, nil
 }
 
 // options builds pipeline options with a progress bar on a terminal.
