@@ -26,7 +26,12 @@
 // is capped the same whatever its tail); in SQLite, from the blocks of the
 // postings runs (below) that the keys fall in, each block read once,
 // and a batch writes its postings as a run of its own rather than into
-// every page of one B-tree.
+// every page of one B-tree. Buckets are expanded only into pairs with a
+// new article in them (candidate.Route.FindFrom), and the batch's records
+// are written while those pairs are worked out. An add with
+// Options.CopyOnly stores the pairs scored by cosine alone (below) as
+// links, as any add does, but computes no cosine for them: it does not
+// report them, and a link holds no score.
 // Past pipeline.AllPairsUpTo, a pair only the story route found that
 // shares no anchor is scored by its cosine alone (pipeline.CosineOnly), as
 // `compare pairs` scores it. A candidate pair whose shingle fingerprints
