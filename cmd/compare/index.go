@@ -118,13 +118,13 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 	opt := index.Options{Workers: c.Int("workers"), Progress: e.progress(), CopyOnly: minRel >= cluster.Partial}
 	var rows []report.Pair
 	var added, replaced, unchanged, batches int
-	apply := func(arts []article.Article) error {
+	apply := func(b *index.Batch) error {
 		var res *index.Result
 		var err error
 		if write {
-			res, err = index.Add(c.Context, st, arts, opt)
+			res, err = b.Add(c.Context, st, opt)
 		} else {
-			res, err = index.Check(c.Context, st, arts, opt)
+			res, err = b.Check(c.Context, st, opt)
 		}
 		if err != nil {
 			return err
@@ -142,9 +142,12 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 		return nil
 	}
 	if size == 0 {
-		err = apply(arts)
+		var b *index.Batch
+		if b, err = index.Prepare(c.Context, arts, opt); err == nil {
+			err = apply(b)
+		}
 	} else {
-		err = inBatches(c.Context, r, c.Args().Slice(), size, apply)
+		err = inBatches(c.Context, r, c.Args().Slice(), size, opt, apply)
 	}
 	// The relations of the batches added before an error are printed too:
 	// those batches are in the index, and adding them again prints nothing.
@@ -168,8 +171,10 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 }
 
 // inBatches reads the articles under paths and calls add with each run of
-// size of them, in input order, reading the next run while add works.
-func inBatches(ctx context.Context, r *article.Reader, paths []string, size int, add func([]article.Article) error) error {
+// size of them, prepared, in input order: while one batch is added, the
+// next is prepared (on the cores the index's database leaves idle) and the
+// one after it read.
+func inBatches(ctx context.Context, r *article.Reader, paths []string, size int, opt index.Options, add func(*index.Batch) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	runs := make(chan []article.Article, 1)
@@ -197,10 +202,29 @@ func inBatches(ctx context.Context, r *article.Reader, paths []string, size int,
 		}
 		read <- err
 	}()
-	for run := range runs {
-		if err := add(run); err != nil {
+	type prepared struct {
+		b   *index.Batch
+		err error
+	}
+	batches := make(chan prepared)
+	go func() {
+		defer close(batches)
+		for run := range runs {
+			b, err := index.Prepare(ctx, run, opt)
+			select {
+			case batches <- prepared{b, err}:
+			case <-ctx.Done():
+			}
+		}
+	}()
+	for p := range batches {
+		err := p.err
+		if err == nil {
+			err = add(p.b)
+		}
+		if err != nil {
 			cancel()
-			for range runs { // let the reader finish
+			for range batches { // let the reader and the preparer finish
 			}
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -72,12 +73,46 @@ type Result struct {
 // Add adds a batch of articles in one transaction and returns their
 // relations to the indexed articles and to each other.
 func Add(ctx context.Context, st Store, arts []article.Article, opt Options) (*Result, error) {
-	return apply(ctx, st, arts, opt, true)
+	b, err := Prepare(ctx, arts, opt)
+	if err != nil {
+		return nil, err
+	}
+	return b.Add(ctx, st, opt)
 }
 
 // Check returns what Add would, in a read-only transaction.
 func Check(ctx context.Context, st Store, arts []article.Article, opt Options) (*Result, error) {
-	return apply(ctx, st, arts, opt, false)
+	b, err := Prepare(ctx, arts, opt)
+	if err != nil {
+		return nil, err
+	}
+	return b.Check(ctx, st, opt)
+}
+
+// Batch is a batch of articles prepared for Add or Check: tokens,
+// shingles, signature, keys, terms, compressed body. Preparing needs no
+// index, so one batch can be prepared while the one before is added.
+type Batch struct {
+	preps []*prepared
+	start time.Time
+}
+
+// Prepare prepares arts for Add or Check (once: a Batch is used up by
+// either).
+func Prepare(ctx context.Context, arts []article.Article, opt Options) (*Batch, error) {
+	start := time.Now()
+	preps, err := prepare(ctx, arts, opt)
+	return &Batch{preps: preps, start: start}, err
+}
+
+// Add adds the batch, as Add does.
+func (b *Batch) Add(ctx context.Context, st Store, opt Options) (*Result, error) {
+	return apply(ctx, st, b, opt, true)
+}
+
+// Check checks the batch, as Check does.
+func (b *Batch) Check(ctx context.Context, st Store, opt Options) (*Result, error) {
+	return apply(ctx, st, b, opt, false)
 }
 
 // prepared is one new article with what the stages computed of it.
@@ -127,13 +162,14 @@ func salt(keys []uint64, s uint64) []uint64 {
 	return out
 }
 
-func apply(ctx context.Context, st Store, arts []article.Article, opt Options, write bool) (*Result, error) {
-	clock := stageClock(time.Now())
-	defer clock.mark("done")
-	preps, err := prepare(ctx, arts, opt)
-	if err != nil {
-		return nil, err
+func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*Result, error) {
+	preps, start := b.preps, b.start
+	if start.IsZero() {
+		return nil, errors.New("index: a prepared batch added or checked twice")
 	}
+	b.preps, b.start = nil, time.Time{}
+	clock := stageClock(start) // "prepared": since Prepare began
+	defer clock.mark("done")
 	clock.mark("prepared", len(preps))
 	tx, err := st.Begin(ctx, write)
 	if err != nil {

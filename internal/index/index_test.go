@@ -882,3 +882,38 @@ func TestAddCopyOnlyStoresTheSame(t *testing.T) {
 		t.Errorf("stored pairs differ: full add %d (%d story), copy-only add %d", len(full.Pairs), story, len(only.Pairs))
 	}
 }
+
+// TestBatchUsedOnce: a batch prepared ahead is added like the same
+// articles given to Add, and cannot be added a second time.
+func TestBatchUsedOnce(t *testing.T) {
+	ctx := context.Background()
+	arts := synthetic(t, 23, 60)
+	one := open(t, filepath.Join(t.TempDir(), "a.db"), false)
+	two := open(t, filepath.Join(t.TempDir(), "b.db"), false)
+	want, err := Add(ctx, one, arts, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Prepare(ctx, arts, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.Add(ctx, two, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Pairs) < 5 || len(got.Pairs) != len(want.Pairs) || len(got.Added) != len(arts) {
+		t.Errorf("prepared batch: %d pairs, %d added; Add: %d pairs", len(got.Pairs), len(got.Added), len(want.Pairs))
+	}
+	for i := range min(len(got.Pairs), len(want.Pairs)) {
+		if g, w := got.Pairs[i], want.Pairs[i]; g.A != w.A || g.B != w.B || g.Pair != w.Pair {
+			t.Fatalf("pair %d: %+v, want %+v", i, g, w)
+		}
+	}
+	if _, err := b.Add(ctx, two, Options{}); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("adding a batch twice: %v", err)
+	}
+	if n := count(t, two); n != len(arts) {
+		t.Errorf("%d articles indexed, want %d", n, len(arts))
+	}
+}
