@@ -53,7 +53,7 @@ pairs format and stores the batch (all of it or, if interrupted, none);
 it replaces the old version and its relations are recomputed. Story
 similarities are weighed by the document frequencies of the index with the
 batch in it; copy relations do not depend on them.`,
-				Flags:  append([]cli.Flag{&cli.IntFlag{Name: "batch-size", Usage: "add the articles `N` at a time, one transaction each, reading the next N while one batch is added (a large archive in bounded memory; 0: all in one batch)"}}, pairsFlags...),
+				Flags:  append([]cli.Flag{&cli.IntFlag{Name: "batch-size", Usage: "add the articles `N` at a time, one transaction each, preparing the next N while one batch is added (a large archive in bounded memory; 0: all in one batch)"}}, pairsFlags...),
 				Action: func(c *cli.Context) error { return e.indexPairs(c, true) },
 			},
 			{
@@ -207,10 +207,12 @@ func inBatches(ctx context.Context, r *article.Reader, paths []string, size int,
 		err error
 	}
 	batches := make(chan prepared)
+	quiet := opt
+	quiet.Progress = nil // the progress shown is the batch being added
 	go func() {
 		defer close(batches)
 		for run := range runs {
-			b, err := index.Prepare(ctx, run, opt)
+			b, err := index.Prepare(ctx, run, quiet)
 			select {
 			case batches <- prepared{b, err}:
 			case <-ctx.Done():
