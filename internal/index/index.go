@@ -121,6 +121,8 @@
 //	                           ascending, as uvarint deltas (removing an
 //	                           article rewrites the later rows naming it)
 //	df        term PK, n       number of articles holding each term
+//	search    full-text index  since schema 6: each article's headline and
+//	                           text, for searching (see search.go)
 //
 // Each batch writes its postings as a new run; while the newest run holds
 // at least half as many postings as the one before, the two are merged
@@ -149,7 +151,7 @@ import (
 )
 
 // SchemaVersion is the format this package writes.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // Salts that keep the three kinds of posting keys apart in one table.
 const (
@@ -207,6 +209,9 @@ var migrations = []string{
 	ALTER TABLE articles DROP COLUMN shingles;`,
 	// Version 5 (SQLite only; see runs.go) moves the postings table into
 	// runs of blocks, in Go; PostgreSQL keeps its postings rows.
+	"",
+	// Version 6 adds full-text search (search.go), in each backend's own
+	// SQL, filled from the stored bodies in Go.
 	"",
 }
 

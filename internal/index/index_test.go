@@ -685,6 +685,8 @@ func TestUpgradeFrom3(t *testing.T) {
 			shingles = (SELECT f.shingles FROM fingerprints f WHERE f.seq = articles.seq AND f.seq % 3 <> 0);
 		DROP TABLE terms;
 		DROP TABLE fingerprints;
+		DROP TABLE search;
+		DROP INDEX articles_outlet;
 		PRAGMA user_version = 3`); err != nil {
 		t.Fatal(err)
 	}

@@ -93,6 +93,15 @@ func (s *pgStore) setup(ctx context.Context, readOnly bool) error {
 		}
 	}
 	for v := ver; v < SchemaVersion; v++ {
+		if v == 5 {
+			if _, err := tx.Exec(ctx, pgSearchSchema); err != nil {
+				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
+			}
+			t := &pgTx{tx: tx, name: s.name}
+			if err := fillSearch(ctx, t, func(recs []Record) error { return t.putSearch(ctx, recs) }); err != nil {
+				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
+			}
+		}
 		if migrations[v] == "" {
 			continue
 		}
@@ -117,7 +126,7 @@ func (s *pgStore) Stats(ctx context.Context) (Stats, error) {
 	err := s.conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT outlet) FROM articles WHERE outlet <> ''),
 		(SELECT count(*) FROM edges) + (SELECT coalesce(sum(n), 0) FROM links), (SELECT min(published_at) FROM articles), (SELECT max(published_at) FROM articles),
 		(SELECT value FROM copydesk_meta WHERE key = 'schema_version'),
-		(SELECT sum(pg_total_relation_size(c::regclass)) FROM unnest(ARRAY['articles', 'terms', 'fingerprints', 'postings', 'edges', 'links', 'df']) AS c)::bigint`).
+		(SELECT sum(pg_total_relation_size(c::regclass)) FROM unnest(ARRAY['articles', 'terms', 'fingerprints', 'postings', 'edges', 'links', 'df', 'search']) AS c)::bigint`).
 		Scan(&st.Articles, &st.Outlets, &st.Edges, &first, &last, &st.SchemaVersion, &st.Bytes)
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", s.name, err)
@@ -402,6 +411,9 @@ func (t *pgTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[u
 			keys = excluded.keys`); err != nil {
 			return t.wrap(err)
 		}
+		if err := t.putSearch(ctx, recs); err != nil {
+			return err
+		}
 		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"terms"}, []string{"seq", "terms"}, pgx.CopyFromRows(terms)); err != nil {
 			return t.wrap(err)
 		}
@@ -473,6 +485,7 @@ func (t *pgTx) Delete(ctx context.Context, recs []Record) error {
 		"DELETE FROM fingerprints WHERE seq = ANY($1)",
 		"DELETE FROM edges WHERE a = ANY($1) OR b = ANY($1)",
 		"DELETE FROM links WHERE b = ANY($1)",
+		"DELETE FROM search WHERE seq = ANY($1)",
 	} {
 		if _, err := t.tx.Exec(ctx, q, seqs); err != nil {
 			return t.wrap(err)

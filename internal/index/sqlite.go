@@ -174,9 +174,17 @@ func (s *sqliteStore) setup(ctx context.Context) error {
 				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
 			}
 		}
+		t := &sqliteTx{tx: tx, path: s.path, stmts: make(map[string]*sql.Stmt)}
 		if v == 4 {
-			t := &sqliteTx{tx: tx, path: s.path, stmts: make(map[string]*sql.Stmt)}
 			if err := t.postingsToRuns(ctx); err != nil {
+				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
+			}
+		}
+		if v == 5 {
+			if _, err := tx.ExecContext(ctx, sqliteSearchSchema); err != nil {
+				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, sqliteError(err))
+			}
+			if err := fillSearch(ctx, t, func(recs []Record) error { return t.putSearch(ctx, recs) }); err != nil {
 				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
 			}
 		}
@@ -707,6 +715,9 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 	if err := t.insert(ctx, "INSERT INTO articles (seq, id, hash, outlet, title, url, published, published_at, body, sig, keys)", "", 11, args); err != nil {
 		return err
 	}
+	if err := t.putSearch(ctx, recs); err != nil {
+		return err
+	}
 	if err := t.insert(ctx, "INSERT INTO terms (seq, terms)", "", 2, terms); err != nil {
 		return err
 	}
@@ -755,7 +766,7 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 }
 
 func (t *sqliteTx) Delete(ctx context.Context, recs []Record) error {
-	for _, q := range []string{"DELETE FROM articles WHERE seq = ?", "DELETE FROM terms WHERE seq = ?", "DELETE FROM fingerprints WHERE seq = ?", "DELETE FROM edges WHERE a = ?", "DELETE FROM edges WHERE b = ?", "DELETE FROM links WHERE b = ?"} {
+	for _, q := range []string{"DELETE FROM articles WHERE seq = ?", "DELETE FROM terms WHERE seq = ?", "DELETE FROM fingerprints WHERE seq = ?", "DELETE FROM edges WHERE a = ?", "DELETE FROM edges WHERE b = ?", "DELETE FROM links WHERE b = ?", "DELETE FROM search WHERE rowid = ?"} {
 		st, err := t.stmt(ctx, q)
 		if err != nil {
 			return err

@@ -1,0 +1,466 @@
+package index
+
+// # Full-text search (schema 6)
+//
+// Since schema 6 the index keeps a full-text index of every article's
+// headline and body text, for `compare serve`:
+//
+//	SQLite      search   an FTS5 table, contentless (content=''), rowid =
+//	                     seq, columns title and text, tokenizer unicode61
+//	                     with diacritics removed; it stores the inverted
+//	                     index only (the text stays in articles.body)
+//	PostgreSQL  search   seq PK, doc tsvector ('simple' configuration: no
+//	                     stemming, as in SQLite), GIN index on doc
+//	both        articles_outlet index on articles (outlet, published_at)
+//
+// Put and Delete keep it in step with the articles; migrating from schema 5
+// fills it from the stored bodies in the same transaction as the rest of
+// the upgrade. A query is a list of words, every one of which must occur
+// (in any order, either field); it reaches the database as a bound
+// parameter, its words quoted for FTS5 and given to plainto_tsquery in
+// PostgreSQL, so no input is ever read as query syntax or SQL.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/shingle"
+)
+
+// Search limits.
+const (
+	// MaxCount: a search counts its matches up to this many and says
+	// "more than" past it; counting every match of a common word in 1M
+	// articles would cost more than the page itself.
+	MaxCount = 10000
+	// searchFillChunk is how many articles the schema 6 migration reads
+	// and indexes at a time.
+	searchFillChunk = 500
+	// maxSearchText is the most bytes of an article's text that are
+	// indexed (PostgreSQL refuses tsvectors over 1 MB).
+	maxSearchText = 256 << 10
+)
+
+// Query is a search of the index: every field is optional.
+type Query struct {
+	Text     string    // words, all of which must occur
+	Outlet   string    // exactly this outlet
+	From, To time.Time // published at or after From, before To
+	// Limit and Offset page the hits (Limit 0: 20).
+	Limit, Offset int
+}
+
+// Hit is one article found.
+type Hit struct {
+	Seq       int64  `json:"-"`
+	ID        string `json:"id"`
+	Outlet    string `json:"outlet"`
+	Title     string `json:"title"`
+	Published string `json:"published"`
+}
+
+// Search returns a page of the articles matching q, newest indexed first,
+// and how many match in all (counted up to MaxCount; more is reported as
+// MaxCount+1).
+func Search(ctx context.Context, st Store, q Query) ([]Hit, int, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	s, ok := tx.(searcher)
+	if !ok {
+		return nil, 0, errors.New("this index cannot search")
+	}
+	return s.search(ctx, q)
+}
+
+// searcher is what both backends' transactions do for Search.
+type searcher interface {
+	search(ctx context.Context, q Query) ([]Hit, int, error)
+	outletDays(ctx context.Context, outlet string) ([]DayCount, error)
+	outletSeqs(ctx context.Context, outlet string, limit int) ([]int64, error)
+}
+
+// ftsQuery turns words into an FTS5 query that matches them all, each
+// quoted so that nothing in it is query syntax; "" when there are none.
+func ftsQuery(text string) string {
+	var terms []string
+	for _, w := range searchWords(text) {
+		terms = append(terms, `"`+w+`"`)
+	}
+	return strings.Join(terms, " ")
+}
+
+// searchWords splits text into its words (letters and digits).
+func searchWords(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+}
+
+// searchText is what is indexed of an article: valid UTF-8 without NUL,
+// at most maxSearchText bytes.
+func searchText(s string) string {
+	if len(s) > maxSearchText {
+		s = s[:maxSearchText]
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, " "), "\x00", " ")
+}
+
+// foldMarks drops diacritics ("Rêve" -> "Reve") for PostgreSQL, whose
+// 'simple' configuration keeps them, as SQLite's tokenizer drops them.
+func foldMarks(s string) string {
+	out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+// filters returns the WHERE conditions (on articles a) and arguments of
+// q's outlet and dates; ph numbers placeholders ("?" or "$n").
+func filters(q Query, ph func() string) ([]string, []any) {
+	var where []string
+	var args []any
+	if q.Outlet != "" {
+		where, args = append(where, "a.outlet = "+ph()), append(args, q.Outlet)
+	}
+	if !q.From.IsZero() {
+		where, args = append(where, "a.published_at >= "+ph()), append(args, q.From.Unix())
+	}
+	if !q.To.IsZero() {
+		where, args = append(where, "a.published_at < "+ph()), append(args, q.To.Unix())
+	}
+	return where, args
+}
+
+const hitCols = "a.seq, a.id, a.outlet, a.title, a.published"
+
+func (t *sqliteTx) search(ctx context.Context, q Query) ([]Hit, int, error) {
+	where, args := filters(q, func() string { return "?" })
+	from := " FROM articles a"
+	if m := ftsQuery(q.Text); m != "" {
+		from = " FROM search s JOIN articles a ON a.seq = s.rowid"
+		where, args = append([]string{"search MATCH ?"}, where...), append([]any{m}, args...)
+	} else if strings.TrimSpace(q.Text) != "" {
+		return nil, 0, nil // no word to look for
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var hits []Hit
+	err := t.eachArgs(ctx, "SELECT "+hitCols+from+cond+" ORDER BY a.seq DESC LIMIT ? OFFSET ?", func(r *sql.Rows) error {
+		var h Hit
+		err := r.Scan(&h.Seq, &h.ID, &h.Outlet, &h.Title, &h.Published)
+		hits = append(hits, h)
+		return err
+	}, append(slices.Clone(args), q.Limit, q.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	var n int
+	err = t.tx.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1"+from+cond+" LIMIT ?)", append(args, MaxCount+1)...).Scan(&n)
+	return hits, n, t.wrap(err)
+}
+
+func (t *pgTx) search(ctx context.Context, q Query) ([]Hit, int, error) {
+	n := 0
+	ph := func() string { n++; return fmt.Sprintf("$%d", n) }
+	from := " FROM articles a"
+	var where []string
+	var args []any
+	if words := searchWords(q.Text); len(words) > 0 {
+		from = " FROM search s JOIN articles a ON a.seq = s.seq"
+		where, args = []string{"s.doc @@ plainto_tsquery('simple', " + ph() + ")"}, []any{foldMarks(strings.Join(words, " "))}
+	} else if strings.TrimSpace(q.Text) != "" {
+		return nil, 0, nil
+	}
+	w, a := filters(q, ph)
+	where, args = append(where, w...), append(args, a...)
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var hits []Hit
+	page := fmt.Sprintf(" ORDER BY a.seq DESC LIMIT %s OFFSET %s", ph(), ph())
+	err := t.each(ctx, "SELECT "+hitCols+from+cond+page, append(slices.Clone(args), q.Limit, q.Offset), func(r pgx.Rows) error {
+		var h Hit
+		err := r.Scan(&h.Seq, &h.ID, &h.Outlet, &h.Title, &h.Published)
+		hits = append(hits, h)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int
+	err = t.tx.QueryRow(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1%s%s LIMIT %d) m", from, cond, MaxCount+1), args...).Scan(&total)
+	return hits, total, t.wrap(err)
+}
+
+// DayCount is how many articles an outlet published on one day.
+type DayCount struct {
+	Day time.Time `json:"day"`
+	N   int       `json:"n"`
+}
+
+// OutletDays returns how many of outlet's articles were published on each
+// day (UTC), in date order; articles without a date are left out.
+func OutletDays(ctx context.Context, st Store, outlet string) ([]DayCount, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	s, ok := tx.(searcher)
+	if !ok {
+		return nil, errors.New("this index cannot search")
+	}
+	return s.outletDays(ctx, outlet)
+}
+
+const outletDaysSQL = "SELECT published_at / 86400 AS d, count(*) FROM articles WHERE outlet = %s AND published_at IS NOT NULL GROUP BY d ORDER BY d"
+
+func scanDay(r scanner, out *[]DayCount) error {
+	var d int64
+	var n int
+	err := r.Scan(&d, &n)
+	*out = append(*out, DayCount{Day: time.Unix(d*86400, 0).UTC(), N: n})
+	return err
+}
+
+func (t *sqliteTx) outletDays(ctx context.Context, outlet string) ([]DayCount, error) {
+	var out []DayCount
+	err := t.eachArgs(ctx, fmt.Sprintf(outletDaysSQL, "?"), func(r *sql.Rows) error { return scanDay(r, &out) }, outlet)
+	return out, err
+}
+
+func (t *pgTx) outletDays(ctx context.Context, outlet string) ([]DayCount, error) {
+	var out []DayCount
+	err := t.each(ctx, fmt.Sprintf(outletDaysSQL, "$1"), []any{outlet}, func(r pgx.Rows) error { return scanDay(r, &out) })
+	return out, err
+}
+
+const outletSeqsSQL = "SELECT seq FROM articles WHERE outlet = %s ORDER BY seq DESC LIMIT %s"
+
+func (t *sqliteTx) outletSeqs(ctx context.Context, outlet string, limit int) ([]int64, error) {
+	var out []int64
+	err := t.eachArgs(ctx, fmt.Sprintf(outletSeqsSQL, "?", "?"), func(r *sql.Rows) error {
+		var s int64
+		err := r.Scan(&s)
+		out = append(out, s)
+		return err
+	}, outlet, limit)
+	return out, err
+}
+
+func (t *pgTx) outletSeqs(ctx context.Context, outlet string, limit int) ([]int64, error) {
+	var out []int64
+	err := t.each(ctx, fmt.Sprintf(outletSeqsSQL, "$1", "$2"), []any{outlet, limit}, func(r pgx.Rows) error {
+		var s int64
+		err := r.Scan(&s)
+		out = append(out, s)
+		return err
+	})
+	return out, err
+}
+
+// Link is one stored relation of an article, classified as the index
+// classifies it now (see "Document-frequency drift").
+type Link struct {
+	A, B         string // ids, A indexed before B
+	OutletA      string
+	OutletB      string
+	cluster.Pair // I, J are meaningless here
+}
+
+// Links returns the relations (story or stronger) of the outlet's latest
+// limit articles, with the outlets on both sides.
+func OutletLinks(ctx context.Context, st Store, outlet string, limit int) (n int, links []Link, err error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer tx.Rollback()
+	s, ok := tx.(searcher)
+	if !ok {
+		return 0, nil, errors.New("this index cannot search")
+	}
+	seqs, err := s.outletSeqs(ctx, outlet, limit)
+	if err != nil || len(seqs) == 0 {
+		return 0, nil, err
+	}
+	links, err = linksOf(ctx, tx, seqs)
+	return len(seqs), links, err
+}
+
+// linksOf classifies the stored edges touching seqs.
+func linksOf(ctx context.Context, tx Tx, seqs []int64) ([]Link, error) {
+	edges, err := tx.Edges(ctx, seqs)
+	if err != nil {
+		return nil, err
+	}
+	all := slices.Clone(seqs)
+	for _, e := range edges {
+		all = append(all, e.A, e.B)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	recs, err := tx.Load(ctx, all, false)
+	if err != nil {
+		return nil, err
+	}
+	n, _, err := tx.Count(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var terms []uint64
+	for _, r := range recs {
+		for _, t := range r.Terms {
+			terms = append(terms, t.Hash)
+		}
+	}
+	df := shingle.DF{N: n, Count: make(map[uint64]int32)}
+	if err := fetchDF(ctx, tx, &dfCache{}, &df, nil, terms, n); err != nil {
+		return nil, err
+	}
+	pos := make(map[int64]int, len(recs))
+	vecs := make([]shingle.Vector, len(recs))
+	for i, r := range recs {
+		pos[r.Seq] = i
+		vecs[i] = shingle.NewVector(r.Terms, &df)
+	}
+	var out []Link
+	for _, e := range edges {
+		i, okA := pos[e.A]
+		j, okB := pos[e.B]
+		if !okA || !okB {
+			continue
+		}
+		p := classify(i, j, &e, vecs[i], vecs[j])
+		if p.Relation < cluster.Story {
+			continue
+		}
+		a, b := &recs[i].Article, &recs[j].Article
+		out = append(out, Link{A: a.ID, B: b.ID, OutletA: a.Outlet, OutletB: b.Outlet, Pair: p})
+	}
+	return out, nil
+}
+
+// Articles returns the indexed articles with the given ids (text
+// included), in the order of ids; ids not indexed are left out.
+func Articles(ctx context.Context, st Store, ids []string) ([]article.Article, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	vers, err := tx.Versions(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var seqs []int64
+	for _, v := range vers {
+		seqs = append(seqs, v.Seq)
+	}
+	slices.Sort(seqs)
+	recs, err := tx.Load(ctx, seqs, true)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*article.Article, len(recs))
+	for i := range recs {
+		byID[recs[i].Article.ID] = &recs[i].Article
+	}
+	var out []article.Article
+	for _, id := range ids {
+		if a, ok := byID[id]; ok {
+			out = append(out, *a)
+		}
+	}
+	return out, nil
+}
+
+// The schema 6 tables of each backend.
+const (
+	sqliteSearchSchema = `CREATE VIRTUAL TABLE search USING fts5(title, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+	CREATE INDEX articles_outlet ON articles (outlet, published_at);`
+	pgSearchSchema = `CREATE TABLE search (seq BIGINT PRIMARY KEY, doc tsvector NOT NULL);
+	CREATE INDEX search_doc ON search USING GIN (doc);
+	CREATE INDEX articles_outlet ON articles (outlet, published_at);`
+)
+
+// fillSearch indexes the text of every article already stored (the
+// schema 6 migration), searchFillChunk articles at a time.
+func fillSearch(ctx context.Context, tx Tx, put func([]Record) error) error {
+	seqs, err := tx.Seqs(ctx)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(seqs); start += searchFillChunk {
+		recs, err := tx.Texts(ctx, seqs[start:min(start+searchFillChunk, len(seqs))])
+		if err != nil {
+			return err
+		}
+		if err := put(recs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putSearch indexes recs' text (SQLite).
+func (t *sqliteTx) putSearch(ctx context.Context, recs []Record) error {
+	args := make([]any, 0, 3*len(recs))
+	for i := range recs {
+		a := &recs[i].Article
+		args = append(args, recs[i].Seq, searchText(a.Title), searchText(a.Body))
+	}
+	return t.insert(ctx, "INSERT INTO search (rowid, title, text)", "", 3, args)
+}
+
+// putSearch indexes recs' text (PostgreSQL).
+func (t *pgTx) putSearch(ctx context.Context, recs []Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	seqs := make([]int64, len(recs))
+	texts := make([]string, len(recs))
+	for i := range recs {
+		a := &recs[i].Article
+		seqs[i], texts[i] = recs[i].Seq, foldMarks(searchText(a.Title+"\n"+a.Body))
+	}
+	_, err := t.tx.Exec(ctx, `INSERT INTO search (seq, doc) SELECT s, to_tsvector('simple', d) FROM unnest($1::bigint[], $2::text[]) AS u(s, d)
+		ON CONFLICT (seq) DO UPDATE SET doc = excluded.doc`, seqs, texts)
+	return t.wrap(err)
+}
+
+// eachArgs runs q with args and calls scan for each row.
+func (t *sqliteTx) eachArgs(ctx context.Context, q string, scan func(*sql.Rows) error, args ...any) error {
+	rows, err := t.tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return t.wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return t.wrap(err)
+		}
+	}
+	return t.wrap(rows.Err())
+}
