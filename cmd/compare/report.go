@@ -45,8 +45,8 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 				return usageError{errors.New("--inline-words and --max-diffs take a number of 1 or more")}
 			}
 			dir := c.String("output")
-			if dir == "" {
-				return usageError{errors.New("report: -o DIR must not be empty")}
+			if dir == "" || dir == "-" {
+				return usageError{errors.New("report: --output DIR must name a directory (the report is several files)")}
 			}
 			var res *pipeline.Result
 			if c.String("index") != "" {

@@ -134,7 +134,7 @@ func formatFlag() cli.Flag {
 }
 
 func outputFlag() cli.Flag {
-	return &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically: the old file or the whole new one, never half) instead of standard output"}
+	return &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of standard output (- is standard output): a regular file (or a symlink's target) is replaced atomically, the old file or the whole new one, never half; a device or FIFO is written through"}
 }
 
 // load reads the articles under the command's PATH arguments, reporting each
@@ -210,7 +210,7 @@ func (e *env) progress() func(stage string, done, total int) {
 // replaced file.
 func (e *env) output(c *cli.Context, write func(io.Writer) error) error {
 	if path := c.String("output"); path != "" {
-		return report.WriteFileAtomic(path, write)
+		return report.WriteOutput(path, e.stdout, write)
 	}
 	return write(e.stdout)
 }

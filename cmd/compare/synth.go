@@ -20,9 +20,9 @@ func synthCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "synth",
 		Usage: "write a synthetic news corpus with planted reuse and its ground truth",
-		Description: `Writes N articles as JSONL to FILE and the ground truth to truth.jsonl
-beside it (--truth to name it): one record per article, {"id", "story",
-"outlet"} and, for planted reuse, "source" (the reused article's id),
+		Description: `Writes N articles as JSONL to FILE (standard output without -o) and the
+ground truth to truth.jsonl beside a regular FILE (--truth to name it): one
+record per article, {"id", "story", "outlet"} and, for planted reuse, "source" (the reused article's id),
 "relation" (duplicate, derived or partial) and "edit" (syndicated, trimmed,
 topped-tailed, rewritten, partial). The same --seed and --n give the same
 bytes; see internal/synth for what is planted.
@@ -32,8 +32,8 @@ compare pairs --format jsonl --min-relation partial against the truth.`,
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "n", Value: 10000, Usage: "number of articles"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the corpus to `FILE` (JSONL)"},
-			&cli.StringFlag{Name: "truth", Usage: "write the truth to `FILE` (default: truth.jsonl beside the corpus)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write the corpus to `FILE` (JSONL; - is standard output)"},
+			&cli.StringFlag{Name: "truth", Usage: "write the truth to `FILE` (default: truth.jsonl beside a corpus written to a regular file; none for standard output, a device or a FIFO)"},
 		},
 		Subcommands: []*cli.Command{synthScoreCommand(e)},
 		Action: func(c *cli.Context) error {
@@ -46,19 +46,27 @@ compare pairs --format jsonl --min-relation partial against the truth.`,
 			}
 			out := c.String("output")
 			if out == "" {
-				return usageError{errors.New("synth: --output FILE is required")}
+				return usageError{errors.New("synth: --output must not be empty (- for standard output)")}
 			}
 			truth := c.String("truth")
-			if truth == "" {
+			if truth == "" && !report.IsStream(out) {
 				truth = filepath.Join(filepath.Dir(out), "truth.jsonl")
 			}
-			if filepath.Clean(truth) == filepath.Clean(out) {
+			if truth != "" && filepath.Clean(truth) == filepath.Clean(out) {
 				return usageError{errors.New("--truth and --output name the same file")}
+			}
+			if truth == "" {
+				// Never a truth.jsonl beside a device or in the working
+				// directory for a corpus piped on.
+				fmt.Fprintln(e.stderr, "compare: synth: no truth written (the corpus goes to a stream; --truth FILE writes it)")
+				return report.WriteOutput(out, e.stdout, func(cw io.Writer) error {
+					return synth.Write(c.Context, n, c.Uint64("seed"), cw, io.Discard)
+				})
 			}
 			// Both files appear together or not at all: the corpus is
 			// renamed into place only after the truth is.
-			return report.WriteFileAtomic(out, func(cw io.Writer) error {
-				return report.WriteFileAtomic(truth, func(tw io.Writer) error {
+			return report.WriteOutput(out, e.stdout, func(cw io.Writer) error {
+				return report.WriteOutput(truth, e.stdout, func(tw io.Writer) error {
 					return synth.Write(c.Context, n, c.Uint64("seed"), cw, tw)
 				})
 			})

@@ -1,24 +1,81 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 )
 
-// WriteFileAtomic writes a file through write so that readers only ever see
-// the old file or the whole new one: it writes a temporary file in the same
-// directory, syncs it and renames it into place. If write fails (or the run
-// is interrupted before the rename), path is left as it was.
+// WriteOutput writes an output named on the command line: "-" is
+// stdout, anything else goes through WriteFileAtomic.
+func WriteOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
+	if path == "-" {
+		return write(stdout)
+	}
+	return WriteFileAtomic(path, write)
+}
+
+// IsStream reports whether path names something other than a regular file
+// or a new path: "-", a device, a FIFO or a socket (after following
+// symlinks). WriteFileAtomic writes such a path through, not by rename.
+func IsStream(path string) bool {
+	if path == "-" {
+		return true
+	}
+	info, err := os.Stat(path)
+	return err == nil && !info.Mode().IsRegular() && !info.IsDir()
+}
+
+// WriteFileAtomic writes path through write, choosing by what path is:
+//
+//   - a regular file or a new path: readers only ever see the old file or
+//     the whole new one. It writes a temporary file in the same directory,
+//     syncs it and renames it into place; if write fails (or the run is
+//     interrupted before the rename), path is left as it was. A replaced
+//     file keeps its permission bits; a new one is 0644.
+//   - a symlink: it is followed (through every link) and its target is
+//     replaced as above; the link stays. A dangling link's target is created.
+//   - a device, FIFO or socket: written through directly, never replaced
+//     (so "-o /dev/null" run as root leaves /dev/null a device).
+//   - a directory: an error.
+//
+// A path whose directory does not exist gets an error naming the directory.
 func WriteFileAtomic(path string, write func(io.Writer) error) error {
-	dir, base := filepath.Split(path)
+	target, err := resolveLinks(path)
+	if err != nil {
+		return err
+	}
+	mode := os.FileMode(0o644)
+	info, err := os.Stat(target)
+	switch {
+	case err == nil && info.IsDir():
+		return fmt.Errorf("%s: is a directory", path)
+	case err == nil && !info.Mode().IsRegular():
+		return writeThrough(path, info, write)
+	case err == nil:
+		mode = info.Mode().Perm()
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
 	}
+	if d, err := os.Stat(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: directory %s does not exist", path, filepath.Clean(dir))
+		}
+		return fmt.Errorf("%s: %w", path, err)
+	} else if !d.IsDir() {
+		return fmt.Errorf("%s: %s is not a directory", path, filepath.Clean(dir))
+	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: cannot write in %s: %w", path, filepath.Clean(dir), errors.Unwrap(err))
 	}
 	name := tmp.Name()
 	defer os.Remove(name) // a no-op once renamed
@@ -33,10 +90,65 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := os.Chmod(name, 0o644); err != nil {
+	if err := os.Chmod(name, mode); err != nil {
 		return err
 	}
-	return os.Rename(name, path)
+	if err := os.Rename(name, target); err != nil {
+		return fmt.Errorf("%s: %w", path, errors.Unwrap(err))
+	}
+	return nil
+}
+
+// maxLinks is how many symlinks resolveLinks follows, as Linux's
+// MAXSYMLINKS (40) does for a path.
+const maxLinks = 40
+
+// resolveLinks follows path while it is a symlink and returns the path it
+// ends at, which may not exist (a dangling link's target). Only the last
+// element is followed: links in the directories are left to the kernel.
+func resolveLinks(path string) (string, error) {
+	for range maxLinks {
+		info, err := os.Lstat(path)
+		if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(path), dest)
+		}
+		path = dest
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
+}
+
+// writeThrough writes to a device, FIFO or socket in place. A socket cannot
+// be opened; a Unix stream socket is connected to instead.
+func writeThrough(path string, info fs.FileInfo, write func(io.Writer) error) error {
+	var w io.WriteCloser
+	if info.Mode()&fs.ModeSocket != 0 {
+		c, err := net.Dial("unix", path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		w = c
+	} else {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		w = f
+	}
+	if err := write(w); err != nil {
+		w.Close()
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 // File is one file of a directory written by WriteDirAtomic.
@@ -53,13 +165,20 @@ type File struct {
 // other files, an existing dir is replaced only when it holds nothing but
 // regular files of the kinds a report writes (*.html, *.json).
 func WriteDirAtomic(dir string, files []File) error {
-	dir = filepath.Clean(dir)
+	target, err := resolveLinks(filepath.Clean(dir))
+	if err != nil {
+		return err
+	}
+	dir = filepath.Clean(target) // a symlink's target is replaced; the link stays
 	parent, base := filepath.Split(dir)
 	if parent == "" {
 		parent = "."
 	}
 	if err := replaceable(dir); err != nil {
 		return err
+	}
+	if _, err := os.Stat(parent); err != nil && errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: directory %s does not exist", dir, filepath.Clean(parent))
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-*")
 	if err != nil {
