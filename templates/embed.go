@@ -4,7 +4,8 @@ package templates
 
 import "embed"
 
-// FS holds every template (*.html) and stylesheet (*.css) of this folder.
+// FS holds every template (*.html) and stylesheet (*.css) of this folder,
+// and compare serve's page templates (serve/*.html).
 //
-//go:embed *.html *.css
+//go:embed *.html *.css serve/*.html
 var FS embed.FS

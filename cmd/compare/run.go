@@ -80,6 +80,7 @@ was processed, 2 usage error.`,
 			evalCommand(e),
 			indexCommand(e),
 			quotesCommand(e),
+			serveCommand(e),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
 

@@ -284,12 +284,24 @@ func (t *pgTx) outletSeqs(ctx context.Context, outlet string, limit int) ([]int6
 // classifies it now (see "Document-frequency drift").
 type Link struct {
 	A, B         string // ids, A indexed before B
+	SeqA, SeqB   int64
 	OutletA      string
 	OutletB      string
 	cluster.Pair // I, J are meaningless here
 }
 
-// Links returns the relations (story or stronger) of the outlet's latest
+// LinksOf returns the relations (story or stronger) of the articles seqs
+// (Hit.Seq), classified as the index classifies them now.
+func LinksOf(ctx context.Context, st Store, seqs []int64) ([]Link, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return linksOf(ctx, tx, seqs)
+}
+
+// OutletLinks returns the relations (story or stronger) of the outlet's latest
 // limit articles, with the outlets on both sides.
 func OutletLinks(ctx context.Context, st Store, outlet string, limit int) (n int, links []Link, err error) {
 	tx, err := st.Begin(ctx, false)
@@ -357,7 +369,7 @@ func linksOf(ctx context.Context, tx Tx, seqs []int64) ([]Link, error) {
 			continue
 		}
 		a, b := &recs[i].Article, &recs[j].Article
-		out = append(out, Link{A: a.ID, B: b.ID, OutletA: a.Outlet, OutletB: b.Outlet, Pair: p})
+		out = append(out, Link{A: a.ID, B: b.ID, SeqA: e.A, SeqB: e.B, OutletA: a.Outlet, OutletB: b.Outlet, Pair: p})
 	}
 	return out, nil
 }

@@ -96,7 +96,12 @@ type Page struct {
 	Clusters []ClusterView
 	// Diff is a page of one pairwise diff (compare diff --html).
 	Diff *DiffView
+	// Nav links shown under the title (compare serve's story pages).
+	Nav []NavLink
 }
+
+// NavLink is a link in a page's header.
+type NavLink struct{ Href, Text string }
 
 // Overview is the first section of index.html.
 type Overview struct {

@@ -1,0 +1,494 @@
+package serve
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/copydesk/copydesk/internal/align"
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/index"
+	"github.com/copydesk/copydesk/internal/pipeline"
+)
+
+// Page limits.
+const (
+	// relationScan is how many matches a search with a relation filter
+	// reads to find the ones with that relation (their relations are read
+	// from the index a page at a time); its count is of those.
+	relationScan = 1000
+	// maxPassagePartners is how many related articles an article page
+	// aligns to highlight the passages it shares with them.
+	maxPassagePartners = 20
+)
+
+// funcs are the formatting functions of the templates (the report's
+// three, which its templates call, and serve's links).
+var funcs = template.FuncMap{
+	"pct":        func(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) },
+	"num3":       func(x float64) string { return fmt.Sprintf("%.3f", x) },
+	"num2":       func(x float64) string { return fmt.Sprintf("%.2f", x) },
+	"articleURL": articleURL,
+	"outletURL":  func(name string) string { return "/outlet/" + url.PathEscape(name) },
+	"storyURL":   func(id string) string { return "/story/" + url.PathEscape(id) },
+}
+
+// articleURL is the page of an article (its id escaped as one segment).
+func articleURL(id string) string { return "/article/" + url.PathEscape(id) }
+
+// handler computes a page's data, which its template renders and its API
+// twin writes as JSON.
+type handler func(w http.ResponseWriter, r *http.Request, st index.Store) (any, error)
+
+// layout is what every serve page template gets.
+type layout struct {
+	Title    string
+	Page     string // the page's template
+	AllowAdd bool
+	Data     any
+}
+
+// page serves a handler's data as HTML through the named template.
+func (s *Server) page(h handler, name string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		data, err := s.run(w, r, h)
+		var buf bytes.Buffer
+		l := layout{Page: name, AllowAdd: s.cfg.AllowAdd, Data: data}
+		if err != nil {
+			code, msg := s.status(r, err)
+			l.Title, l.Page, l.Data = http.StatusText(code), "error", msg
+			if err := s.t.ExecuteTemplate(&buf, "layout", l); err != nil {
+				s.log.Printf("serve: error page: %v", err)
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(code)
+			w.Write(buf.Bytes())
+			return
+		}
+		if t, ok := data.(interface{ title() string }); ok {
+			l.Title = t.title()
+		}
+		if err := s.t.ExecuteTemplate(&buf, "layout", l); err != nil {
+			s.log.Printf("serve: %s: %v", r.URL.Path, err)
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(buf.Bytes())
+	}
+}
+
+// api serves a handler's data as JSON.
+func (s *Server) api(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		data, err := s.run(w, r, h)
+		if err != nil {
+			code, msg := s.status(r, err)
+			writeJSON(w, code, map[string]string{"error": msg})
+			return
+		}
+		writeJSON(w, http.StatusOK, data)
+	}
+}
+
+// run calls h with a store from the pool.
+func (s *Server) run(w http.ResponseWriter, r *http.Request, h handler) (any, error) {
+	st, err := s.store(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	defer s.release(st)
+	return h(w, r, st)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		code, b = http.StatusInternalServerError, []byte(`{"error": "Internal Server Error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	w.Write(append(b, '\n'))
+}
+
+// searchView is the search page.
+type searchView struct {
+	Query    string `json:"q"`
+	Outlet   string `json:"outlet"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Relation string `json:"relation"`
+	Page     int    `json:"page"`
+	// Total counts the matches (up to index.MaxCount, or, with a relation
+	// filter, among the first relationScan matches); AtLeast says there
+	// may be more.
+	Total     int       `json:"total"`
+	AtLeast   bool      `json:"total_is_lower_bound"`
+	Hits      []hitView `json:"hits"`
+	Prev      string    `json:"-"`
+	Next      string    `json:"-"`
+	Relations []string  `json:"-"`
+	Searched  bool      `json:"-"`
+}
+
+func (v *searchView) title() string {
+	if v.Query == "" {
+		return "copydesk: search"
+	}
+	return "copydesk: search for " + v.Query
+}
+
+// hitView is one hit.
+type hitView struct {
+	index.Hit
+	Relation string `json:"relation,omitempty"` // strongest (relation filter only)
+}
+
+// search runs the search page's query.
+func (s *Server) search(_ http.ResponseWriter, r *http.Request, st index.Store) (any, error) {
+	q := r.URL.Query()
+	v := &searchView{Query: q.Get("q"), Outlet: q.Get("outlet"), From: q.Get("from"), To: q.Get("to"), Relation: q.Get("relation"),
+		Relations: []string{"copy", cluster.Duplicate.String(), cluster.Derived.String(), cluster.Partial.String(), cluster.Story.String()},
+		Hits:      []hitView{}}
+	v.Searched = len(q) > 0
+	page, err := strconv.Atoi(cmp.Or(q.Get("page"), "1"))
+	if err != nil || page < 1 || page > maxPage {
+		return nil, badRequest("page: %q is not a page number from 1 to %d", q.Get("page"), maxPage)
+	}
+	v.Page = page
+	iq := index.Query{Text: v.Query, Outlet: v.Outlet, Limit: PerPage, Offset: (page - 1) * PerPage}
+	if iq.From, err = parseDate("from", v.From); err != nil {
+		return nil, err
+	}
+	if iq.To, err = parseDate("to", v.To); err != nil {
+		return nil, err
+	}
+	if !iq.To.IsZero() {
+		iq.To = iq.To.AddDate(0, 0, 1) // to: the whole day
+	}
+	if v.Relation != "" {
+		if err := s.searchRelated(r, st, iq, v); err != nil {
+			return nil, err
+		}
+	} else {
+		hits, n, err := index.Search(r.Context(), st, iq)
+		if err != nil {
+			return nil, err
+		}
+		v.Total, v.AtLeast = min(n, index.MaxCount), n > index.MaxCount
+		for _, h := range hits {
+			v.Hits = append(v.Hits, hitView{Hit: h})
+		}
+	}
+	v.Prev, v.Next = pageLinks(r.URL, page, page*PerPage < v.Total)
+	return v, nil
+}
+
+// searchRelated finds the page of matches having the relation asked for,
+// among the first relationScan matches.
+func (s *Server) searchRelated(r *http.Request, st index.Store, iq index.Query, v *searchView) error {
+	want := func(rel cluster.Relation) bool { return rel.String() == v.Relation }
+	if v.Relation == "copy" {
+		want = func(rel cluster.Relation) bool { return rel >= cluster.Partial }
+	} else if _, err := cluster.ParseRelation(v.Relation); err != nil || v.Relation == cluster.Unrelated.String() {
+		return badRequest("relation: %q is none of copy, duplicate, derived, partial, story", v.Relation)
+	}
+	skip := iq.Offset
+	iq.Offset, iq.Limit = 0, 200
+	for iq.Offset < relationScan {
+		hits, n, err := index.Search(r.Context(), st, iq)
+		if err != nil {
+			return err
+		}
+		seqs := make([]int64, len(hits))
+		for i, h := range hits {
+			seqs[i] = h.Seq
+		}
+		links, err := index.LinksOf(r.Context(), st, seqs)
+		if err != nil {
+			return err
+		}
+		for _, h := range hits {
+			best, found := cluster.Unrelated, false
+			for _, l := range links {
+				if (l.SeqA == h.Seq || l.SeqB == h.Seq) && want(l.Relation) && (!found || l.Relation > best) {
+					best, found = l.Relation, true
+				}
+			}
+			if !found {
+				continue
+			}
+			if v.Total >= skip && len(v.Hits) < PerPage {
+				v.Hits = append(v.Hits, hitView{Hit: h, Relation: best.String()})
+			}
+			v.Total++
+		}
+		iq.Offset += len(hits)
+		if iq.Offset >= n || len(hits) == 0 {
+			return nil
+		}
+	}
+	v.AtLeast = true
+	return nil
+}
+
+// parseDate reads a YYYY-MM-DD field ("" is no date).
+func parseDate(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return t, badRequest("%s: %q is not a date (YYYY-MM-DD)", field, s)
+	}
+	return t, nil
+}
+
+// pageLinks returns the previous and next pages of u ("" when none).
+func pageLinks(u *url.URL, page int, more bool) (prev, next string) {
+	at := func(p int) string {
+		q := u.Query()
+		q.Set("page", strconv.Itoa(p))
+		return "?" + q.Encode()
+	}
+	if page > 1 {
+		prev = at(page - 1)
+	}
+	if more && page < maxPage {
+		next = at(page + 1)
+	}
+	return prev, next
+}
+
+// articleView is the article page.
+type articleView struct {
+	Article   article.Article `json:"article"`
+	Segs      []textSeg       `json:"-"`
+	Passages  []passageView   `json:"passages"`
+	Relations []relView       `json:"relations"`
+	Story     int             `json:"story_articles"` // articles in its story view
+}
+
+func (v *articleView) title() string { return "copydesk: " + v.Article.Label() }
+
+// relView is a relation of the article to another.
+type relView struct {
+	ID         string  `json:"id"`
+	Outlet     string  `json:"outlet"`
+	Title      string  `json:"title"`
+	Relation   string  `json:"relation"`
+	ThisInThat float64 `json:"this_in_that"` // share of this article's words in passages shared with that one
+	ThatInThis float64 `json:"that_in_this"`
+	Similarity float64 `json:"similarity"`
+	Passages   int     `json:"shared_passages"`
+	Quotes     int     `json:"shared_quotes"`
+}
+
+// passageView is a passage this article shares with another: byte
+// offsets into this article's text (headline, blank line, body) and the
+// other's.
+type passageView struct {
+	With           string `json:"with"`
+	Offset         int    `json:"offset"`
+	EndOffset      int    `json:"end_offset"`
+	OtherOffset    int    `json:"other_offset"`
+	OtherEndOffset int    `json:"other_end_offset"`
+	Quote          bool   `json:"quote"`
+	Words          int    `json:"words"`
+}
+
+// article shows one article with its relations and shared passages.
+func (s *Server) article(_ http.ResponseWriter, r *http.Request, st index.Store) (any, error) {
+	id := r.PathValue("id")
+	arts, pairs, err := index.Around(r.Context(), st, id)
+	if err != nil {
+		if found, ferr := index.Articles(r.Context(), st, []string{id}); ferr == nil && len(found) == 0 {
+			return nil, notFound("no article %q in the index", id)
+		}
+		return nil, err
+	}
+	c := slices.IndexFunc(arts, func(a article.Article) bool { return a.ID == id })
+	v := &articleView{Article: arts[c], Relations: []relView{}, Passages: []passageView{}, Story: len(arts)}
+	var rels []cluster.Pair
+	for _, p := range pairs {
+		if (p.I == c || p.J == c) && p.Relation >= cluster.Story {
+			rels = append(rels, p)
+		}
+	}
+	slices.SortStableFunc(rels, func(a, b cluster.Pair) int { return cmp.Compare(b.Relation, a.Relation) })
+	text := pipeline.Text(&arts[c])
+	doc := align.NewDoc(text)
+	for k, p := range rels {
+		o, this, that := p.J, p.AInB, p.BInA
+		if p.J == c {
+			o, this, that = p.I, p.BInA, p.AInB
+		}
+		other := &arts[o]
+		v.Relations = append(v.Relations, relView{ID: other.ID, Outlet: other.Outlet, Title: other.Title, Relation: p.Relation.String(),
+			ThisInThat: round3(this), ThatInThis: round3(that), Similarity: round3(p.Similarity), Passages: p.Passages, Quotes: p.Quotes})
+		if k >= maxPassagePartners || p.Passages+p.Quotes == 0 {
+			continue
+		}
+		res := align.Verify(doc, align.NewDoc(pipeline.Text(other)))
+		for _, ps := range res.Passages {
+			v.Passages = append(v.Passages, passageView{With: other.ID, Offset: ps.A.Offset, EndOffset: ps.A.EndOffset,
+				OtherOffset: ps.B.Offset, OtherEndOffset: ps.B.EndOffset, Quote: ps.Quote, Words: ps.A.Words()})
+		}
+	}
+	v.Segs = segments(text, v.Passages)
+	return v, nil
+}
+
+func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+// textSeg is a stretch of an article's text: plain, or inside a passage
+// shared with another article (Href links to it there). Anchors are the
+// ids of the passages starting here, which other pages link to.
+type textSeg struct {
+	Text    string
+	Href    string
+	With    string
+	Quote   bool
+	Anchors []string
+}
+
+// anchor names the place in an article's text where a shared passage
+// starts: the other article links there.
+func anchor(offset int) string { return "at-" + strconv.Itoa(offset) }
+
+// segments cuts text at every passage's ends; a stretch inside several
+// passages belongs to the first listed (the strongest relation's).
+func segments(text string, ps []passageView) []textSeg {
+	cuts := []int{0, len(text)}
+	for _, p := range ps {
+		cuts = append(cuts, p.Offset, p.EndOffset)
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	var out []textSeg
+	for k := 0; k+1 < len(cuts); k++ {
+		from, to := cuts[k], cuts[k+1]
+		if from < 0 || to > len(text) {
+			continue
+		}
+		seg := textSeg{Text: text[from:to]}
+		owned := false
+		for _, p := range ps {
+			if p.Offset == from {
+				seg.Anchors = append(seg.Anchors, anchor(from))
+			}
+			if !owned && p.Offset <= from && to <= p.EndOffset {
+				owned = true
+				seg.Href, seg.With, seg.Quote = articleURL(p.With)+"#"+anchor(p.OtherOffset), p.With, p.Quote
+			}
+		}
+		seg.Anchors = slices.Compact(seg.Anchors)
+		if n := len(out) - 1; n >= 0 && len(seg.Anchors) == 0 && out[n].Href == seg.Href && out[n].Quote == seg.Quote {
+			out[n].Text += seg.Text // one link for one stretch
+			continue
+		}
+		out = append(out, seg)
+	}
+	return out
+}
+
+// outletView is the outlet page.
+type outletView struct {
+	Name  string           `json:"outlet"`
+	Days  []index.DayCount `json:"days"`
+	Chart *chart           `json:"-"`
+	// Sample is how many of its latest articles the relations are of.
+	Sample    int         `json:"sample"`
+	Relations []outletRel `json:"relations"`
+	// Copied counts the sample's articles with a copy relation to
+	// another outlet's; MeanShare is the mean, over those, of the largest
+	// share of the article's words in passages shared with one of them.
+	Copied    int     `json:"copied"`
+	MeanShare float64 `json:"mean_copied_share"`
+}
+
+func (v *outletView) title() string { return "copydesk: outlet " + v.Name }
+
+// outletRel counts the relations to one other outlet.
+type outletRel struct {
+	Outlet    string `json:"outlet"`
+	Duplicate int    `json:"duplicate"`
+	Derived   int    `json:"derived"`
+	Partial   int    `json:"partial"`
+	Story     int    `json:"story"`
+}
+
+// outletSample is how many of an outlet's latest articles its page reads
+// the relations of.
+const outletSample = 2000
+
+// outlet shows an outlet's output over time and its relations.
+func (s *Server) outlet(_ http.ResponseWriter, r *http.Request, st index.Store) (any, error) {
+	name := r.PathValue("name")
+	days, err := index.OutletDays(r.Context(), st, name)
+	if err != nil {
+		return nil, err
+	}
+	n, links, err := index.OutletLinks(r.Context(), st, name, outletSample)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, notFound("no articles of outlet %q in the index", name)
+	}
+	v := &outletView{Name: name, Days: days, Sample: n, Chart: drawChart(days), Relations: []outletRel{}}
+	if v.Days == nil {
+		v.Days = []index.DayCount{}
+	}
+	byOutlet := map[string]*outletRel{}
+	share := map[int64]float64{}
+	for _, l := range links {
+		this, other, thisSeq, in := l.OutletA, l.OutletB, l.SeqA, l.AInB
+		if this != name {
+			this, other, thisSeq, in = l.OutletB, l.OutletA, l.SeqB, l.BInA
+		}
+		if this != name || other == name {
+			continue
+		}
+		o := byOutlet[other]
+		if o == nil {
+			o = &outletRel{Outlet: other}
+			byOutlet[other] = o
+		}
+		switch l.Relation {
+		case cluster.Duplicate:
+			o.Duplicate++
+		case cluster.Derived:
+			o.Derived++
+		case cluster.Partial:
+			o.Partial++
+		default:
+			o.Story++
+		}
+		if l.Relation >= cluster.Partial {
+			share[thisSeq] = max(share[thisSeq], in)
+		}
+	}
+	for _, o := range byOutlet {
+		v.Relations = append(v.Relations, *o)
+	}
+	total := func(o outletRel) int { return o.Duplicate + o.Derived + o.Partial + o.Story }
+	slices.SortFunc(v.Relations, func(a, b outletRel) int {
+		return cmp.Or(cmp.Compare(total(b), total(a)), strings.Compare(a.Outlet, b.Outlet))
+	})
+	v.Copied = len(share)
+	for _, x := range share {
+		v.MeanShare += x / float64(len(share))
+	}
+	v.MeanShare = round3(v.MeanShare)
+	return v, nil
+}

@@ -1,0 +1,334 @@
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/index"
+	"github.com/copydesk/copydesk/internal/synth"
+)
+
+// seeds are the five seed articles of testdata.
+func seeds(t testing.TB) []article.Article {
+	t.Helper()
+	r := article.Reader{Bad: func(err error) { t.Errorf("loading: %v", err) }}
+	arts, err := r.Load(context.Background(), []string{filepath.Join("..", "..", "testdata", "seeds")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return arts
+}
+
+// synthetic returns n articles of the synthetic corpus.
+func synthetic(t testing.TB, seed uint64, n int) []article.Article {
+	t.Helper()
+	var out []article.Article
+	err := synth.New(seed).Generate(context.Background(), n, func(a *synth.Article, _ *synth.Truth) error {
+		line, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		art, err := article.ParseJSONLine(line)
+		out = append(out, art)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// testIndexes returns a SQLite index and, with COPYDESK_TEST_PG, the URL
+// of a PostgreSQL one (a schema of its own, dropped at the end).
+func testIndexes(t *testing.T) map[string]string {
+	out := map[string]string{"sqlite": filepath.Join(t.TempDir(), "index.db")}
+	if pg := os.Getenv("COPYDESK_TEST_PG"); pg != "" {
+		out["postgres"] = pgSchema(t, pg)
+	} else if os.Getenv("CI") == "true" {
+		t.Fatal("COPYDESK_TEST_PG is not set in CI (.ci/run sets it up)")
+	}
+	return out
+}
+
+// newServer fills the index at dsn with arts and serves it on loopback.
+func newServer(t *testing.T, dsn string, arts []article.Article, cfg Config) (*Server, *httptest.Server) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := index.Open(ctx, dsn, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := index.Add(ctx, st, arts, index.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	cfg.DSN = dsn
+	cfg.Log = log.New(testWriter{t}, "", 0)
+	srv, err := New(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return srv, hs
+}
+
+func get(t *testing.T, u string) (int, http.Header, string) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+func getJSON(t *testing.T, u string, v any) {
+	t.Helper()
+	code, _, body := get(t, u)
+	if code != http.StatusOK {
+		t.Fatalf("%s: %d %s", u, code, body)
+	}
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		t.Fatalf("%s: %v", u, err)
+	}
+}
+
+// TestPages: each page and its API answer on a small index of the seeds
+// and a synthetic corpus, on both backends.
+func TestPages(t *testing.T) {
+	arts := append(seeds(t), synthetic(t, 3, 120)...)
+	for name, dsn := range testIndexes(t) {
+		t.Run(name, func(t *testing.T) {
+			_, hs := newServer(t, dsn, arts, Config{})
+			var sr searchView
+			getJSON(t, hs.URL+"/api/search?q=Toner", &sr)
+			if sr.Total != 3 || len(sr.Hits) != 3 {
+				t.Fatalf("search Toner: %d hits of %d, want the 3 seeds that name him", len(sr.Hits), sr.Total)
+			}
+			getJSON(t, hs.URL+"/api/search?relation=copy&page=1", &sr)
+			if sr.Total == 0 || sr.Hits[0].Relation == "" {
+				t.Errorf("relation=copy: %+v", sr)
+			}
+			var all searchView
+			getJSON(t, hs.URL+"/api/search?page=2", &all)
+			if all.Total != len(arts) || len(all.Hits) != PerPage {
+				t.Errorf("page 2 of everything: %d hits of %d", len(all.Hits), all.Total)
+			}
+			// An article with a copy relation: its page marks the passages.
+			id := sr.Hits[0].ID
+			var av articleView
+			getJSON(t, hs.URL+"/api/article/"+url.PathEscape(id), &av)
+			if len(av.Relations) == 0 || len(av.Passages) == 0 {
+				t.Fatalf("article %s: %d relations, %d passages", id, len(av.Relations), len(av.Passages))
+			}
+			code, h, body := get(t, hs.URL+"/article/"+url.PathEscape(id))
+			if code != 200 || !strings.Contains(body, `<a href="/article/`+url.PathEscape(av.Passages[0].With)+`#at-`) || !strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") {
+				t.Errorf("article page: %d, CSP %q, no link to a shared passage", code, h.Get("Content-Security-Policy"))
+			}
+			code, h, body = get(t, hs.URL+"/story/"+url.PathEscape(id))
+			if code != 200 || !strings.Contains(body, `class="cluster"`) || !strings.Contains(h.Get("Content-Security-Policy"), "style-src 'sha256-") {
+				t.Errorf("story page: %d, CSP %q", code, h.Get("Content-Security-Policy"))
+			}
+			var story struct {
+				Articles []struct{ ID string } `json:"articles"`
+			}
+			getJSON(t, hs.URL+"/api/story/"+url.PathEscape(id), &story)
+			if len(story.Articles) < 2 {
+				t.Errorf("story: %d articles", len(story.Articles))
+			}
+			code, _, body = get(t, hs.URL+"/outlet/"+url.PathEscape(arts[len(arts)-1].Outlet))
+			if code != 200 || !strings.Contains(body, "<svg") {
+				t.Errorf("outlet page: %d", code)
+			}
+			// Check: a seed's text pasted finds the seed, adds nothing.
+			resp, err := http.Post(hs.URL+"/api/check", "text/plain", strings.NewReader(arts[0].Body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cv checkView
+			json.NewDecoder(resp.Body).Decode(&cv)
+			resp.Body.Close()
+			if len(cv.Articles) != 1 || len(cv.Articles[0].Matches) == 0 || cv.Articles[0].Matches[0].ID != arts[0].ID || len(cv.Added) != 0 {
+				t.Errorf("check of seed 0: %+v", cv)
+			}
+			getJSON(t, hs.URL+"/api/search", &all)
+			if all.Total != len(arts) {
+				t.Errorf("after check: %d articles, want %d", all.Total, len(arts))
+			}
+			form := url.Values{"text": {arts[0].Body}}
+			resp, err = http.PostForm(hs.URL+"/check", form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(b), `table class="sidebyside"`) {
+				t.Errorf("check page: %d", resp.StatusCode)
+			}
+		})
+	}
+}
+
+// TestSafety: bad input gets a plain 4xx naming it, never an internal
+// detail; traversal, other origins' posts, adding without --allow-add and
+// bodies over the cap are refused; SQL in a query is only words.
+func TestSafety(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "index.db")
+	srv, hs := newServer(t, dsn, seeds(t), Config{MaxBytes: 4096})
+	for _, c := range []struct {
+		path string
+		code int
+	}{
+		{"/static/report.css", 200},
+		{"/static/../go.mod", 404},
+		{"/static/..%2f..%2fgo.mod", 404},
+		{"/static/%2e%2e%2fserve.go", 404},
+		{"/static/serve.go", 404},
+		{"/article/..%2f..%2fetc%2fpasswd", 404},
+		{"/article/nope'%20OR%201=1--", 404},
+		{"/?q=x'%20OR%201=1;%20DROP%20TABLE%20articles;--", 200},
+		{"/?q=%22%20NEAR(", 200},
+		{"/?page=-1", 400},
+		{"/?page=99999999999999999999", 400},
+		{"/?from=2024-13-01", 400},
+		{"/?relation=unrelated", 400},
+		{"/story/nope", 404},
+		{"/story/" + url.PathEscape(seeds(t)[0].ID) + "?page=9", 404},
+		{"/outlet/nope", 404},
+		{"/api/article/nope", 404},
+		{"/nothing", 404},
+	} {
+		code, h, body := get(t, hs.URL+c.path)
+		if code != c.code {
+			t.Errorf("%s: %d, want %d", c.path, code, c.code)
+		}
+		if h.Get("Content-Security-Policy") == "" || h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: headers %v", c.path, h)
+		}
+		for _, leak := range []string{"sqlite", "SQL", "goroutine", ".go:", dsn, "panic"} {
+			if strings.Contains(body, leak) && !strings.HasPrefix(c.path, "/static/") {
+				t.Errorf("%s: the response shows %q", c.path, leak)
+			}
+		}
+	}
+	post := func(u, ctype, body string, hdr map[string]string) int {
+		req, _ := http.NewRequest("POST", u, strings.NewReader(body))
+		req.Header.Set("Content-Type", ctype)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if c := post(hs.URL+"/check", "application/x-www-form-urlencoded", "text=hello+world", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}); c != 403 {
+		t.Errorf("cross-site post: %d, want 403", c)
+	}
+	if c := post(hs.URL+"/api/check", "text/plain", strings.Repeat("word ", 2000), nil); c != 413 {
+		t.Errorf("oversized body: %d, want 413", c)
+	}
+	if c := post(hs.URL+"/check", "application/x-www-form-urlencoded", "text=hello+world+again&add=1", nil); c != 403 {
+		t.Errorf("add without --allow-add: %d, want 403", c)
+	}
+	if c := post(hs.URL+"/api/check", "application/json", `{"id": 3`, nil); c != 400 {
+		t.Errorf("bad JSON: %d, want 400", c)
+	}
+	if srv.writer != nil {
+		t.Error("a writing store without AllowAdd")
+	}
+}
+
+// TestAllowAdd: with AllowAdd the Check form adds what it checked, and the
+// next search finds it.
+func TestAllowAdd(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "index.db")
+	_, hs := newServer(t, dsn, seeds(t), Config{AllowAdd: true})
+	code, _, body := get(t, hs.URL+"/check")
+	if code != 200 || !strings.Contains(body, `name="add"`) {
+		t.Fatalf("check form: %d, no add box", code)
+	}
+	form := url.Values{"text": {"Zanzibar quokka festival draws record crowds to the harbour front on Sunday."}, "title": {"Quokka festival"}, "add": {"1"}}
+	resp, err := http.PostForm(hs.URL+"/check", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var sr searchView
+	getJSON(t, hs.URL+"/api/search?q=quokka", &sr)
+	if sr.Total != 1 || sr.Hits[0].Title != "Quokka festival" {
+		t.Errorf("after adding: %+v", sr)
+	}
+}
+
+// TestAddWhileServing: another writer (its own store, as another process
+// has) adds batches while searches run: no request fails, and each
+// search after a batch committed finds it.
+func TestAddWhileServing(t *testing.T) {
+	for name, dsn := range testIndexes(t) {
+		t.Run(name, func(t *testing.T) {
+			arts := synthetic(t, 9, 160)
+			_, hs := newServer(t, dsn, arts[:40], Config{})
+			ctx := context.Background()
+			st, err := index.Open(ctx, dsn, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			done := make(chan error, 1)
+			go func() {
+				for k := 40; k < len(arts); k += 40 {
+					if _, err := index.Add(ctx, st, arts[k:k+40], index.Options{}); err != nil {
+						done <- err
+						return
+					}
+				}
+				done <- nil
+			}()
+			deadline := time.After(60 * time.Second)
+			for finished := false; !finished; {
+				select {
+				case err := <-done:
+					if err != nil {
+						t.Fatal(err)
+					}
+					finished = true
+				case <-deadline:
+					t.Fatal("adding took over a minute")
+				default:
+				}
+				var sr searchView
+				getJSON(t, hs.URL+"/api/search?q=the", &sr)
+				if sr.Total < 40 {
+					t.Fatalf("search while adding: %d", sr.Total)
+				}
+			}
+			var sr searchView
+			getJSON(t, hs.URL+"/api/search", &sr)
+			if sr.Total != len(arts) {
+				t.Errorf("after adding: %d articles found, want %d", sr.Total, len(arts))
+			}
+			last := arts[len(arts)-1]
+			getJSON(t, hs.URL+"/api/search?q="+url.QueryEscape(last.Title), &sr)
+			if len(sr.Hits) == 0 || sr.Hits[0].ID != last.ID {
+				t.Errorf("the last article added is not found by its headline")
+			}
+		})
+	}
+}
