@@ -50,7 +50,10 @@ side by side, as the report draws a pair.`,
 				return err
 			}
 			a, b := res.Docs[0], res.Docs[1]
-			v := align.Verify(a, b)
+			v, err := align.VerifyContext(c.Context, a, b)
+			if err != nil {
+				return err
+			}
 			if c.Bool("html") {
 				rel := cluster.Classify(&v)
 				return report.WritePage(e.stdout, report.NewDiffPage(&arts[0], &arts[1], a, b, rel, &v))

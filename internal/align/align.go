@@ -36,6 +36,7 @@ package align
 
 import (
 	"cmp"
+	"context"
 	"math/bits"
 	"slices"
 
@@ -201,20 +202,43 @@ func (r *Result) Copies() int { return len(r.Passages) - r.Quotes() }
 // have no exact run, so no passage: their result is the cosine alone, and
 // most story candidates end there without aligning.
 func Verify(a, b *Doc) Result {
-	if !shingle.Meet(a.Set, b.Set) {
-		return Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}
-	}
-	return verifyFull(a, b)
+	res, _ := VerifyContext(context.Background(), a, b)
+	return res
 }
 
-// verifyFull is Verify without the shortcut (its oracle in tests).
-func verifyFull(a, b *Doc) Result {
+// VerifyContext is Verify that gives up when ctx is done, with ctx's error
+// and no result. Alignment is near-linear in the two lengths, but two
+// 16 MiB texts still take seconds, so it checks ctx as it goes.
+func VerifyContext(ctx context.Context, a, b *Doc) (Result, error) {
+	if !shingle.Meet(a.Set, b.Set) {
+		return Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}, nil
+	}
+	return verifyFull(ctx, a, b)
+}
+
+// checkEvery is how many steps of an alignment loop run between two looks
+// at the context: a few microseconds of work.
+const checkEvery = 1 << 12
+
+// halted reports, every checkEvery-th step k, whether ctx is done.
+func halted(ctx context.Context, k int) bool {
+	return k%checkEvery == 0 && ctx.Err() != nil
+}
+
+// verifyFull is VerifyContext without the shortcut (its oracle in tests).
+func verifyFull(ctx context.Context, a, b *Doc) (Result, error) {
 	m := matches(a, b)
 	res := Result{
 		Jaccard: shingle.JaccardOf(len(m), len(a.Set), len(b.Set)),
 		Cosine:  shingle.Cosine(a.Vector, b.Vector),
 	}
-	res.Passages = passages(a, b, runsOf(a, b, m))
+	runs, err := runsOf(ctx, a, b, m)
+	if err != nil {
+		return Result{}, err
+	}
+	if res.Passages, err = passages(ctx, a, b, runs); err != nil {
+		return Result{}, err
+	}
 	coverA := make([]bool, len(a.Tokens))
 	coverB := make([]bool, len(b.Tokens))
 	copyA := make([]bool, len(a.Tokens))
@@ -236,7 +260,7 @@ func verifyFull(a, b *Doc) Result {
 	res.BInA = fraction(coverB)
 	res.CopyA = count(copyA)
 	res.CopyB = count(copyB)
-	return res
+	return res, nil
 }
 
 func count(m []bool) int {
@@ -287,21 +311,27 @@ func matches(a, b *Doc) []match {
 
 // exactRuns returns the maximal common word sequences of at least N words,
 // sorted by (a, b), found from shared shingles.
-func exactRuns(a, b *Doc) []run { return runsOf(a, b, matches(a, b)) }
+func exactRuns(a, b *Doc) []run {
+	runs, _ := runsOf(context.Background(), a, b, matches(a, b))
+	return runs
+}
 
 // runsOf is exactRuns given the shared shingles m. Every place a shared
 // shingle starts in A (its first maxOccurrences) and in B (likewise) is a
 // seed (i, j); seeds with consecutive i on one diagonal (j-i constant) make
-// a run.
-func runsOf(a, b *Doc, m []match) []run {
+// a run. It stops with ctx's error when ctx is done.
+func runsOf(ctx context.Context, a, b *Doc, m []match) ([]run, error) {
 	if len(m) == 0 || width(a) != width(b) {
-		return nil
+		return nil, nil
 	}
 	// A seed (i, j) packs as (j-i+len(a)) << 32 | i, so that one integer
 	// sort orders the seeds by diagonal, then by position.
 	seeds := make([]uint64, 0, len(m))
 	off := len(a.Shingles)
-	for _, p := range m {
+	for k, p := range m {
+		if halted(ctx, k) {
+			return nil, ctx.Err()
+		}
 		for _, i := range a.occ[a.occStart[p.x]:a.occStart[p.x+1]] {
 			for _, j := range b.occ[b.occStart[p.y]:b.occStart[p.y+1]] {
 				seeds = append(seeds, uint64(int(j)-int(i)+off)<<32|uint64(i))
@@ -309,8 +339,17 @@ func runsOf(a, b *Doc, m []match) []run {
 		}
 	}
 	slices.Sort(seeds)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	w := width(a)
-	var runs []run
+	n := 0 // runs: one per seed that does not continue the previous one
+	for k := range seeds {
+		if k == 0 || seeds[k] != seeds[k-1]+1 {
+			n++
+		}
+	}
+	runs := make([]run, 0, n)
 	for k := 0; k < len(seeds); {
 		e := k
 		for e+1 < len(seeds) && seeds[e+1] == seeds[e]+1 { // same diagonal, next position
@@ -321,7 +360,7 @@ func runsOf(a, b *Doc, m []match) []run {
 		k = e + 1
 	}
 	slices.SortFunc(runs, func(x, y run) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
-	return runs
+	return runs, ctx.Err()
 }
 
 // exactRunsReference is the slow oracle for exactRuns: the maximal common
@@ -361,58 +400,20 @@ func exactRunsReference(a, b *Doc) []run {
 }
 
 // Passages returns the passages a and b share, sorted by position in a.
-func Passages(a, b *Doc) []Passage { return passages(a, b, exactRuns(a, b)) }
+func Passages(a, b *Doc) []Passage {
+	ps, _ := passages(context.Background(), a, b, exactRuns(a, b))
+	return ps
+}
 
-// passages is Passages from the exact runs of a and b.
-func passages(a, b *Doc, runs []run) []Passage {
+// passages is Passages from the exact runs of a and b; it stops with ctx's
+// error when ctx is done.
+func passages(ctx context.Context, a, b *Doc, runs []run) ([]Passage, error) {
 	if len(runs) == 0 {
-		return nil
+		return nil, nil
 	}
-	// Cut runs where quotation starts or stops, in either text.
-	var pieces []Passage
-	for _, r := range runs {
-		start := 0
-		for t := 1; t <= r.n; t++ {
-			if t < r.n && isQuoted(a, b, r, t) == isQuoted(a, b, r, start) {
-				continue
-			}
-			pieces = append(pieces, Passage{
-				A:       Span{Start: r.a + start, End: r.a + t},
-				B:       Span{Start: r.b + start, End: r.b + t},
-				Quote:   isQuoted(a, b, r, start),
-				Matched: t - start,
-			})
-			start = t
-		}
-	}
-	// Chain pieces of one kind across small edits.
-	var out []Passage
-	for _, p := range pieces {
-		best, bestGap := -1, 0
-		for k := range out {
-			q := &out[k]
-			if q.Quote != p.Quote || q.A.End+MaxGap < p.A.Start {
-				continue
-			}
-			ga, gb := p.A.Start-q.A.End, p.B.Start-q.B.End
-			if ga < -shingle.N || gb < -shingle.N || ga > MaxGap || gb > MaxGap || abs(ga-gb) > MaxSkew {
-				continue
-			}
-			if p.A.Start < q.A.Start || p.B.Start < q.B.Start {
-				continue
-			}
-			if g := max(ga, 0) + max(gb, 0); best < 0 || g < bestGap {
-				best, bestGap = k, g
-			}
-		}
-		if best < 0 {
-			out = append(out, p)
-			continue
-		}
-		q := &out[best]
-		q.Matched += p.A.End - max(p.A.Start, q.A.End)
-		q.A.End = max(q.A.End, p.A.End)
-		q.B.End = max(q.B.End, p.B.End)
+	out, err := chain(ctx, cut(a, b, runs), len(a.Tokens))
+	if err != nil {
+		return nil, err
 	}
 	kept := out[:0]
 	for _, p := range out {
@@ -429,8 +430,110 @@ func passages(a, b *Doc, runs []run) []Passage {
 	slices.SortFunc(kept, func(x, y Passage) int {
 		return cmp.Or(cmp.Compare(x.A.Start, y.A.Start), cmp.Compare(x.B.Start, y.B.Start))
 	})
-	return kept
+	return kept, nil
 }
+
+// cut cuts runs where quotation starts or stops, in either text: the
+// pieces chain joins.
+func cut(a, b *Doc, runs []run) []Passage {
+	pieces := make([]Passage, 0, len(runs))
+	for _, r := range runs {
+		start := 0
+		for t := 1; t <= r.n; t++ {
+			if t < r.n && isQuoted(a, b, r, t) == isQuoted(a, b, r, start) {
+				continue
+			}
+			pieces = append(pieces, Passage{
+				A:       Span{Start: r.a + start, End: r.a + t},
+				B:       Span{Start: r.b + start, End: r.b + t},
+				Quote:   isQuoted(a, b, r, start),
+				Matched: t - start,
+			})
+			start = t
+		}
+	}
+	return pieces
+}
+
+// chain joins pieces of one kind across small edits: each piece, in order,
+// extends the earlier chain whose end it follows most closely (the smallest
+// gap, then the earliest chain), or starts a chain of its own. A chain can
+// take a piece only if its end in A lies in [p.A.Start-MaxGap,
+// p.A.Start+shingle.N], so chains are indexed by where they end in A and a
+// piece looks at those few ends alone: the work is linear in the pieces
+// times the chains ending at one place, which maxOccurrences bounds, instead
+// of pieces × chains (two 128 KB digit tables: 0.7 s; 512 KB: minutes).
+// nA is the number of tokens of A. chain reuses pieces' memory, and stops
+// with ctx's error when ctx is done.
+func chain(ctx context.Context, pieces []Passage, nA int) ([]Passage, error) {
+	// Chains are written over the pieces already read: there are never
+	// more chains than pieces read.
+	out := pieces[:0]
+	// The chains ending at A position e are a list: head[e] is the first
+	// (or -1), next[k] the one after chain k. Lists stay a few long.
+	head := make([]int32, nA+1)
+	for e := range head {
+		head[e] = -1
+	}
+	next := make([]int32, 0, len(pieces))
+	link := func(k int32, e int) { next[k], head[e] = head[e], k }
+	unlink := func(k int32, e int) {
+		if head[e] == k {
+			head[e] = next[k]
+			return
+		}
+		for x := head[e]; x >= 0; x = next[x] {
+			if next[x] == k {
+				next[x] = next[k]
+				return
+			}
+		}
+	}
+	for x, p := range pieces {
+		if halted(ctx, x) {
+			return nil, ctx.Err()
+		}
+		best, bestGap := int32(-1), 0
+		for e := max(p.A.Start-MaxGap, 0); e <= min(p.A.Start+shingle.N, nA); e++ {
+			for k := head[e]; k >= 0; k = next[k] {
+				if chainProbe != nil {
+					chainProbe()
+				}
+				q := &out[k]
+				if q.Quote != p.Quote || p.A.Start < q.A.Start || p.B.Start < q.B.Start {
+					continue
+				}
+				ga, gb := p.A.Start-q.A.End, p.B.Start-q.B.End
+				if gb < -shingle.N || gb > MaxGap || abs(ga-gb) > MaxSkew {
+					continue
+				}
+				g := max(ga, 0) + max(gb, 0)
+				if best < 0 || g < bestGap || (g == bestGap && k < best) {
+					best, bestGap = k, g
+				}
+			}
+		}
+		if best < 0 {
+			out = append(out, p)
+			next = append(next, -1)
+			link(int32(len(out)-1), p.A.End)
+			continue
+		}
+		q := &out[best]
+		q.Matched += p.A.End - max(p.A.Start, q.A.End)
+		if end := max(q.A.End, p.A.End); end != q.A.End {
+			unlink(best, q.A.End)
+			link(best, end)
+			q.A.End = end
+		}
+		q.B.End = max(q.B.End, p.B.End)
+	}
+	return out, nil
+}
+
+// chainProbe, when set (by a test), is called for every chain chain
+// examines, to count its work.
+var chainProbe func()
 
 func isQuoted(a, b *Doc, r run, t int) bool {
 	return a.Quoted[r.a+t] || b.Quoted[r.b+t]

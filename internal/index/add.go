@@ -459,7 +459,7 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 			if cosineOnly != nil && cosineOnly[k] {
 				v = pipeline.CosineOnly(docs[i].Vector, docs[j].Vector)
 			} else {
-				v = align.Verify(docs[i], docs[j])
+				v, _ = align.VerifyContext(ctx, docs[i], docs[j]) // cancelled: parallel says so
 			}
 			p := cluster.NewPair(i, j, &v)
 			p.I, p.J = int(recOf[i].Seq), int(recOf[j].Seq)

@@ -242,7 +242,7 @@ func (c *Corpus) Verify(ctx context.Context, cands []candidate.Pair, cosineOnly 
 		if cosineOnly != nil && cosineOnly[k] {
 			res = CosineOnly(c.Docs[i].Vector, c.Docs[j].Vector)
 		} else {
-			res = align.Verify(c.Docs[i], c.Docs[j])
+			res, _ = align.VerifyContext(ctx, c.Docs[i], c.Docs[j]) // cancelled: parallel says so
 		}
 		out[k] = cluster.NewPair(i, j, &res)
 	})

@@ -339,7 +339,7 @@ func streamVerify(ctx context.Context, texts [][]byte, df *shingle.DF, vecs []sh
 			if cosineOnly != nil && cosineOnly[x] {
 				res = CosineOnly(vecs[p.I], vecs[p.J])
 			} else {
-				res = align.Verify(get(p.I), get(p.J))
+				res, _ = align.VerifyContext(ctx, get(p.I), get(p.J)) // cancelled: parallelChunks says so
 			}
 			out[x] = cluster.NewPair(int(p.I), int(p.J), &res)
 		}
