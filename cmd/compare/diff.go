@@ -78,7 +78,14 @@ func writeDiff(w io.Writer, aa, ab *article.Article, a, b *align.Doc, v *align.R
 	}
 	// Print B's text in order, with A's deleted words where they fell.
 	pos := 0 // next byte of B to print
+	pa := 0 // next byte of A not yet shown, for report.Follows
 	for _, ed := range align.WordDiff(a, b) {
+		if !report.Follows(ed, pa, pos) {
+			continue
+		}
+		if ed.A.Words() > 0 {
+			pa = ed.A.EndOffset
+		}
 		switch ed.Op {
 		case align.Equal:
 			bw.WriteString(b.Text[pos:ed.B.EndOffset])

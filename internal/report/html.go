@@ -511,6 +511,12 @@ func DiffRows(a, b *align.Doc) []DiffRow {
 		*segs = append(*segs, Seg{Op: op, Text: text})
 	}
 	for _, e := range align.WordDiff(a, b) {
+		// An edit that does not follow on from the last (an empty one, or
+		// one starting before the text already shown) is skipped rather
+		// than sliced out of range: no input may panic the report.
+		if !Follows(e, pa, pb) {
+			continue
+		}
 		switch e.Op {
 		case align.Equal:
 			if e.A.Words() >= MinSharedRun {
@@ -544,6 +550,22 @@ func DiffRows(a, b *align.Doc) []DiffRow {
 	add(&cur.Right, "", b.Text[pb:])
 	flush()
 	return rows
+}
+
+// Follows reports whether edit e can be laid out after the bytes shown so
+// far (pa of A, pb of B): its spans hold words and start at or after them.
+func Follows(e align.Edit, pa, pb int) bool {
+	okA := e.A.Words() > 0 && e.A.Offset >= pa && e.A.EndOffset >= e.A.Offset
+	okB := e.B.Words() > 0 && e.B.Offset >= pb && e.B.EndOffset >= e.B.Offset
+	switch e.Op {
+	case align.Equal:
+		return okA && okB
+	case align.Delete:
+		return okA
+	case align.Insert:
+		return okB
+	}
+	return false
 }
 
 // closing returns where span s ends with the punctuation after its last
