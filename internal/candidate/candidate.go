@@ -134,7 +134,7 @@ func (r Route) findReference(keys [][]uint64) ([]Pair, Stats) {
 // article order: it calls pair(x, y) with member positions x < y for each
 // pair the bucket gives, and reports whether the bucket was capped (larger
 // than MaxBucket: paired star-wise with member 0 when r.Star, else dropped).
-// Find uses it on every bucket; a distributed run (internal/batch) calls it
+// Find uses it on every bucket; a distributed run (beam/internal/batch) calls it
 // on buckets it has grouped itself, so both apply the same rule.
 func BucketPairs(r Route, n int, pair func(x, y int)) (capped bool) {
 	return bucketPairsFrom(r, n, 0, pair)

@@ -146,7 +146,7 @@ func same(t *testing.T, what string, beam, one []string) {
 func seedsAndCrafted(t *testing.T) []string {
 	t.Helper()
 	var paths []string
-	for _, dir := range []string{"../../testdata/seeds", "../../testdata/crafted"} {
+	for _, dir := range []string{"../../../testdata/seeds", "../../../testdata/crafted"} {
 		m, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 		if err != nil {
 			t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
-	"github.com/copydesk/copydesk/internal/batch"
+	"github.com/copydesk/copydesk/beam/internal/batch"
 	"github.com/copydesk/copydesk/internal/cluster"
 )
 
