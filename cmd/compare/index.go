@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"text/tabwriter"
 	"time"
 
@@ -43,7 +42,8 @@ func indexCommand(e *env) *cli.Command {
 postgres:// URL for one index shared by several machines. "add" compares a
 batch with everything indexed and with itself, prints the relations in the
 pairs format and stores the batch (all of it or, if interrupted, none);
-"check" prints the same and stores nothing.`,
+"check" prints the same and stores nothing; "relations" prints again what
+"add" printed for the batches it committed (if its output was lost).`,
 		Subcommands: []*cli.Command{
 			{
 				Name:      "add",
@@ -62,6 +62,21 @@ batch in it; copy relations do not depend on them.`,
 				ArgsUsage: "PATH...",
 				Flags:     pairsFlags,
 				Action:    func(c *cli.Context) error { return e.indexPairs(c, false) },
+			},
+			{
+				Name:      "relations",
+				Usage:     "print again the relations that index add printed for the articles of PATH (output lost to a crash)",
+				ArgsUsage: "PATH...",
+				Description: `Reads the articles of PATH as index add did (give it the same --batch-size)
+and prints, for each batch, the relations the index holds for the batch's
+articles that it holds with the same content: what index add printed when
+it committed them, byte for byte, while nothing indexed up to them has been
+replaced or removed since. Articles that are not in the index are left out:
+after a crash, this prints what the committed batches printed, and index
+add of the same input adds the rest and prints their relations. Opens the
+index read-only.`,
+				Flags:  append([]cli.Flag{&cli.IntFlag{Name: "batch-size", Usage: "the --batch-size `N` that index add was given (0: one batch)"}}, pairsFlags...),
+				Action: func(c *cli.Context) error { return e.indexRelations(c) },
 			},
 			{
 				Name:  "stats",
@@ -115,12 +130,13 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 	defer st.Close()
 	// Copy relations only: the copy routes' candidates, as `compare pairs`
 	// (check then skips the story route).
-	opt := index.Options{Workers: c.Int("workers"), Progress: e.progress(), CopyOnly: minRel >= cluster.Partial}
-	var rows []report.Pair
+	opt := index.Options{Workers: c.Int("workers"), Progress: killInTransaction(e.progress()), CopyOnly: minRel >= cluster.Partial}
+	out := e.pairStream(c, format, size > 0)
 	var added, replaced, unchanged, batches int
 	apply := func(b *index.Batch) error {
 		var res *index.Result
 		var err error
+		killPoint("before-commit")
 		if write {
 			res, err = b.Add(c.Context, st, opt)
 		} else {
@@ -129,17 +145,12 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 		if err != nil {
 			return err
 		}
+		killPoint("after-commit")
 		batches++
 		added, replaced, unchanged = added+len(res.Added), replaced+len(res.Replaced), unchanged+len(res.Unchanged)
-		for _, r := range res.Pairs {
-			p := r.Pair
-			if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
-				continue
-			}
-			rows = append(rows, report.Pair{A: r.A, B: r.B, Relation: p.Relation.String(), AInB: p.AInB, BInA: p.BInA,
-				Similarity: p.Similarity, SharedPassages: p.Passages, SharedQuotes: p.Quotes})
-		}
-		return nil
+		err = out.batch(indexRows(res.Pairs, minRel))
+		killPoint("between-batches")
+		return err
 	}
 	if size == 0 {
 		var b *index.Batch
@@ -154,7 +165,7 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 	if err != nil && batches == 0 {
 		return err
 	}
-	if werr := e.output(c, func(w io.Writer) error { return report.WritePairs(w, format, rows) }); werr != nil {
+	if werr := out.close(); werr != nil {
 		return werr
 	}
 	verb := "added"
@@ -231,7 +242,10 @@ func inBatches(ctx context.Context, r *article.Reader, paths []string, size int,
 			return err
 		}
 	}
-	return <-read
+	if err := <-read; err != nil {
+		return err
+	}
+	return ctx.Err() // a reader stopped by Ctrl-C without saying so
 }
 
 func (e *env) indexStats(c *cli.Context) error {
