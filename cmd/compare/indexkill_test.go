@@ -113,7 +113,7 @@ func TestIndexAddKilledLosesNoRelation(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("kills with SIGKILL")
 	}
-	corpus := synthFile(t, "120")
+	corpus := synthFile(t, "45")
 	var order []string // ids in input order
 	data, _ := os.ReadFile(corpus)
 	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
@@ -128,14 +128,14 @@ func TestIndexAddKilledLosesNoRelation(t *testing.T) {
 		{"before-commit", "0"},
 		{"in-transaction", "0"},
 		{"after-commit", "0"},
-		{"in-transaction:2", "40"},
-		{"after-commit:2", "40"},
-		{"between-batches:2", "40"},
+		{"in-transaction:2", "15"},
+		{"after-commit:2", "15"},
+		{"between-batches:2", "15"},
 	}
 	for name, fresh := range indexDSNs(t) {
 		t.Run(name, func(t *testing.T) {
 			want := map[string]string{}
-			for _, size := range []string{"0", "40"} {
+			for _, size := range []string{"0", "15"} {
 				out, stderr, code := compare(t, "", "index", "add", "--index", fresh(), "--batch-size", size, "-f", "jsonl", corpus)
 				if code != 0 || out == "" {
 					t.Fatalf("uninterrupted add: %d %s", code, stderr)
