@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -66,6 +67,17 @@ func openSQLite(ctx context.Context, path string, readOnly bool) (Store, error) 
 	}
 	exists := err == nil && fi.Size() > 0
 	u := "file:" + (&url.URL{Path: path}).EscapedPath()
+	// A read-only directory (or mount) cannot hold the WAL's shared-memory
+	// file that even a read-only connection creates: such an index is read
+	// as immutable, which is right as long as no -wal file holds commits
+	// not yet copied into it (a writer's last close copies them).
+	immutable := readOnly && exists && !dirWritable(filepath.Dir(path))
+	if immutable {
+		if wal, err := os.Stat(path + "-wal"); err == nil && wal.Size() > 0 {
+			return nil, fmt.Errorf("%s: cannot be read in a read-only directory: %s-wal holds commits not yet in it (open it once where it is writable)", path, path)
+		}
+		u += "?immutable=1"
+	}
 	if exists {
 		if err := probeSQLite(ctx, path, u); err != nil {
 			return nil, err
@@ -80,10 +92,16 @@ func openSQLite(ctx context.Context, path string, readOnly bool) (Store, error) 
 	q.Add("_pragma", "temp_store(memory)")
 	if readOnly {
 		q.Set("mode", "ro")
+		if immutable {
+			q.Set("immutable", "1")
+		}
 	} else {
 		q.Set("mode", "rwc")
 		q.Set("_txlock", "immediate")
 		q.Set("_synchronous", "NORMAL")
+	}
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		u = u[:i] // its parameters are in q
 	}
 	db, err := sql.Open("sqlite", u+"?"+q.Encode())
 	if err != nil {
@@ -100,6 +118,19 @@ func openSQLite(ctx context.Context, path string, readOnly bool) (Store, error) 
 		}
 	}
 	return s, nil
+}
+
+// dirWritable reports whether files can be created in dir (false on a
+// read-only mount, for root too). A variable: tests force a read-only
+// directory where root could write anyway.
+var dirWritable = func(dir string) bool {
+	f, err := os.CreateTemp(dir, ".copydesk-probe-*")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
 }
 
 // checkSQLiteHeader refuses a file that is not a SQLite database.
@@ -120,7 +151,11 @@ func checkSQLiteHeader(path string) error {
 // read-only connection, so that a foreign or newer file is refused before
 // anything (even the journal mode) is written to it.
 func probeSQLite(ctx context.Context, path, u string) error {
-	db, err := sql.Open("sqlite", u+"?mode=ro&_busy_timeout=10000")
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	db, err := sql.Open("sqlite", u+sep+"mode=ro&_busy_timeout=10000")
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
