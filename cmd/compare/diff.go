@@ -2,13 +2,14 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
@@ -28,22 +29,39 @@ func diffCommand(e *env) *cli.Command {
 own words marked {+like this+} (in red and green on a terminal), after a
 summary line with the pair's relation and scores. Words are compared after
 normalisation, so "U.S." and "US" or curly and straight quotes are equal.
-With --html, writes instead one self-contained HTML page with the two texts
-side by side, as the report draws a pair.`,
+--format html (or --html) writes instead one self-contained HTML page with
+the two texts side by side, as the report draws a pair; --format json the
+scores and the word edits.
+
+A and B are files (a text or HTML article), or FILE#ID: the article with id
+ID in a JSONL or JSON feed. A file whose own name holds # is read whole.`,
 		Flags: append([]cli.Flag{
-			&cli.BoolFlag{Name: "color", Usage: "colour even when standard output is not a terminal"},
-			&cli.BoolFlag{Name: "html", Usage: "write a side-by-side HTML page instead of text"},
+			colorFlag(),
+			&cli.BoolFlag{Name: "html", Usage: "the same as --format html"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text, html or json"},
+			outputFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
-				return usageError{errors.New("diff: give exactly two articles, A and B")}
+				return usageError{errors.New("diff: give exactly two articles, A and B (FILE or FILE#ID)")}
 			}
-			arts, err := e.load(c)
-			if err != nil {
+			if err := checkColor(c); err != nil {
 				return err
 			}
-			if len(arts) != 2 {
-				return fmt.Errorf("diff: need two articles, read %d", len(arts))
+			format := c.String("format")
+			if c.Bool("html") {
+				format = "html"
+			}
+			if format != "text" && format != "html" && format != "json" {
+				return usageError{fmt.Errorf("--format: %q is not text, html or json", format)}
+			}
+			arts := make([]article.Article, 0, 2)
+			for _, arg := range c.Args().Slice() {
+				a, err := e.pick(c, arg)
+				if err != nil {
+					return err
+				}
+				arts = append(arts, a)
 			}
 			res, err := pipeline.Run(c.Context, arts, e.options(c, true))
 			if err != nil {
@@ -54,17 +72,54 @@ side by side, as the report draws a pair.`,
 			if err != nil {
 				return err
 			}
-			if c.Bool("html") {
-				rel := cluster.Classify(&v)
-				return report.WritePage(e.stdout, report.NewDiffPage(&arts[0], &arts[1], a, b, rel, &v))
-			}
-			color := c.Bool("color")
-			if f, ok := e.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-				color = true
-			}
-			return writeDiff(e.stdout, &arts[0], &arts[1], a, b, &v, color)
+			rel := cluster.Classify(&v)
+			return e.output(c, func(w io.Writer) error {
+				switch format {
+				case "html":
+					return report.WritePage(w, report.NewDiffPage(&arts[0], &arts[1], a, b, rel, &v))
+				case "json":
+					return writeDiffJSON(w, &arts[0], &arts[1], a, b, &v)
+				}
+				return writeDiff(w, &arts[0], &arts[1], a, b, &v, e.colorFor(c, w))
+			})
 		},
 	}
+}
+
+// pick reads the one article that arg names: a file holding one article,
+// or FILE#ID, the record ID of a feed (a file whose own name holds # is
+// read whole).
+func (e *env) pick(c *cli.Context, arg string) (article.Article, error) {
+	r, err := e.reader(c)
+	if err != nil {
+		return article.Article{}, err
+	}
+	path, id := arg, ""
+	if i := strings.LastIndexByte(arg, '#'); i > 0 {
+		if _, err := os.Stat(arg); err != nil {
+			path, id = arg[:i], arg[i+1:]
+		}
+	}
+	bad := e.bad
+	arts, err := r.Load(c.Context, []string{path})
+	if err != nil {
+		return article.Article{}, err
+	}
+	if id == "" {
+		if len(arts) != 1 {
+			if len(arts) == 0 && e.bad > bad {
+				return article.Article{}, errBadInput
+			}
+			return article.Article{}, fmt.Errorf("diff: %s holds %d articles; name one as %s#ID", path, len(arts), path)
+		}
+		return arts[0], nil
+	}
+	for _, a := range arts {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return article.Article{}, fmt.Errorf("diff: %s: no article with id %q", path, id)
 }
 
 func writeDiff(w io.Writer, aa, ab *article.Article, a, b *align.Doc, v *align.Result, color bool) error {
@@ -78,7 +133,7 @@ func writeDiff(w io.Writer, aa, ab *article.Article, a, b *align.Doc, v *align.R
 	}
 	// Print B's text in order, with A's deleted words where they fell.
 	pos := 0 // next byte of B to print
-	pa := 0 // next byte of A not yet shown, for report.Follows
+	pa := 0  // next byte of A not yet shown, for report.Follows
 	for _, ed := range align.WordDiff(a, b) {
 		if !report.Follows(ed, pa, pos) {
 			continue
@@ -101,4 +156,41 @@ func writeDiff(w io.Writer, aa, ab *article.Article, a, b *align.Doc, v *align.R
 	bw.WriteString(b.Text[pos:])
 	bw.WriteString("\n")
 	return bw.Flush()
+}
+
+// writeDiffJSON writes the pair's scores and B's text as edits of A's:
+// {"op": "equal" | "delete" | "insert", "text"}.
+func writeDiffJSON(w io.Writer, aa, ab *article.Article, a, b *align.Doc, v *align.Result) error {
+	type edit struct {
+		Op   string `json:"op"`
+		Text string `json:"text"`
+	}
+	out := struct {
+		report.Pair
+		Edits []edit `json:"edits"`
+	}{Pair: report.Pair{A: aa.ID, B: ab.ID, Relation: cluster.Classify(v).String(), AInB: report.Round3(v.AInB), BInA: report.Round3(v.BInA),
+		Similarity: report.Round3(v.Cosine), SharedPassages: v.Copies(), SharedQuotes: v.Quotes()}}
+	pa, pb := 0, 0
+	for _, ed := range align.WordDiff(a, b) {
+		if !report.Follows(ed, pa, pb) {
+			continue
+		}
+		switch ed.Op {
+		case align.Equal:
+			out.Edits = append(out.Edits, edit{"equal", b.Text[ed.B.Offset:ed.B.EndOffset]})
+		case align.Delete:
+			out.Edits = append(out.Edits, edit{"delete", a.Text[ed.A.Offset:ed.A.EndOffset]})
+		case align.Insert:
+			out.Edits = append(out.Edits, edit{"insert", b.Text[ed.B.Offset:ed.B.EndOffset]})
+		}
+		if ed.A.Words() > 0 {
+			pa = ed.A.EndOffset
+		}
+		if ed.B.Words() > 0 {
+			pb = ed.B.EndOffset
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }

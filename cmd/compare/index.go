@@ -133,6 +133,9 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 	opt := index.Options{Workers: c.Int("workers"), Progress: killInTransaction(e.progress()), CopyOnly: minRel >= cluster.Partial}
 	out := e.pairStream(c, format, size > 0)
 	var added, replaced, unchanged, batches int
+	// maxReplacedNamed is how many replaced ids a run names on stderr; the
+	// summary line counts them all.
+	const maxReplacedNamed = 20
 	apply := func(b *index.Batch) error {
 		var res *index.Result
 		var err error
@@ -147,7 +150,14 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 		}
 		killPoint("after-commit")
 		batches++
-		added, replaced, unchanged = added+len(res.Added), replaced+len(res.Replaced), unchanged+len(res.Unchanged)
+		// Never a text replaced under its id without saying so.
+		for _, id := range res.Replaced {
+			if replaced < maxReplacedNamed {
+				fmt.Fprintf(e.stderr, "compare: index: %q: a different text with this id replaces the one indexed\n", id)
+			}
+			replaced++
+		}
+		added, unchanged = added+len(res.Added), unchanged+len(res.Unchanged)
 		err = out.batch(indexRows(res.Pairs, minRel))
 		killPoint("between-batches")
 		return err

@@ -61,10 +61,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	app := &cli.App{
 		Name:  "compare",
 		Usage: "find reused copy between news articles and compare how outlets tell one story",
-		Description: `PATH is a file (.txt, .html, .jsonl), a directory (walked in sorted order,
-hidden files skipped), or - for standard input. A .jsonl file holds one article
-per line: {"id", "text"} required; "outlet", "title", "url", "published",
-"html" optional.
+		Description: `PATH is a file (.txt, .html, .json, .jsonl, .jsonl.gz), a directory (walked
+in sorted order, hidden files and pages copydesk wrote skipped), or - for
+standard input. A .jsonl file holds one article per line: {"id", "text"}
+required; "outlet", "title", "url", "published", "html" optional; a .json
+file a JSON array of such objects. A text read from - gets the id
+stdin-<8 hex digits of its SHA-256>, or --stdin-id ID.
 
 Exit status: 0 ok, 1 some inputs were bad (each named on stderr) but the rest
 was processed, 2 usage error.`,
@@ -127,6 +129,7 @@ func inputFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "max-size", Value: "16MiB", Usage: "largest article read (a file or a JSONL line); larger ones are reported and skipped"},
 		&cli.IntFlag{Name: "workers", Usage: "goroutines for the parallel stages (default: one per core)"},
+		&cli.StringFlag{Name: "stdin-id", Usage: "the `ID` of a text or HTML article read from - (default: stdin- and 8 hex digits of its SHA-256)"},
 	}
 }
 
@@ -158,14 +161,20 @@ func (e *env) reader(c *cli.Context) (*article.Reader, error) {
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--max-size: %w", err)}
 	}
-	return &article.Reader{
+	r := &article.Reader{
 		Stdin:    e.stdin,
 		MaxBytes: maxBytes,
+		StdinID:  c.String("stdin-id"),
 		Bad: func(err error) {
 			e.bad++
 			fmt.Fprintf(e.stderr, "compare: %v\n", err)
 		},
-	}, nil
+		Note: func(s string) { fmt.Fprintf(e.stderr, "compare: note: %s\n", s) },
+	}
+	if c.Command.Name == "report" && c.String("output") != "" {
+		r.Skip = []string{c.String("output")} // never read the last report back
+	}
+	return r, nil
 }
 
 // options builds pipeline options with a progress bar on a terminal.
@@ -214,6 +223,37 @@ func (e *env) output(c *cli.Context, write func(io.Writer) error) error {
 		return report.WriteOutput(path, e.stdout, write)
 	}
 	return write(e.stdout)
+}
+
+// colorFlag is --color, as ripgrep and git spell it.
+func colorFlag() cli.Flag {
+	return &cli.StringFlag{Name: "color", Aliases: []string{"colour"}, Value: "auto", Usage: "colour the output: auto (on a terminal, unless NO_COLOR is set), always or never"}
+}
+
+// colorFor says whether to colour what goes to w: --color always or never,
+// else (auto) when w is a terminal and NO_COLOR is unset or empty
+// (no-color.org).
+func (e *env) colorFor(c *cli.Context, w io.Writer) bool {
+	switch c.String("color") {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// checkColor rejects a --color value other than auto, always or never.
+func checkColor(c *cli.Context) error {
+	switch c.String("color") {
+	case "auto", "always", "never":
+		return nil
+	}
+	return usageError{fmt.Errorf("--color: %q is not auto, always or never", c.String("color"))}
 }
 
 // parseSize reads "16MiB", "500k", "2GB" or a plain byte count.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -22,12 +20,9 @@ const streamMemoryLimit = 3 << 30
 // input on stderr. JSONL is parsed on all cores. copyOnly decides copy
 // relations only (pipeline.Options.CopyOnly), enough for copy groups.
 func (e *env) stream(c *cli.Context, story, copyOnly bool) (*pipeline.Scan, error) {
-	if c.NArg() == 0 {
-		return nil, usageError{errors.New(c.Command.Name + ": no PATH given (a file, a directory, or - for standard input)")}
-	}
-	maxBytes, err := parseSize(c.String("max-size"))
+	r, err := e.reader(c)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--max-size: %w", err)}
+		return nil, err
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// The streaming run's heap is compressed text and keys, free of
@@ -37,15 +32,7 @@ func (e *env) stream(c *cli.Context, story, copyOnly bool) (*pipeline.Scan, erro
 	}
 	opt := e.options(c, story)
 	opt.CopyOnly = copyOnly
-	r := article.Reader{
-		Stdin:    e.stdin,
-		MaxBytes: maxBytes,
-		Workers:  opt.Workers,
-		Bad: func(err error) {
-			e.bad++
-			fmt.Fprintf(e.stderr, "compare: %v\n", err)
-		},
-	}
+	r.Workers = opt.Workers
 	if r.Workers == 0 {
 		r.Workers = runtime.GOMAXPROCS(0)
 	}

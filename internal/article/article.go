@@ -30,6 +30,10 @@ type Article struct {
 	URL       string   `json:"url,omitempty"`       // where it was published
 	Published string   `json:"published,omitempty"` // publication time as given
 	Body      string   `json:"text"`                // main text, paragraphs separated by a blank line
+	// Source is the file a JSONL or JSON record was read from ("-" for
+	// standard input); empty for a text or HTML file, whose ID is its path.
+	// FILE#ID names the record again (compare diff).
+	Source string `json:"-"`
 }
 
 // Label names the article for people: its outlet, else its file name

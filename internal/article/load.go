@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,8 +46,50 @@ type Reader struct {
 	// reach the callback one at a time, in file order. 0 or 1: parse in
 	// the calling goroutine.
 	Workers int
+	// Note, when set, is told of inputs skipped or read on a guess that are
+	// not errors: a file copydesk wrote, a skipped directory, a file named
+	// on the command line whose extension is not an article format.
+	Note func(string)
+	// Skip lists directories a walk does not enter (a run's own output).
+	Skip []string
+	// StdinID is the id of a text or HTML article read from "-"; empty:
+	// "stdin-" and the first 8 hex digits of the SHA-256 of its bytes, so
+	// two different texts never share an id.
+	StdinID string
 
 	seen map[string]string // id → where it was first read
+	skip []os.FileInfo     // Skip, stated once
+}
+
+func (r *Reader) note(format string, args ...any) {
+	if r.Note != nil {
+		r.Note(fmt.Sprintf(format, args...))
+	}
+}
+
+// skipped reports whether dir is one of r.Skip.
+func (r *Reader) skipped(dir string) bool {
+	if r.skip == nil {
+		r.skip = []os.FileInfo{}
+		for _, s := range r.Skip {
+			if info, err := os.Stat(s); err == nil {
+				r.skip = append(r.skip, info)
+			}
+		}
+	}
+	if len(r.skip) == 0 {
+		return false
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return false
+	}
+	for _, s := range r.skip {
+		if os.SameFile(s, info) {
+			return true
+		}
+	}
+	return false
 }
 
 // Load reads every article under paths into memory.
@@ -96,8 +140,12 @@ func (r *Reader) readPath(ctx context.Context, p string, fn func(Article) error)
 		br := bufio.NewReaderSize(r.Stdin, 1<<16)
 		head, _ := br.Peek(512)
 		kind := sniff(head)
-		if kind == kindJSONL {
-			return r.readJSONL(ctx, "-", br, fn)
+		rec := func(a Article) error { a.Source = "-"; return fn(a) }
+		switch kind {
+		case kindJSONL:
+			return r.readJSONL(ctx, "-", br, rec)
+		case kindJSON:
+			return r.readJSON(ctx, "-", br, rec)
 		}
 		data, err := readLimited(br, r.maxBytes())
 		if err != nil {
@@ -112,6 +160,9 @@ func (r *Reader) readPath(ctx context.Context, p string, fn func(Article) error)
 		return nil
 	}
 	if !info.IsDir() {
+		if kindOf(p) == kindOther && info.Mode().IsRegular() {
+			r.note("%s: not an article file name (.txt, .html, .json, .jsonl, .jsonl.gz); read by its content", p)
+		}
 		return r.readFile(ctx, p, info, fn)
 	}
 	return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -130,6 +181,10 @@ func (r *Reader) readPath(ctx context.Context, p string, fn func(Article) error)
 				return fs.SkipDir
 			}
 			return nil
+		}
+		if d.IsDir() && path != p && r.skipped(path) {
+			r.note("%s: skipped (this run's output)", path)
+			return fs.SkipDir
 		}
 		if d.IsDir() || kindOf(path) == kindOther {
 			return nil
@@ -155,9 +210,15 @@ func (r *Reader) readPath(ctx context.Context, p string, fn func(Article) error)
 	})
 }
 
-func (r *Reader) readFile(ctx context.Context, p string, info fs.FileInfo, fn func(Article) error) error {
+func (r *Reader) readFile(ctx context.Context, p string, info fs.FileInfo, fn0 func(Article) error) error {
 	kind := kindOf(p)
-	if kind == kindJSONL {
+	fn := func(a Article) error { // a record's file, for FILE#ID
+		if a.ID != p {
+			a.Source = p
+		}
+		return fn0(a)
+	}
+	if kind == kindJSONL || kind == kindJSON {
 		f, err := os.Open(p)
 		if err != nil {
 			r.bad(fmt.Errorf("%s: %w", p, unwrapPathError(err)))
@@ -173,6 +234,9 @@ func (r *Reader) readFile(ctx context.Context, p string, info fs.FileInfo, fn fu
 			}
 			defer gz.Close()
 			in = gz
+		}
+		if kind == kindJSON {
+			return r.readJSON(ctx, p, in, fn)
 		}
 		return r.readJSONL(ctx, p, in, fn)
 	}
@@ -191,6 +255,16 @@ func (r *Reader) readFile(ctx context.Context, p string, info fs.FileInfo, fn fu
 	}
 	if kind == kindOther {
 		kind = sniff(data)
+		switch kind {
+		case kindJSONL:
+			return r.readJSONL(ctx, p, bytes.NewReader(data), fn)
+		case kindJSON:
+			return r.readJSON(ctx, p, bytes.NewReader(data), fn)
+		}
+	}
+	if kind == kindHTML && Generated(data) {
+		r.note("%s: skipped (a page copydesk wrote)", p)
+		return nil
 	}
 	return r.emitFile(p, kind, data, fn)
 }
@@ -203,13 +277,24 @@ func (r *Reader) emitFile(name string, kind fileKind, data []byte, fn func(Artic
 		return nil
 	}
 	a := Article{ID: name}
+	if name == "-" {
+		a.ID = r.StdinID
+		if a.ID == "" {
+			sum := sha256.Sum256(data)
+			a.ID = "stdin-" + hex.EncodeToString(sum[:4])
+		}
+	}
 	if kind == kindHTML {
 		err = fromHTML(&a, text)
 	} else {
 		err = fromText(&a, text)
 	}
 	if err == nil {
-		err = r.claim(a.ID, name)
+		where := name
+		if name == "-" {
+			where = "standard input"
+		}
+		err = r.claim(a.ID, where)
 	}
 	if err != nil {
 		r.bad(fmt.Errorf("%s: %w", name, err))
@@ -460,6 +545,7 @@ const (
 	kindText
 	kindHTML
 	kindJSONL
+	kindJSON // a JSON array of articles, or JSON objects one after another
 )
 
 // kindOf tells a file's kind by its name. A directory walk reads only these.
@@ -469,6 +555,8 @@ func kindOf(p string) fileKind {
 	case strings.HasSuffix(lower, ".jsonl"), strings.HasSuffix(lower, ".ndjson"),
 		strings.HasSuffix(lower, ".jsonl.gz"), strings.HasSuffix(lower, ".ndjson.gz"):
 		return kindJSONL
+	case strings.HasSuffix(lower, ".json"), strings.HasSuffix(lower, ".json.gz"):
+		return kindJSON
 	case strings.HasSuffix(lower, ".html"), strings.HasSuffix(lower, ".htm"), strings.HasSuffix(lower, ".xhtml"):
 		return kindHTML
 	case strings.HasSuffix(lower, ".txt"), strings.HasSuffix(lower, ".text"):
@@ -484,6 +572,8 @@ func sniff(data []byte) fileKind {
 	switch {
 	case bytes.HasPrefix(s, []byte("{")):
 		return kindJSONL
+	case bytes.HasPrefix(s, []byte("[")) && bytes.HasPrefix(bytes.TrimLeft(s[1:], " \t\r\n"), []byte("{")):
+		return kindJSON
 	case bytes.HasPrefix(s, []byte("<")):
 		return kindHTML
 	}

@@ -439,7 +439,7 @@ func (r *Report) clusterView(k int, heatmap bool) ClusterView {
 		if n >= cmp.Or(r.MaxDiffs, MaxDiffs) {
 			cv.MoreDiffs = append(cv.MoreDiffs, PairRef{
 				A: r.member(p.I), B: r.member(p.J), Relation: p.Relation.String(),
-				Command: "compare diff --html " + shellQuote(r.Articles[p.I].ID) + " " + shellQuote(r.Articles[p.J].ID),
+				Command: r.diffCommand(p.I, p.J),
 			})
 			continue
 		}
@@ -448,6 +448,28 @@ func (r *Report) clusterView(k int, heatmap bool) ClusterView {
 		cv.Diffs = append(cv.Diffs, d)
 	}
 	return cv
+}
+
+// diffCommand is the compare diff command that draws the pair of articles i
+// and j, to be run where the report was made: a file's article by its path,
+// a feed's record as FILE#ID. An article read from standard input cannot be
+// read again, so its pair gets no command.
+func (r *Report) diffCommand(i, j int) string {
+	name := func(k int) string {
+		a := &r.res.Articles[k]
+		if a.Source == "" {
+			return shellQuote(a.ID)
+		}
+		if a.Source == "-" {
+			return ""
+		}
+		return shellQuote(a.Source + "#" + a.ID)
+	}
+	a, b := name(i), name(j)
+	if a == "" || b == "" {
+		return "(read from standard input: save it to a file to diff this pair)"
+	}
+	return fmt.Sprintf("compare diff --html -o diff-%d-%d.html %s %s", i+1, j+1, a, b)
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.

@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/copydesk/copydesk/internal/align"
+	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/compare"
 	"github.com/copydesk/copydesk/internal/framing"
@@ -24,6 +25,7 @@ const SchemaVersion = 1
 // value as JSON; index.html renders it (see WriteReport). Build makes it.
 type Report struct {
 	Schema          int           `json:"schema"`
+	Generator       string        `json:"generator"`        // "copydesk": article readers skip the file
 	Articles        []ArticleInfo `json:"articles"`         // in input order
 	Pairs           []Pair        `json:"pairs"`            // story or stronger, strongest first, as `compare pairs`
 	DuplicateGroups []Group       `json:"duplicate_groups"` // groups of two or more (duplicate and derived edges)
@@ -128,7 +130,7 @@ type LeftOut struct {
 // with pipeline.Options.Story so that story clusters exist. It compares the
 // members of every story cluster (internal/compare); ctx stops it early.
 func Build(ctx context.Context, res *pipeline.Result) (*Report, error) {
-	r := &Report{Schema: SchemaVersion, res: res, index: make(map[string]int), pairs: make(map[[2]int]*cluster.Pair)}
+	r := &Report{Schema: SchemaVersion, Generator: article.GeneratorMark, res: res, index: make(map[string]int), pairs: make(map[[2]int]*cluster.Pair)}
 	dup := res.Groups(cluster.Copy)
 	story := res.Groups(cluster.StoryLvl)
 	for i := range res.Articles {
