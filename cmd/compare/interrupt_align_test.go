@@ -68,8 +68,8 @@ func TestInterruptDuringAlignment(t *testing.T) {
 	if took > time.Second {
 		t.Errorf("exited %v after SIGINT, want under 1 s", took)
 	}
-	if code := cmd.ProcessState.ExitCode(); code == 0 {
-		t.Errorf("exit code 0 after SIGINT; stderr %q", stderr)
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Errorf("exit code %d after SIGINT, want %d (128+SIGINT); stderr %q", code, exitInterrupted, stderr)
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("output written despite the interrupt")

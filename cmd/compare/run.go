@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,7 +26,13 @@ const (
 	exitOK       = 0
 	exitBadInput = 1 // some inputs were bad; the rest was processed
 	exitUsage    = 2
+	// exitInterrupted is 128 + SIGINT, as a shell reports a command that
+	// Ctrl-C stopped.
+	exitInterrupted = 130
 )
+
+// errInterrupted says that the run was stopped by Ctrl-C.
+var errInterrupted = errors.New("interrupted")
 
 // errBadInput says that some inputs were bad; each was reported on stderr.
 var errBadInput = errors.New("some inputs were bad")
@@ -40,6 +47,8 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.Is(err, errInterrupted):
+		return exitInterrupted
 	case errors.Is(err, errBadInput):
 		return exitBadInput
 	}
@@ -70,6 +79,7 @@ stdin-<8 hex digits of its SHA-256>, or --stdin-id ID.
 
 Exit status: 0 ok, 1 some inputs were bad (each named on stderr) but the rest
 was processed, 2 usage error.`,
+		Version:         version(),
 		Writer:          stdout,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
@@ -109,12 +119,17 @@ was processed, 2 usage error.`,
 			fmt.Fprintf(stderr, "compare: %v\n", ue.error)
 		} else if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			fmt.Fprintln(stderr, "compare: interrupted")
+			return errors.Join(errInterrupted, err)
 		} else if !errors.Is(err, errBadInput) {
 			fmt.Fprintf(stderr, "compare: %v\n", err)
 		}
 		return err
 	}
 	if e.unknown != "" {
+		if near := nearest(e.unknown, app.Commands); near != "" {
+			fmt.Fprintf(stderr, "compare: no command %q; did you mean %q? (see compare --help)\n", e.unknown, near)
+			return usageError{fmt.Errorf("no command %q", e.unknown)}
+		}
 		fmt.Fprintf(stderr, "compare: no command %q (see compare --help)\n", e.unknown)
 		return usageError{fmt.Errorf("no command %q", e.unknown)}
 	}
@@ -124,11 +139,70 @@ was processed, 2 usage error.`,
 	return nil
 }
 
+// maxSuggestDistance is the largest edit distance at which a mistyped
+// command gets a "did you mean" (git suggests within about the same).
+const maxSuggestDistance = 2
+
+// nearest returns the command name closest to name, if within
+// maxSuggestDistance edits.
+func nearest(name string, cmds []*cli.Command) string {
+	best, bestD := "", maxSuggestDistance+1
+	for _, c := range cmds {
+		for _, n := range c.Names() {
+			if d := editDistance(name, n); d < bestD {
+				best, bestD = n, d
+			}
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// version is the module version and VCS commit the binary was built from.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			v += " commit " + s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				v += " (modified)"
+			}
+		}
+	}
+	return v
+}
+
 // Flags shared by the commands that read articles.
 func inputFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "max-size", Value: "16MiB", Usage: "largest article read (a file or a JSONL line); larger ones are reported and skipped"},
-		&cli.IntFlag{Name: "workers", Usage: "goroutines for the parallel stages (default: one per core)"},
+		&cli.IntFlag{Name: "workers", Usage: "goroutines for the parallel stages", DefaultText: "one per core"},
 		&cli.StringFlag{Name: "stdin-id", Usage: "the `ID` of a text or HTML article read from - (default: stdin- and 8 hex digits of its SHA-256)"},
 	}
 }
@@ -161,6 +235,9 @@ func (e *env) reader(c *cli.Context) (*article.Reader, error) {
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--max-size: %w", err)}
 	}
+	if c.Int("workers") < 0 {
+		return nil, usageError{fmt.Errorf("--workers: %d is negative (0 or unset: one per core)", c.Int("workers"))}
+	}
 	r := &article.Reader{
 		Stdin:    e.stdin,
 		MaxBytes: maxBytes,
@@ -179,6 +256,8 @@ func (e *env) reader(c *cli.Context) (*article.Reader, error) {
 
 // options builds pipeline options with a progress bar on a terminal.
 func (e *env) options(c *cli.Context, story bool) pipeline.Options {
+	// --workers below 0 is refused by reader, which every command that
+	// takes it calls first.
 	return pipeline.Options{Story: story, Workers: c.Int("workers"), Progress: e.progress()}
 }
 

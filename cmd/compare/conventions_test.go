@@ -1,0 +1,37 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCLIConventions: --version, "did you mean", --workers below 0,
+// --color always|never|auto with NO_COLOR, exit codes.
+func TestCLIConventions(t *testing.T) {
+	inRoot(t)
+	if out, _, code := compare(t, "", "--version"); code != 0 || !strings.HasPrefix(out, "compare version ") {
+		t.Errorf("--version: exit %d: %q", code, out)
+	}
+	if _, stderr, code := compare(t, "", "repot", "x"); code != exitUsage || !strings.Contains(stderr, `did you mean "report"?`) {
+		t.Errorf("mistyped command: exit %d: %s", code, stderr)
+	}
+	if _, stderr, code := compare(t, "", "pairs", "--workers", "-1", "testdata/crafted"); code != exitUsage || !strings.Contains(stderr, "--workers") {
+		t.Errorf("--workers -1: exit %d: %s", code, stderr)
+	}
+	a, b := "testdata/crafted/wire.txt", "testdata/crafted/syndicated.txt"
+	if out, _, _ := compare(t, "", "diff", "--color", "always", a, b); !strings.Contains(out, "\x1b[") {
+		t.Error("--color always: no colour")
+	}
+	t.Setenv("NO_COLOR", "1")
+	for _, c := range []string{"auto", "never"} {
+		if out, _, _ := compare(t, "", "diff", "--color", c, a, b); strings.Contains(out, "\x1b[") {
+			t.Errorf("--color %s with NO_COLOR: colour", c)
+		}
+	}
+	if _, _, code := compare(t, "", "diff", "--color", "sometimes", a, b); code != exitUsage {
+		t.Errorf("--color sometimes: exit %d", code)
+	}
+	if editDistance("clusers", "clusters") != 1 || nearest("zzzzzz", nil) != "" {
+		t.Error("editDistance")
+	}
+}
