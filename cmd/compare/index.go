@@ -326,7 +326,7 @@ func (e *env) indexRemove(c *cli.Context) error {
 	}
 	for _, id := range missing {
 		e.bad++
-		fmt.Fprintf(e.stderr, "compare: %s: not in the index\n", id)
+		fmt.Fprintf(e.stderr, "compare: %s: not in the index\n", escapeControls(id))
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
@@ -116,12 +117,12 @@ was processed, 2 usage error.`,
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "compare: %v\n", ue.error)
+			fmt.Fprintf(stderr, "compare: %s\n", escapeControls(ue.error.Error()))
 		} else if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			fmt.Fprintln(stderr, "compare: interrupted")
 			return errors.Join(errInterrupted, err)
 		} else if !errors.Is(err, errBadInput) {
-			fmt.Fprintf(stderr, "compare: %v\n", err)
+			fmt.Fprintf(stderr, "compare: %s\n", escapeControls(err.Error()))
 		}
 		return err
 	}
@@ -244,9 +245,9 @@ func (e *env) reader(c *cli.Context) (*article.Reader, error) {
 		StdinID:  c.String("stdin-id"),
 		Bad: func(err error) {
 			e.bad++
-			fmt.Fprintf(e.stderr, "compare: %v\n", err)
+			fmt.Fprintf(e.stderr, "compare: %s\n", escapeControls(err.Error()))
 		},
-		Note: func(s string) { fmt.Fprintf(e.stderr, "compare: note: %s\n", s) },
+		Note: func(s string) { fmt.Fprintf(e.stderr, "compare: note: %s\n", escapeControls(s)) },
 	}
 	if c.Command.Name == "report" && c.String("output") != "" {
 		r.Skip = []string{c.String("output")} // never read the last report back
@@ -406,4 +407,29 @@ func flagsFirst(cmds []*cli.Command, args []string) []string {
 		}
 	}
 	return append(out, rest...)
+}
+
+// escapeControls writes the control and bidi-formatting characters of an
+// error line (a file name holding a newline or U+202E, say) as %q writes
+// them, so that a name cannot forge or reorder lines on a terminal.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, isFormatting) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isFormatting(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isFormatting: control characters, and the bidi and zero-width
+// formatting characters (Unicode category Cf).
+func isFormatting(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }
