@@ -72,7 +72,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 				return err
 			}
 			rep.InlineWords, rep.MaxDiffs = c.Int("inline-words"), c.Int("max-diffs")
-			if err := report.WriteReport(dir, rep); err != nil {
+			if err := report.WriteReportContext(c.Context, dir, rep); err != nil {
 				return err
 			}
 			clusters := "story clusters"

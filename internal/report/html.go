@@ -41,6 +41,7 @@ package report
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"fmt"
 	"html/template"
 	"io"
@@ -631,16 +632,42 @@ func trimSegs(segs []Seg) []Seg {
 // WriteReport writes the report directory dir atomically (see
 // WriteDirAtomic): index.html, report.json and the cluster pages.
 func WriteReport(dir string, r *Report) error {
-	pages := r.Layout()
-	files := []File{{Name: "report.json", Write: func(w io.Writer) error { return WriteJSON(w, r) }}}
+	return WriteReportContext(context.Background(), dir, r)
+}
+
+// WriteReportContext is WriteReport stopped by ctx: cancelled while the
+// pages are laid out or written, it returns ctx's error at once (the
+// layout, which does not look at ctx, is left to finish unseen) and dir
+// keeps its previous contents.
+func WriteReportContext(ctx context.Context, dir string, r *Report) error {
+	laid := make(chan *Pages, 1)
+	go func() { laid <- r.Layout() }()
+	var pages *Pages
+	select {
+	case pages = <-laid:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	files := []File{{Name: "report.json", Write: func(w io.Writer) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return WriteJSON(w, r)
+	}}}
 	for k, name := range pages.Names {
 		p := pages.Pages[k]
 		files = append(files, File{Name: name, Write: func(w io.Writer) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := WritePage(w, p); err != nil {
 				return fmt.Errorf("%s: %w", path.Join(dir, name), err)
 			}
 			return nil
 		}})
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	return WriteDirAtomic(dir, files)
 }
