@@ -128,7 +128,7 @@ func TestStorySplit(t *testing.T) {
 			pairs = append(pairs, story(i, j, cos))
 		}
 	}
-	if got := averageLink(6, pairs, StoryLinkage, 0, StorySplitMin); !slices.Equal(got, []int{0, 0, 0, 0, 0, 0}) {
+	if got := averageLink(6, edges(pairs), nil, nil, StoryLinkage, 0, StorySplitMin); !slices.Equal(got, []int{0, 0, 0, 0, 0, 0}) {
 		t.Fatalf("without the split test got %v, want one cluster", got)
 	}
 	if got, want := Groups(6, pairs, StoryLvl), []int{0, 0, 0, 3, 3, 3}; !slices.Equal(got, want) {
