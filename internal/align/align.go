@@ -164,8 +164,9 @@ type Passage struct {
 	A     Span `json:"a"`
 	B     Span `json:"b"`
 	Quote bool `json:"quote"` // quoted speech, not copy
-	// Matched is how many words of A's span lie in exact runs; the rest are
-	// the small edits the chain bridged.
+	// Matched is how many words of the span lie in exact runs, counted in
+	// the text VerifyContext aligns first (canonical); the rest are the
+	// small edits the chain bridged.
 	Matched int `json:"matched"`
 }
 
@@ -179,7 +180,8 @@ type Result struct {
 	// CopyA and CopyB count the words of A and B inside shared copy
 	// passages (quotes left out).
 	CopyA, CopyB int
-	// LongestCopy is the word count (in A) of the longest copy passage.
+	// LongestCopy is the word count of the longest copy passage, in the
+	// text VerifyContext aligns first (canonical), whichever is A.
 	LongestCopy int
 	Passages    []Passage // sorted by position in A
 }
@@ -209,11 +211,58 @@ func Verify(a, b *Doc) Result {
 // VerifyContext is Verify that gives up when ctx is done, with ctx's error
 // and no result. Alignment is near-linear in the two lengths, but two
 // 16 MiB texts still take seconds, so it checks ctx as it goes.
+//
+// The result does not depend on which text is a: the pair is aligned in one
+// order fixed by the texts themselves (canonical), and a result for the
+// other order is its mirror (swapped). Chaining reads pieces in the first
+// text's order and LongestCopy counts its words, so aligning in the order
+// the pair came in made a pair's passages and relation depend on the input
+// order (8 pairs of a 5,000-article corpus read backwards).
 func VerifyContext(ctx context.Context, a, b *Doc) (Result, error) {
 	if !shingle.Meet(a.Set, b.Set) {
 		return Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}, nil
 	}
+	return verifySymmetric(ctx, a, b)
+}
+
+// verifySymmetric is verifyFull in the canonical order, its result
+// mirrored back when a and b came the other way round.
+func verifySymmetric(ctx context.Context, a, b *Doc) (Result, error) {
+	if !canonical(a, b) {
+		res, err := verifyFull(ctx, b, a)
+		return res.swapped(), err
+	}
 	return verifyFull(ctx, a, b)
+}
+
+// canonical reports whether a comes first in the order pairs are aligned
+// in: fewer tokens first, then the smaller text.
+func canonical(a, b *Doc) bool {
+	if len(a.Tokens) != len(b.Tokens) {
+		return len(a.Tokens) < len(b.Tokens)
+	}
+	return a.Text <= b.Text
+}
+
+// swapped is the result of the pair the other way round: A and B
+// exchanged, passages sorted by their position in the new A. LongestCopy
+// stays as counted in the canonical first text.
+func (r Result) swapped() Result {
+	r.AInB, r.BInA = r.BInA, r.AInB
+	r.CopyA, r.CopyB = r.CopyB, r.CopyA
+	ps := make([]Passage, len(r.Passages))
+	for k, p := range r.Passages {
+		p.A, p.B = p.B, p.A
+		ps[k] = p
+	}
+	slices.SortFunc(ps, func(x, y Passage) int {
+		return cmp.Or(cmp.Compare(x.A.Start, y.A.Start), cmp.Compare(x.B.Start, y.B.Start))
+	})
+	if len(ps) == 0 {
+		ps = r.Passages
+	}
+	r.Passages = ps
+	return r
 }
 
 // checkEvery is how many steps of an alignment loop run between two looks

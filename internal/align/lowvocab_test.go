@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -166,4 +167,23 @@ func FuzzWordDiff(f *testing.F) {
 		checkDiff(t, a, b, WordDiff(a, b))
 		checkDiff(t, b, a, WordDiff(b, a))
 	})
+}
+
+// TestVerifySymmetric aligns pairs of low-vocabulary texts (fuzzTexts from
+// random bytes) both ways round: Verify(b, a) is Verify(a, b) mirrored.
+// (Passages chain in the first text's order, so the two orders can differ.)
+func TestVerifySymmetric(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 8))
+	for range 2000 {
+		data := make([]byte, 2+r.IntN(300))
+		for k := range data {
+			data[k] = byte(r.UintN(256))
+		}
+		ta, tb := fuzzTexts(data)
+		a, b := NewDoc(ta), NewDoc(tb)
+		ab, ba := Verify(a, b), Verify(b, a)
+		if !reflect.DeepEqual(ab, ba.swapped()) {
+			t.Fatalf("Verify(a, b) = %+v\nVerify(b, a) mirrored = %+v\nA: %q\nB: %q", ab, ba.swapped(), ta, tb)
+		}
+	}
 }
