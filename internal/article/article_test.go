@@ -286,3 +286,19 @@ func TestLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestInvalidUTF8ID: two ids that differ only in raw bytes that are not
+// UTF-8 would both read as U+FFFD and collide; such an id is an error.
+func TestInvalidUTF8ID(t *testing.T) {
+	for _, line := range []string{
+		"{\"id\":\"a\xff\",\"text\":\"Some text of an article.\"}",
+		"{\"id\":\"a\xfe\", \"text\":\"Some text.\", \"extra\": {\"nested\": 1}}",
+	} {
+		if _, err := ParseJSONLine([]byte(line)); err == nil || !strings.Contains(err.Error(), `"id" is not valid UTF-8`) {
+			t.Errorf("%q: err = %v, want the id named as not UTF-8", line, err)
+		}
+	}
+	if a, err := ParseJSONLine([]byte(`{"id":"a\ufffd","text":"Some text."}`)); err != nil || a.ID != "a\ufffd" {
+		t.Errorf("an escaped U+FFFD in an id: %q, %v", a.ID, err)
+	}
+}

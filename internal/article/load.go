@@ -425,6 +425,9 @@ func jsonKind(raw json.RawMessage) string {
 // ParseJSONLine reads one JSONL record: {"id","text"} required, "outlet",
 // "title", "url", "published", "html" optional (html is used when text is
 // absent), other fields ignored.
+//
+// An "id" holding bytes that are not UTF-8 is an error: replacing them
+// would let two distinct ids collide and drop one article as a duplicate.
 func ParseJSONLine(line []byte) (Article, error) {
 	var a Article
 	var text, html string
@@ -437,6 +440,9 @@ func ParseJSONLine(line []byte) (Article, error) {
 			}
 			if raw[0] != '"' {
 				return Article{}, fmt.Errorf("field %q is %s, want a string", recordFields[k], jsonKind(raw))
+			}
+			if k == 0 && !utf8.Valid(raw) {
+				return Article{}, errInvalidID
 			}
 			*dst[k] = unquoteJSON(raw[1 : len(raw)-1])
 		}
@@ -454,6 +460,9 @@ func ParseJSONLine(line []byte) (Article, error) {
 			v, err := rec.str(name)
 			if err != nil {
 				return Article{}, err
+			}
+			if k == 0 && !utf8.Valid(rec[name]) { // encoding/json made them U+FFFD
+				return Article{}, errInvalidID
 			}
 			*dst[k] = v
 		}
@@ -476,6 +485,9 @@ func ParseJSONLine(line []byte) (Article, error) {
 		return Article{}, errors.New(`missing "text"`)
 	}
 }
+
+// errInvalidID is ParseJSONLine's error for an id that is not UTF-8.
+var errInvalidID = errors.New(`"id" is not valid UTF-8`)
 
 func (r *Reader) readJSONL(ctx context.Context, name string, in io.Reader, fn func(Article) error) error {
 	if r.Workers > 1 {

@@ -262,6 +262,9 @@ func refParseJSONLine(line []byte) (Article, error) {
 		if err != nil {
 			return Article{}, err
 		}
+		if f.name == "id" && !utf8.Valid(rec["id"]) {
+			return Article{}, errors.New(`"id" is not valid UTF-8`)
+		}
 		*f.dst = v
 	}
 	if a.ID == "" {
