@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -33,5 +34,31 @@ func TestCLIConventions(t *testing.T) {
 	}
 	if editDistance("clusers", "clusters") != 1 || nearest("zzzzzz", nil) != "" {
 		t.Error("editDistance")
+	}
+}
+
+// TestHelpAndCompletion: compare help COMMAND, and a completion script for
+// each shell (bash's parses with bash -n when bash is here).
+func TestHelpAndCompletion(t *testing.T) {
+	if out, _, code := compare(t, "", "help", "pairs"); code != 0 || !strings.Contains(out, "compare pairs - ") {
+		t.Errorf("help pairs: exit %d: %s", code, out)
+	}
+	for sh, want := range map[string]string{"bash": "complete -o default", "zsh": "#compdef compare", "fish": "complete -c compare"} {
+		out, stderr, code := compare(t, "", "completion", sh)
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("completion %s: exit %d, %q missing: %s", sh, code, want, stderr)
+		}
+		if sh == "bash" {
+			if bash, err := exec.LookPath("bash"); err == nil {
+				cmd := exec.Command(bash, "-n")
+				cmd.Stdin = strings.NewReader(out)
+				if b, err := cmd.CombinedOutput(); err != nil {
+					t.Errorf("bash -n: %v %s", err, b)
+				}
+			}
+		}
+	}
+	if _, _, code := compare(t, "", "completion", "tcsh"); code != exitUsage {
+		t.Errorf("completion tcsh: exit %d", code)
 	}
 }

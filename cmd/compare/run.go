@@ -79,11 +79,14 @@ file a JSON array of such objects. A text read from - gets the id
 stdin-<8 hex digits of its SHA-256>, or --stdin-id ID.
 
 Exit status: 0 ok, 1 some inputs were bad (each named on stderr) but the rest
-was processed, 2 usage error.`,
-		Version:         version(),
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		HideHelpCommand: true,
+was processed, 2 usage error, 130 interrupted (Ctrl-C).
+
+compare help COMMAND shows a command's help; compare completion bash|zsh|fish
+prints a shell completion script.`,
+		Version:              version(),
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		EnableBashCompletion: true,
 		Commands: []*cli.Command{
 			pairsCommand(e),
 			clustersCommand(e),
@@ -94,6 +97,7 @@ was processed, 2 usage error.`,
 			indexCommand(e),
 			quotesCommand(e),
 			serveCommand(e),
+			completionCommand(),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
 
