@@ -27,7 +27,8 @@ func indexRows(rels []index.Relation, minRel cluster.Relation) []report.Pair {
 			continue
 		}
 		rows = append(rows, report.Pair{A: r.A, B: r.B, Relation: p.Relation.String(), AInB: p.AInB, BInA: p.BInA,
-			Similarity: p.Similarity, SharedPassages: p.Passages, SharedQuotes: p.Quotes})
+			Similarity: p.Similarity, SharedPassages: p.Passages, SharedQuotes: p.Quotes,
+			Source: sourceOf(p, r.A, r.B), SourceShare: p.Share})
 	}
 	return rows
 }

@@ -17,11 +17,18 @@ type Pair struct {
 	Similarity float64 // TF-IDF cosine
 	Passages   int     // shared copy passages
 	Quotes     int     // shared quotes
+	// Source is the index (I or J) of the article the other is derived
+	// from, for a copy relation (duplicate, derived, partial); -1 when the
+	// pair is no copy or the direction is undecided.
+	Source int
+	// Share is the share of the derived text's words that come from the
+	// source (0 when Source is -1).
+	Share float64
 }
 
-// NewPair classifies a verified result.
+// NewPair classifies a verified result of article i (A) against j (B).
 func NewPair(i, j int, r *align.Result) Pair {
-	return Pair{
+	p := Pair{
 		I: i, J: j,
 		Relation:   Classify(r),
 		AInB:       r.AInB,
@@ -29,7 +36,23 @@ func NewPair(i, j int, r *align.Result) Pair {
 		Similarity: r.Cosine,
 		Passages:   r.Copies(),
 		Quotes:     r.Quotes(),
+		Source:     -1,
 	}
+	if p.Relation >= Partial {
+		p.Source, p.Share = direction(i, j, r)
+	}
+	return p
+}
+
+// Derived is the index of the article derived from Source (-1 when none).
+func (p *Pair) Derived() int {
+	switch p.Source {
+	case p.I:
+		return p.J
+	case p.J:
+		return p.I
+	}
+	return -1
 }
 
 // StoryLinkage is the average story similarity two clusters must have to

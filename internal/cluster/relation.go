@@ -115,3 +115,13 @@ func Classify(r *align.Result) Relation {
 	}
 	return Unrelated
 }
+
+// direction names the source of a copy pair of articles i (A) and j (B) and
+// the derived text's share from it: the text more of whose words lie in
+// the shared passages is the one built from the other.
+func direction(i, j int, r *align.Result) (source int, share float64) {
+	if r.AInB >= r.BInA {
+		return j, r.AInB
+	}
+	return i, r.BInA
+}

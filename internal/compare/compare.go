@@ -55,38 +55,36 @@ import (
 	"context"
 	"slices"
 
-	"github.com/adrg/strutil/metrics"
-
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 // Parameters of the view.
 const (
-	// MinSentenceWords: shorter sentences ("Next step", a lone name) are
-	// not content to match; they are shown nowhere in the view.
-	MinSentenceWords = 4
+	// MinSentenceWords, RewordedScore and MinRewordCosine are align's:
+	// the reworded-sentence matching lives there, where the pair relation
+	// uses it too.
+	MinSentenceWords = align.MinSentenceWords
+	RewordedScore    = align.RewordedScore
+	MinRewordCosine  = align.MinRewordCosine
 	// VerbatimCover: a shared passage makes two sentences verbatim
 	// counterparts when it covers at least this share of one of them. Half
 	// keeps a sentence that quotes a shared 8-word phrase inside 30 words of
 	// its own out.
 	VerbatimCover = 0.5
-	// RewordedScore is the least mean of cosine and Dice for reworded
-	// counterparts. On the seeds, sentence pairs an editor reads as the same
-	// content score 0.35 to 0.71 (the Kerry–Lavrov call 0.39 to 0.53); the
-	// highest pair of different content ("the UN Security Council passed a
-	// resolution" against "a violation of UN Security Council Resolution
-	// 2254") scores 0.31.
-	RewordedScore = 0.35
-	// MinRewordCosine gates the Dice computation: below this cosine two
-	// sentences share too few content words to be one piece (and Dice, the
-	// costly part, is not computed).
-	MinRewordCosine = 0.2
 	// MaxMembers caps the outlets one view compares (the first MaxMembers
 	// in the order given): the reworded links cost the square of the number
 	// of sentences.
 	MaxMembers = 100
 )
+
+// Sentence is a sentence of a member (align.Sentence).
+type Sentence = align.Sentence
+
+// Sentences cuts text into sentences (align.Sentences).
+func Sentences(text string, toks []shingle.Token, quoted []bool) []Sentence {
+	return align.Sentences(text, toks, quoted)
+}
 
 // Kind is how two sentences are linked.
 type Kind int
@@ -164,11 +162,7 @@ func New(ctx context.Context, docs []*align.Doc) (*View, error) {
 	n := len(docs)
 	v := &View{Sentences: make([][]Sentence, n), Outlets: make([]Outlet, n)}
 	for m, d := range docs {
-		for _, s := range Sentences(d.Text, d.Tokens, d.Quoted) {
-			if s.Words() >= MinSentenceWords {
-				v.Sentences[m] = append(v.Sentences[m], s)
-			}
-		}
+		v.Sentences[m] = align.SentencesOf(d)
 		v.Outlets[m].Words = len(d.Tokens)
 	}
 	// best[m][s][o] is sentence s of member m's best link into member o.
@@ -300,54 +294,13 @@ func (v *View) sentenceAt(m, k int) int {
 	return i
 }
 
-// reworded links sentences of different members whose words are alike.
+// reworded links sentences of different members whose words are alike
+// (align.Reworded).
 func (v *View) reworded(ctx context.Context, docs []*align.Doc, offer func(m, s int, l Link)) error {
-	type sent struct {
-		member, index int
-		vec           shingle.Vector
-		norm          string
-	}
-	var all []sent
-	var terms [][]shingle.Term
-	var df shingle.DF
-	for m, d := range docs {
-		for k, s := range v.Sentences[m] {
-			toks := d.Tokens[s.First:s.Last]
-			t := shingle.Terms(d.Text, toks)
-			terms = append(terms, t)
-			df.Add(t)
-			all = append(all, sent{member: m, index: k, norm: shingle.Text(d.Text, toks)})
-		}
-	}
-	for k := range all {
-		all[k].vec = shingle.NewVector(terms[k], &df)
-	}
-	dice := &metrics.SorensenDice{CaseSensitive: true, NgramSize: 3}
-	for a := range all {
-		if a%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		x := &all[a]
-		for b := a + 1; b < len(all); b++ {
-			y := &all[b]
-			if y.member == x.member {
-				continue
-			}
-			c := shingle.Cosine(x.vec, y.vec)
-			if c < MinRewordCosine {
-				continue
-			}
-			score := (c + dice.Compare(x.norm, y.norm)) / 2
-			if score < RewordedScore {
-				continue
-			}
-			offer(x.member, x.index, Link{Member: y.member, Sentence: y.index, Kind: Reworded, Score: score})
-			offer(y.member, y.index, Link{Member: x.member, Sentence: x.index, Kind: Reworded, Score: score})
-		}
-	}
-	return nil
+	return align.Reworded(ctx, docs, v.Sentences, func(m, k, n, l int, score float64) {
+		offer(m, k, Link{Member: n, Sentence: l, Kind: Reworded, Score: score})
+		offer(n, l, Link{Member: m, Sentence: k, Kind: Reworded, Score: score})
+	})
 }
 
 // pieces joins the best links into pieces and works out each member's

@@ -463,6 +463,12 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 			}
 			p := cluster.NewPair(i, j, &v)
 			p.I, p.J = int(recOf[i].Seq), int(recOf[j].Seq)
+			switch p.Source { // the source by seq too
+			case i:
+				p.Source = p.I
+			case j:
+				p.Source = p.J
+			}
 			pairs[k] = p
 			edges[k] = Edge{A: recOf[i].Seq, B: recOf[j].Seq, AInB: v.AInB, BInA: v.BInA,
 				CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes}

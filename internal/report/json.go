@@ -156,6 +156,7 @@ func Build(ctx context.Context, res *pipeline.Result) (*Report, error) {
 				A: res.Articles[p.I].ID, B: res.Articles[p.J].ID, Relation: p.Relation.String(),
 				AInB: Round3(p.AInB), BInA: Round3(p.BInA), Similarity: Round3(p.Similarity),
 				SharedPassages: p.Passages, SharedQuotes: p.Quotes,
+				Source: sourceID(res, p), SourceShare: Round3(p.Share),
 			})
 		}
 	}
@@ -194,6 +195,14 @@ func groupsOf(labels []int) [][]int {
 	}
 	slices.SortFunc(out, func(a, b []int) int { return cmp.Or(cmp.Compare(len(b), len(a)), cmp.Compare(a[0], b[0])) })
 	return out
+}
+
+// sourceID is the id of a pair's source article, "" when it has none.
+func sourceID(res *pipeline.Result, p *cluster.Pair) string {
+	if p.Source < 0 || p.Source >= len(res.Articles) {
+		return ""
+	}
+	return res.Articles[p.Source].ID
 }
 
 func (r *Report) ids(members []int) []string {

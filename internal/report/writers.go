@@ -5,7 +5,8 @@
 // Machine-readable output is a stable contract (see the README):
 //
 //	pairs:    {"a", "b", "relation", "a_in_b", "b_in_a", "similarity",
-//	           "shared_passages", "shared_quotes"}
+//	           "shared_passages", "shared_quotes", "source", "source_share"}
+//	          (source and source_share only for a copy relation)
 //	clusters: {"id", "cluster", "level"}, one per article, in input order
 //
 // Scores are rounded to three decimals, so that output is byte-identical
@@ -52,6 +53,11 @@ type Pair struct {
 	Similarity     float64 `json:"similarity"`
 	SharedPassages int     `json:"shared_passages"`
 	SharedQuotes   int     `json:"shared_quotes"`
+	// Source is the id of the article the other is derived from (a copy
+	// relation only) and SourceShare the share of the derived text's words
+	// that come from it.
+	Source      string  `json:"source,omitempty"`
+	SourceShare float64 `json:"source_share,omitempty"`
 }
 
 // Round3 rounds a score to three decimals, as every output prints it.
@@ -66,6 +72,7 @@ func WritePairs(w io.Writer, f Format, pairs []Pair) error {
 	for i := range pairs {
 		p := &pairs[i]
 		p.AInB, p.BInA, p.Similarity = Round3(p.AInB), Round3(p.BInA), Round3(p.Similarity)
+		p.SourceShare = Round3(p.SourceShare)
 	}
 	var err error
 	switch f {
@@ -75,9 +82,9 @@ func WritePairs(w io.Writer, f Format, pairs []Pair) error {
 		err = writeJSONL(bw, pairs)
 	case CSV:
 		cw := csv.NewWriter(bw)
-		cw.Write([]string{"a", "b", "relation", "a_in_b", "b_in_a", "similarity", "shared_passages", "shared_quotes"})
+		cw.Write([]string{"a", "b", "relation", "a_in_b", "b_in_a", "similarity", "shared_passages", "shared_quotes", "source", "source_share"})
 		for _, p := range pairs {
-			cw.Write([]string{p.A, p.B, p.Relation, num(p.AInB), num(p.BInA), num(p.Similarity), strconv.Itoa(p.SharedPassages), strconv.Itoa(p.SharedQuotes)})
+			cw.Write([]string{p.A, p.B, p.Relation, num(p.AInB), num(p.BInA), num(p.Similarity), strconv.Itoa(p.SharedPassages), strconv.Itoa(p.SharedQuotes), p.Source, sourceShare(p)})
 		}
 		cw.Flush()
 		err = cw.Error()
@@ -93,6 +100,15 @@ func WritePairs(w io.Writer, f Format, pairs []Pair) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// sourceShare is the CSV cell of a pair's source share: empty when it has
+// no source.
+func sourceShare(p Pair) string {
+	if p.Source == "" {
+		return ""
+	}
+	return num(p.SourceShare)
 }
 
 // Member is one line of clusters output.

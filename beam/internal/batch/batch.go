@@ -190,6 +190,10 @@ type edge struct {
 	Similarity float64
 	Passages   int32
 	Quotes     int32
+	// Source says which side the other is derived from: 0 A, 1 B, -1 none
+	// (cluster.Pair.Source of the pair A=0, B=1); Share is cluster.Pair.Share.
+	Source int32
+	Share  float64
 }
 
 // member is an article's cluster.

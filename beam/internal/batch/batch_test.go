@@ -51,6 +51,7 @@ func oneMachine(t *testing.T, files []string, level cluster.Level, minRel cluste
 			A: arts[p.I].ID, B: arts[p.J].ID, Relation: p.Relation.String(),
 			AInB: p.AInB, BInA: p.BInA, Similarity: p.Similarity,
 			SharedPassages: p.Passages, SharedQuotes: p.Quotes,
+			Source: [...]string{"", arts[p.I].ID, arts[p.J].ID}[b2i(p.Source == p.I)+2*b2i(p.Source == p.J)], SourceShare: p.Share,
 		})
 	}
 	var buf bytes.Buffer
@@ -278,4 +279,11 @@ func TestSkew(t *testing.T) {
 	if n := counts[CCandidates]; n > 5000 {
 		t.Errorf("%d candidates: oversized buckets were expanded", n)
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

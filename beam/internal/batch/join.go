@@ -97,6 +97,7 @@ func (f *verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*re
 			Routes: h.Routes, Relation: int32(p.Relation),
 			AInB: p.AInB, BInA: p.BInA, Similarity: p.Similarity,
 			Passages: int32(p.Passages), Quotes: int32(p.Quotes),
+			Source: int32(p.Source), Share: p.Share,
 		})
 	}
 	return nil
@@ -129,5 +130,7 @@ func (e *edge) pair(i, j int) cluster.Pair {
 		Similarity: e.Similarity,
 		Passages:   int(e.Passages),
 		Quotes:     int(e.Quotes),
+		Source:     [...]int{-1, i, j}[e.Source+1],
+		Share:      e.Share,
 	}
 }

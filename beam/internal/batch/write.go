@@ -88,6 +88,8 @@ func (f *writePairsFn) ProcessElement(ctx context.Context, shard int, _ func(*in
 			Similarity:     e.Similarity,
 			SharedPassages: int(e.Passages),
 			SharedQuotes:   int(e.Quotes),
+			Source:         [...]string{"", nodeID(e.A), nodeID(e.B)}[e.Source+1],
+			SourceShare:    e.Share,
 		}
 	}
 	return writeFile(ctx, ShardName(f.Dir, "pairs", shard, f.Shards), func(w io.Writer) error {

@@ -1,4 +1,4 @@
-package compare
+package align
 
 import (
 	"strings"
@@ -32,6 +32,18 @@ var abbreviations = func() map[string]bool {
 	}
 	return m
 }()
+
+// SentencesOf cuts a prepared text into sentences (Sentences), keeping
+// those of at least MinSentenceWords words.
+func SentencesOf(d *Doc) []Sentence {
+	var out []Sentence
+	for _, s := range Sentences(d.Text, d.Tokens, d.Quoted) {
+		if s.Words() >= MinSentenceWords {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // Sentences cuts text into sentences by Unicode sentence segmentation
 // (UAX #29), given the text's word tokens. UAX #29 breaks after every full
