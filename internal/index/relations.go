@@ -96,8 +96,7 @@ func Committed(ctx context.Context, st Store, runs [][]article.Article) ([][]Rel
 	for r, es := range byRun {
 		for i := range es {
 			e := &es[i]
-			p := classify(0, 0, e, vecs[r][e.A], vecs[r][e.B])
-			p.I, p.J = int(e.A), int(e.B)
+			p := classify(int(e.A), int(e.B), e, vecs[r][e.A], vecs[r][e.B])
 			out[r] = append(out[r], Relation{A: names[e.A], B: names[e.B], Pair: p})
 		}
 		sortRelations(out[r])
