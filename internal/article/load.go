@@ -138,6 +138,16 @@ func (r *Reader) readPath(ctx context.Context, p string, fn func(Article) error)
 		}
 		// Standard input may be a JSONL feed of any length: stream it.
 		br := bufio.NewReaderSize(r.Stdin, 1<<16)
+		if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+			// gzip on standard input (zcat not needed).
+			gz, err := gzip.NewReader(br)
+			if err != nil {
+				r.bad(fmt.Errorf("-: gzip: %w", err))
+				return nil
+			}
+			defer gz.Close()
+			br = bufio.NewReaderSize(gz, 1<<16)
+		}
 		head, _ := br.Peek(512)
 		kind := sniff(head)
 		rec := func(a Article) error { a.Source = "-"; return fn(a) }
