@@ -62,3 +62,15 @@ func TestHelpAndCompletion(t *testing.T) {
 		t.Errorf("completion tcsh: exit %d", code)
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		noun string
+		want string
+	}{{1, "article", "1 article"}, {0, "pair", "0 pairs"}, {2, "batch", "2 batches"}, {1, "batch", "1 batch"}} {
+		if got := plural(c.n, c.noun); got != c.want {
+			t.Errorf("plural(%d, %q) = %q, want %q", c.n, c.noun, got, c.want)
+		}
+	}
+}

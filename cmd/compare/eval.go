@@ -246,7 +246,7 @@ func (o *evalOutput) write(w io.Writer, format string) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, s := range o.Clusters {
-		fmt.Fprintf(tw, "story clusters against %q (%d articles)\n", s.Gold, s.Items)
+		fmt.Fprintf(tw, "story clusters against %q (%s)\n", s.Gold, plural(s.Items, "article"))
 		fmt.Fprintf(tw, "  ARI\t%.3f\n", s.ARI)
 		fmt.Fprintf(tw, "  B-cubed P / R / F1\t%.3f / %.3f / %.3f\n", s.BCubedP, s.BCubedR, s.BCubedF1)
 		fmt.Fprintf(tw, "  pairwise P / R / F1\t%.3f / %.3f / %.3f\n", s.PairP, s.PairR, s.PairF1)
@@ -254,7 +254,7 @@ func (o *evalOutput) write(w io.Writer, format string) error {
 		fmt.Fprintf(tw, "  singletons found / gold\t%d / %d\n", s.Singletons, s.GoldSingleton)
 	}
 	for _, s := range o.Relations {
-		fmt.Fprintf(tw, "relations against %s (%d pairs)\n", s.Name, s.Pairs)
+		fmt.Fprintf(tw, "relations against %s (%s)\n", s.Name, plural(s.Pairs, "pair"))
 		fmt.Fprintf(tw, "  class\tgold\tpredicted\tP\tR\tF1\n")
 		for _, cs := range s.Classes {
 			fmt.Fprintf(tw, "  %s\t%d\t%d\t%.3f\t%.3f\t%.3f\n", cs.Class, cs.Gold, cs.Predicted, cs.Precision, cs.Recall, cs.F1)

@@ -184,7 +184,7 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 	}
 	in := ""
 	if size > 0 {
-		in = fmt.Sprintf(" in %d batches", batches)
+		in = " in " + plural(batches, "batch")
 	}
 	fmt.Fprintf(e.stderr, "compare: index: %d %s%s (%d replacing an older version), %d unchanged\n",
 		added, verb, in, replaced, unchanged)

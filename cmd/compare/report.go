@@ -79,7 +79,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			if len(rep.Clusters) == 1 {
 				clusters = "story cluster"
 			}
-			fmt.Fprintf(e.stderr, "compare: wrote %s: %d articles, %d %s of two or more\n", filepath.Join(dir, "index.html"), len(rep.Articles), len(rep.Clusters), clusters)
+			fmt.Fprintf(e.stderr, "compare: wrote %s: %s, %d %s of two or more\n", filepath.Join(dir, "index.html"), plural(len(rep.Articles), "article"), len(rep.Clusters), clusters)
 			return nil
 		},
 	}

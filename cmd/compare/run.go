@@ -340,6 +340,20 @@ func checkColor(c *cli.Context) error {
 	return usageError{fmt.Errorf("--color: %q is not auto, always or never", c.String("color"))}
 }
 
+// plural is "1 article", "2 articles": n and noun, with an s (es after
+// ch, s, sh, x) unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	for _, end := range []string{"ch", "s", "sh", "x"} {
+		if strings.HasSuffix(noun, end) {
+			return fmt.Sprintf("%d %ses", n, noun)
+		}
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // parseSize reads "16MiB", "500k", "2GB" or a plain byte count.
 func parseSize(s string) (int64, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
