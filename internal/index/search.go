@@ -154,7 +154,11 @@ const hitCols = "a.seq, a.id, a.outlet, a.title, a.published"
 func (t *sqliteTx) search(ctx context.Context, q Query) ([]Hit, int, error) {
 	where, args := filters(q, func() string { return "?" })
 	from := " FROM articles a"
-	if m := ftsQuery(q.Text); m != "" {
+	if m := ftsQuery(q.Text); m != "" && len(where) == 0 {
+		// Words alone: FTS5 pages its own rowids newest first and counts
+		// them, without joining (a common word matches most articles).
+		return t.searchWords(ctx, m, q)
+	} else if m != "" {
 		from = " FROM search s JOIN articles a ON a.seq = s.rowid"
 		where, args = append([]string{"search MATCH ?"}, where...), append([]any{m}, args...)
 	} else if strings.TrimSpace(q.Text) != "" {
@@ -176,6 +180,23 @@ func (t *sqliteTx) search(ctx context.Context, q Query) ([]Hit, int, error) {
 	}
 	var n int
 	err = t.tx.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1"+from+cond+" LIMIT ?)", append(args, MaxCount+1)...).Scan(&n)
+	return hits, n, t.wrap(err)
+}
+
+// searchWords is search of words without filters (SQLite).
+func (t *sqliteTx) searchWords(ctx context.Context, m string, q Query) ([]Hit, int, error) {
+	var hits []Hit
+	err := t.eachArgs(ctx, "SELECT "+hitCols+" FROM (SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) s JOIN articles a ON a.seq = s.rowid ORDER BY a.seq DESC", func(r *sql.Rows) error {
+		var h Hit
+		err := r.Scan(&h.Seq, &h.ID, &h.Outlet, &h.Title, &h.Published)
+		hits = append(hits, h)
+		return err
+	}, m, q.Limit, q.Offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	var n int
+	err = t.tx.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ?)", m, MaxCount+1).Scan(&n)
 	return hits, n, t.wrap(err)
 }
 
