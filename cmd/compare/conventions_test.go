@@ -74,3 +74,15 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+func TestFlagErrorsDashDash(t *testing.T) {
+	inRoot(t)
+	_, stderr, code := compare(t, "", "pairs", "--bogus", "testdata/crafted")
+	if code != exitUsage || !strings.Contains(stderr, "not defined: --bogus") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	_, stderr, _ = compare(t, "", "pairs", "--workers", "abc", "testdata/crafted")
+	if !strings.Contains(stderr, "for flag --workers") {
+		t.Errorf("%s", stderr)
+	}
+}
