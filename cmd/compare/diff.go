@@ -146,7 +146,23 @@ func writeDiff(w io.Writer, aa, ab *article.Article, a, b *align.Doc, v *align.R
 			bw.WriteString(b.Text[pos:ed.B.EndOffset])
 			pos = ed.B.EndOffset
 		case align.Delete:
-			bw.WriteString(" " + del + a.Text[ed.A.Offset:ed.A.EndOffset] + end[0] + " ")
+			// The punctuation closing B's last word stays with it
+			// ("said. [-One-]", not "said [-One-] ."), and one space
+			// separates the deletion from what follows.
+			next := len(b.Text)
+			if ed.B.Start < len(b.Tokens) {
+				next = int(b.Tokens[ed.B.Start].Start)
+			}
+			k := pos
+			for k < next && b.Text[k] != ' ' && b.Text[k] != '\n' {
+				k++
+			}
+			bw.WriteString(b.Text[pos:k])
+			pos = k
+			bw.WriteString(" " + del + a.Text[ed.A.Offset:ed.A.EndOffset] + end[0])
+			if pos >= len(b.Text) || b.Text[pos] != ' ' && b.Text[pos] != '\n' {
+				bw.WriteString(" ")
+			}
 		case align.Insert:
 			bw.WriteString(b.Text[pos:ed.B.Offset])
 			bw.WriteString(ins + b.Text[ed.B.Offset:ed.B.EndOffset] + end[1])
