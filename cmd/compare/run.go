@@ -99,6 +99,7 @@ prints a shell completion script.`,
 			quotesCommand(e),
 			serveCommand(e),
 			completionCommand(),
+			provenanceCommand(e),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
 

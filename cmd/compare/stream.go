@@ -20,6 +20,12 @@ const streamMemoryLimit = 3 << 30
 // input on stderr. JSONL is parsed on all cores. copyOnly decides copy
 // relations only (pipeline.Options.CopyOnly), enough for copy groups.
 func (e *env) stream(c *cli.Context, story, copyOnly bool) (*pipeline.Scan, error) {
+	return e.streamEach(c, story, copyOnly, nil)
+}
+
+// streamEach is stream that also hands each article, in input order, to
+// each (when set) as it is read.
+func (e *env) streamEach(c *cli.Context, story, copyOnly bool, each func(*article.Article)) (*pipeline.Scan, error) {
 	r, err := e.reader(c)
 	if err != nil {
 		return nil, err
@@ -37,6 +43,12 @@ func (e *env) stream(c *cli.Context, story, copyOnly bool) (*pipeline.Scan, erro
 		r.Workers = runtime.GOMAXPROCS(0)
 	}
 	return pipeline.Stream(c.Context, func(emit func(article.Article) error) error {
-		return r.Read(c.Context, c.Args().Slice(), emit)
+		if each == nil {
+			return r.Read(c.Context, c.Args().Slice(), emit)
+		}
+		return r.Read(c.Context, c.Args().Slice(), func(a article.Article) error {
+			each(&a)
+			return emit(a)
+		})
 	}, opt)
 }

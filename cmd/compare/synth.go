@@ -24,11 +24,17 @@ func synthCommand(e *env) *cli.Command {
 ground truth to truth.jsonl beside a regular FILE (--truth to name it): one
 record per article, {"id", "story", "outlet"} and, for planted reuse, "source" (the reused article's id),
 "relation" (duplicate, derived or partial) and "edit" (syndicated, trimmed,
-topped-tailed, rewritten, partial). The same --seed and --n give the same
-bytes; see internal/synth for what is planted.
+topped-tailed, rewritten, partial), "credited" (the reuse names its source's
+outlet or the agency), "words" and "wire_words" (its words, and those of
+them that are agency copy), "undated" (written without a publication time).
+Some reuses copy a copy with edits of its own (a chain wire → B → C; C's
+source is B). The same --seed and --n give the same bytes; see
+internal/synth for what is planted.
 
 compare synth score --truth truth.jsonl PAIRS.jsonl scores the output of
-compare pairs --format jsonl --min-relation partial against the truth.`,
+compare pairs --format jsonl --min-relation partial against the truth;
+--provenance PROV.json scores compare provenance --format json too (or
+alone): direction, immediate source, credit, wire share per outlet.`,
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "n", Value: 10000, Usage: "number of articles"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed"},
@@ -78,13 +84,15 @@ func synthScoreCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "score",
 		Usage:     "score pairs (compare pairs --format jsonl) against a synthetic corpus's truth",
-		ArgsUsage: "PAIRS.jsonl",
+		ArgsUsage: "[PAIRS.jsonl]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "truth", Required: true, Usage: "the truth `FILE` written by compare synth"},
+			&cli.StringFlag{Name: "provenance", Usage: "also score `PROV.json`, the output of compare provenance --format json"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() != 1 {
-				return usageError{errors.New("synth score: give one PAIRS.jsonl file (- for standard input)")}
+			prov := c.String("provenance")
+			if c.NArg() > 1 || c.NArg() == 0 && prov == "" {
+				return usageError{errors.New("synth score: give one PAIRS.jsonl file (- for standard input), --provenance PROV.json, or both")}
 			}
 			tf, err := os.Open(c.String("truth"))
 			if err != nil {
@@ -94,6 +102,16 @@ func synthScoreCommand(e *env) *cli.Command {
 			truth, err := synth.ReadTruth(tf)
 			if err != nil {
 				return fmt.Errorf("%s: %w", c.String("truth"), err)
+			}
+			if prov != "" {
+				s, err := scoreProvenance(prov, truth)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(e.stdout, s)
+			}
+			if c.NArg() == 0 {
+				return nil
 			}
 			var in io.Reader = e.stdin
 			name := c.Args().First()
@@ -132,4 +150,34 @@ func readFound(name string, in io.Reader) ([]synth.Found, error) {
 		out = append(out, synth.Found{A: p.A, B: p.B, Relation: p.Relation})
 	}
 	return out, sc.Err()
+}
+
+// scoreProvenance reads the output of compare provenance --format json and
+// scores it against the truth.
+func scoreProvenance(name string, truth []synth.Truth) (synth.ProvenanceScores, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return synth.ProvenanceScores{}, err
+	}
+	var p report.Provenance
+	if err := json.Unmarshal(data, &p); err != nil {
+		return synth.ProvenanceScores{}, fmt.Errorf("%s: %w", name, err)
+	}
+	claims := make([]synth.Claim, 0, len(p.Articles))
+	for _, a := range p.Articles {
+		c := synth.Claim{ID: a.ID, Credited: a.Credited}
+		if len(a.Sources) > 0 {
+			c.Source = a.Sources[0].ID
+		}
+		claims = append(claims, c)
+	}
+	links := make([]synth.Link, 0, len(p.Links))
+	for _, l := range p.Links {
+		links = append(links, synth.Link{Source: l.Source, Copy: l.Copy})
+	}
+	outlets := make([]synth.OutletWire, 0, len(p.Outlets))
+	for _, o := range p.Outlets {
+		outlets = append(outlets, synth.OutletWire{Outlet: o.Outlet, WireShare: o.WireShare})
+	}
+	return synth.ScoreProvenance(truth, claims, links, outlets), nil
 }

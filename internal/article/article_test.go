@@ -94,6 +94,12 @@ func TestCleanBeyondSeeds(t *testing.T) {
 			bodyHas: []string{"The Federal Reserve held rates steady"}, bodyHasNot: []string{"Reporting by"},
 		},
 		{
+			name:    "credit line of furniture words",
+			raw:     "Headline here\n\nThe ministry extended the ban for another month on Tuesday.\n\n(With AA)",
+			credits: []string{"AA"},
+			bodyHas: []string{"The ministry extended"}, bodyHasNot: []string{"(With AA)"},
+		},
+		{
 			name:   "spanish byline, AFP dateline",
 			raw:    "Titular\n\nPor Juan Pérez García\n\nMADRID (AFP) — El Gobierno aprobó el presupuesto el martes.\n\nLa oposición votó en contra.",
 			byline: "Juan Pérez García", dateline: "MADRID (AFP)", credits: []string{"AFP"},

@@ -135,6 +135,11 @@ func (c *cleaner) clean(a *Article, raw string, takeTitle bool) {
 	kept, words := c.lines[:0], c.words[:0]
 	for _, line := range c.lines {
 		if isUILine(line) {
+			// "(With AA)" reads as furniture ("with", "aa" as in font
+			// size); it is a credit all the same.
+			if cr, ok := creditLine(line); ok {
+				a.Credits = appendUnique(a.Credits, strings.Clone(cr))
+			}
 			continue
 		}
 		// A folded line's words are separated by single spaces.

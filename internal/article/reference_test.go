@@ -29,6 +29,9 @@ func refClean(a *Article, raw string, takeTitle bool) {
 	kept := lines[:0]
 	for _, line := range lines {
 		if refIsUILine(line) {
+			if c, ok := refCreditLine(line); ok {
+				a.Credits = appendUnique(a.Credits, c)
+			}
 			continue
 		}
 		if n := refWordCount(line); n >= 3 {

@@ -55,6 +55,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"time"
+	"unicode"
 )
 
 // Article is one generated article, in the JSONL form compare reads.
@@ -78,6 +80,17 @@ type Truth struct {
 	Source   string `json:"source,omitempty"`
 	Relation string `json:"relation,omitempty"`
 	Edit     string `json:"edit,omitempty"`
+	// Credited says that a reuse names its source's outlet or the agency
+	// upstream in a credit line or its dateline.
+	Credited bool `json:"credited,omitempty"`
+	// Words counts the words of the title and body paragraphs (runs of
+	// letters and digits), WireWords those of them that are agency copy
+	// taken from another article, directly or through a chain.
+	Words     int `json:"words"`
+	WireWords int `json:"wire_words,omitempty"`
+	// Undated says that the article was written without a publication
+	// time.
+	Undated bool `json:"undated,omitempty"`
 }
 
 // Reuse kinds and their shares among the non-wire articles of a story that
@@ -98,7 +111,18 @@ const (
 	wireShare      = 0.7 // stories with an agency original
 	singletonShare = 0.3 // stories told by one article
 	batchArticles  = 256 // articles shuffled together (a feed's time window)
+	// chainShare: of the later articles of a wire story that has a copy
+	// with edits of its own (topped-tailed or rewritten), the share that
+	// copy that copy rather than the wire: a chain wire → B → C.
+	chainShare = 0.25
+	// undatedShare: articles written without a publication time.
+	undatedShare = 0.05
 )
+
+// chainEdits are the reuses a chain's last article makes of the middle one.
+var chainEdits = []struct{ edit, relation string }{
+	{"syndicated", "duplicate"}, {"trimmed", "derived"}, {"topped-tailed", "derived"},
+}
 
 var agencies = []string{"AFP", "Reuters", "AP", "AA", "DPA", "EFE", "ANSA", "Xinhua", "Kyodo", "PTI"}
 
@@ -155,11 +179,6 @@ func (g *Generator) Generate(ctx context.Context, n int, emit func(*Article, *Tr
 // shuffles them together. Ids are numbered from the batch number.
 func (g *Generator) batch(b uint64, want int, story *int) ([]Article, []Truth) {
 	rng := rand.New(rand.NewPCG(g.seed, b+1))
-	type piece struct {
-		art   Article
-		truth Truth
-		src   int // index in pieces of the source, or -1
-	}
 	var ps []piece
 	for len(ps) < want {
 		st := g.newStory(rng, *story)
@@ -174,14 +193,21 @@ func (g *Generator) batch(b uint64, want int, story *int) ([]Article, []Truth) {
 			wire = len(ps)
 			o := g.outlets[rng.IntN(len(agencies))]
 			a := g.wireArticle(rng, st, o)
-			ps = append(ps, piece{art: a.render(st, o), truth: Truth{Story: st.id, Outlet: o.name}, src: -1})
+			ps = append(ps, piece{art: a.render(st, o), truth: Truth{Story: st.id, Outlet: o.name}, src: -1, draft: a, at: st.at})
 			size--
 			st.wire = a
 			st.wireAgency = o.name
 		}
+		first := len(ps)
 		for range size {
 			o := g.outlets[len(agencies)+rng.IntN(len(g.outlets)-len(agencies))]
 			t := Truth{Story: st.id, Outlet: o.name}
+			if wire >= 0 {
+				if p, ok := g.chained(rng, st, o, ps[first:], first); ok {
+					ps = append(ps, p)
+					continue
+				}
+			}
 			var a *draft
 			if wire >= 0 {
 				u := rng.Float64()
@@ -195,13 +221,26 @@ func (g *Generator) batch(b uint64, want int, story *int) ([]Article, []Truth) {
 					u -= r.share
 				}
 			}
-			src := -1
+			src, at := -1, st.at.Add(time.Duration(rng.IntN(480)-120)*time.Minute)
 			if a == nil {
 				a = g.independent(rng, st, o)
 			} else {
-				src = wire
+				src, at = wire, st.at.Add(time.Duration(5+rng.IntN(360))*time.Minute)
+				t.Credited = a.credits(st.wireAgency)
 			}
-			ps = append(ps, piece{art: a.render(st, o), truth: t, src: src})
+			ps = append(ps, piece{art: a.render(st, o), truth: t, src: src, draft: a, at: at})
+		}
+	}
+	for i := range ps {
+		p := &ps[i]
+		p.truth.Words = p.draft.countWords(false)
+		if p.src >= 0 {
+			p.truth.WireWords = p.draft.countWords(true)
+		}
+		if rng.Float64() < undatedShare {
+			p.truth.Undated = true
+		} else {
+			p.art.Published = p.at.Format(time.RFC3339)
 		}
 	}
 	order := rng.Perm(len(ps))
@@ -225,6 +264,90 @@ func (g *Generator) batch(b uint64, want int, story *int) ([]Article, []Truth) {
 	return arts, truths
 }
 
+// piece is an article of a batch being generated.
+type piece struct {
+	art   Article
+	truth Truth
+	src   int // index in the batch's pieces of the source, or -1
+	draft *draft
+	at    time.Time // publication time
+}
+
+// chained makes, now and then, a copy of one of the story's copies with
+// edits of its own (topped-tailed or rewritten) instead of a new article:
+// the chain wire → middle → this. story holds the story's pieces so far,
+// the first of them at index base of the batch. Its credit, if any, names
+// the agency or the middle article's outlet.
+func (g *Generator) chained(rng *rand.Rand, st *story, o outlet, story []piece, base int) (piece, bool) {
+	var mids []int
+	for k := range story {
+		// The wire is the piece just before the story's others.
+		if e := story[k].truth.Edit; (e == "topped-tailed" || e == "rewritten") && story[k].src == base-1 {
+			mids = append(mids, k)
+		}
+	}
+	if len(mids) == 0 || rng.Float64() >= chainShare {
+		return piece{}, false
+	}
+	k := mids[rng.IntN(len(mids))]
+	mid := &story[k]
+	e := chainEdits[rng.IntN(len(chainEdits))]
+	sub := *st
+	sub.wire = mid.draft
+	if rng.IntN(2) == 0 {
+		sub.wireAgency = mid.art.Outlet
+	}
+	d := g.reuse(rng, &sub, o, e.edit)
+	t := Truth{Story: st.id, Outlet: o.name, Relation: e.relation, Edit: e.edit, Credited: d.credits(st.wireAgency, mid.art.Outlet)}
+	return piece{
+		art: d.render(st, o), truth: t, src: base + k, draft: d,
+		at: mid.at.Add(time.Duration(5+rng.IntN(240)) * time.Minute),
+	}, true
+}
+
+// credits says whether the draft's credit line or dateline names one of
+// the outlets.
+func (d *draft) credits(outlets ...string) bool {
+	for _, n := range outlets {
+		if strings.Contains(d.dateline, "("+n+")") || d.credit == "(With "+n+")" || d.credit == "Source: "+n {
+			return true
+		}
+	}
+	return false
+}
+
+// countWords counts the words (runs of letters and digits) of the title
+// and paragraphs, or, with agencyOnly, of the paragraphs an agency wrote.
+func (d *draft) countWords(agencyOnly bool) int {
+	n := 0
+	if !agencyOnly {
+		n += wordCount(d.title)
+	}
+	for _, p := range d.paras {
+		if agencyOnly && !p.agency {
+			continue
+		}
+		for _, s := range p.sents {
+			for _, w := range s {
+				n += wordCount(w)
+			}
+		}
+	}
+	return n
+}
+
+func wordCount(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
 // story is what every article about one story draws on.
 type story struct {
 	id         int
@@ -233,7 +356,7 @@ type story struct {
 	places     []string
 	numbers    []string
 	quotes     []quote
-	date       string
+	at         time.Time // when the story broke
 	wire       *draft
 	wireAgency string
 }
@@ -268,7 +391,7 @@ func (g *Generator) newStory(rng *rand.Rand, id int) *story {
 		})
 	}
 	day := id / 40
-	st.date = fmt.Sprintf("%04d-%02d-%02dT%02d:%02d:00Z", 2016+day/336, 1+day/28%12, 1+day%28, rng.IntN(24), rng.IntN(60))
+	st.at = time.Date(2016+day/336, time.Month(1+day/28%12), 1+day%28, rng.IntN(24), rng.IntN(60), 0, 0, time.UTC)
 	return st
 }
 
@@ -283,9 +406,10 @@ type draft struct {
 }
 
 type para struct {
-	sents [][]string // words with their punctuation
-	quote bool       // a paragraph of quoted speech
-	wire  bool       // copied from the wire
+	sents  [][]string // words with their punctuation
+	quote  bool       // a paragraph of quoted speech
+	wire   bool       // copied from the article reused
+	agency bool       // written by an agency (copied or not)
 }
 
 func (p *para) words() int {
@@ -375,7 +499,9 @@ func (g *Generator) wireArticle(rng *rand.Rand, st *story, o outlet) *draft {
 	d := &draft{title: g.headline(rng, st)}
 	d.dateline = strings.ToUpper(st.places[0]) + " (" + o.name + ") –"
 	for range 9 + rng.IntN(10) {
-		d.paras = append(d.paras, g.paragraph(rng, st, true))
+		p := g.paragraph(rng, st, true)
+		p.agency = true
+		d.paras = append(d.paras, p)
 	}
 	return d
 }
@@ -388,13 +514,13 @@ func (g *Generator) independent(rng *rand.Rand, st *story, o outlet) *draft {
 	return d
 }
 
-// copyWire returns the wire's paragraphs [from, to), marked as wire copy,
-// with the light edits every reuse makes: a word or two changed in one
-// sentence in three.
+// copyWire returns the paragraphs [from, to) of the article reused
+// (st.wire), marked as wire copy, with the light edits every reuse makes: a
+// word or two changed in one sentence in three.
 func (g *Generator) copyWire(rng *rand.Rand, st *story, from, to int) []para {
 	var out []para
 	for _, p := range st.wire.paras[from:to] {
-		q := para{quote: p.quote, wire: true}
+		q := para{quote: p.quote, wire: true, agency: p.agency}
 		for _, s := range p.sents {
 			s = slices.Clone(s)
 			if !p.quote && len(s) > 4 {
@@ -602,5 +728,5 @@ func (d *draft) render(st *story, o outlet) Article {
 	if o.tagline != "" {
 		line(o.tagline)
 	}
-	return Article{Outlet: o.name, Title: d.title, Published: st.date, Text: b.String()}
+	return Article{Outlet: o.name, Title: d.title, Text: b.String()}
 }

@@ -25,8 +25,10 @@ func TestDeterministic(t *testing.T) {
 }
 
 // TestTruth checks that the truth describes the corpus: one record per
-// article, sources that exist and are agency originals of the same story,
-// every kind of reuse planted.
+// article, sources that exist and are of the same story, agency originals
+// or, in a chain, copies of one with edits of their own (topped-tailed or
+// rewritten) that reuse the original; every kind of reuse planted, chains
+// and undated articles too.
 func TestTruth(t *testing.T) {
 	var arts []Article
 	var truth []Truth
@@ -49,7 +51,14 @@ func TestTruth(t *testing.T) {
 		byID[truth[i].ID] = &truth[i]
 	}
 	edits := make(map[string]int)
+	chains, undated := 0, 0
 	for _, tr := range truth {
+		if tr.Undated != (arts[indexOf(arts, tr.ID)].Published == "") {
+			t.Fatalf("%s: undated %v, published %q", tr.ID, tr.Undated, arts[indexOf(arts, tr.ID)].Published)
+		}
+		if tr.Undated {
+			undated++
+		}
 		if tr.Source == "" {
 			if tr.Relation != "" {
 				t.Fatalf("%s: relation %q without a source", tr.ID, tr.Relation)
@@ -57,16 +66,37 @@ func TestTruth(t *testing.T) {
 			continue
 		}
 		src := byID[tr.Source]
-		if src == nil || src.Story != tr.Story || src.Source != "" {
-			t.Fatalf("%s: source %q missing, of another story or itself a copy", tr.ID, tr.Source)
+		if src == nil || src.Story != tr.Story {
+			t.Fatalf("%s: source %q missing or of another story", tr.ID, tr.Source)
+		}
+		if src.Source != "" {
+			if mid := byID[src.Source]; src.Edit != "topped-tailed" && src.Edit != "rewritten" || mid == nil || mid.Source != "" {
+				t.Fatalf("%s: source %q is a %s copy of %q, not a chain's middle", tr.ID, tr.Source, src.Edit, src.Source)
+			}
+			chains++
+		}
+		if tr.WireWords <= 0 || tr.WireWords > tr.Words {
+			t.Fatalf("%s: %d wire words of %d", tr.ID, tr.WireWords, tr.Words)
 		}
 		edits[tr.Edit]++
+	}
+	if chains < 20 || undated < 20 {
+		t.Errorf("%d chains and %d undated articles in 3000, want 20 or more of each", chains, undated)
 	}
 	for _, r := range reuses {
 		if edits[r.edit] < 20 {
 			t.Errorf("only %d %s reuses in 3000 articles", edits[r.edit], r.edit)
 		}
 	}
+}
+
+func indexOf(arts []Article, id string) int {
+	for i := range arts {
+		if arts[i].ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 func TestScore(t *testing.T) {

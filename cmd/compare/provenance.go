@@ -1,0 +1,197 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/index"
+	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/provenance"
+	"github.com/copydesk/copydesk/internal/report"
+)
+
+func provenanceCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "provenance",
+		Usage:     "say who took from whom, whether they credited it, and each outlet's share of wire copy",
+		ArgsUsage: "PATH...",
+		Description: `For every copy relation (duplicate, derived, partial) names the source and
+the copy, with the evidence that decided it, strongest first: time (both
+dated, one earlier), credit (the copy's credits, dateline or byline name the
+other's outlet), agency (one outlet is a news agency), chain (a third article
+is the source of both; the copy is further from it), text (the text more
+covered by the shared passages is the copy). Then each family of copies as a
+tree under its original (each article under its immediate source, with the
+share of its words taken), whether each copy credits its source or the
+agency upstream, and per outlet its share of words from agencies.
+
+An article whose published value is not a time, or lies in the future, is
+named on stderr once and treated as undated.
+
+--format text prints the trees and the outlet table; json one object
+{"articles", "links", "outlets"}; jsonl the articles, one a line; csv the
+table --table names (articles, links or outlets). The fields are described
+in the README.`,
+		Flags: append([]cli.Flag{
+			formatFlag(), outputFlag(),
+			&cli.StringFlag{Name: "table", Value: "articles", Usage: "with --format csv: the table to write: articles, links or outlets"},
+			&cli.StringFlag{Name: "agencies", Usage: "the news agencies, comma-separated, instead of the built-in list (" + strings.Join(provenance.DefaultAgencies[:8], ", ") + ", …)"},
+			&cli.StringFlag{Name: "index", Usage: "read what the index `DB` holds instead of PATHs"},
+			&cli.StringFlag{Name: "since", Usage: "with --index: the articles published on or after `DATE` (YYYY-MM-DD, UTC, or an RFC 3339 time)"},
+			&cli.StringFlag{Name: "outlet", Usage: "only this outlet's `NAME`: its articles with their chains, and its row of the outlet table"},
+		}, inputFlags()...),
+		Action: func(c *cli.Context) error {
+			format, err := report.ParseFormat(c.String("format"))
+			if err != nil {
+				return usageError{err}
+			}
+			if !slices.Contains(report.ProvTables, c.String("table")) {
+				return usageError{fmt.Errorf("--table: %q is not a table (want articles, links or outlets)", c.String("table"))}
+			}
+			opt := provenance.Options{Warn: func(id, problem string) {
+				e.bad++
+				fmt.Fprintf(e.stderr, "compare: %s: %s\n", id, problem)
+			}}
+			if s := c.String("agencies"); s != "" {
+				for _, a := range strings.Split(s, ",") {
+					if a = strings.TrimSpace(a); a != "" {
+						opt.Agencies = append(opt.Agencies, a)
+					}
+				}
+			}
+			var arts []provenance.Article
+			var pairs []cluster.Pair
+			if c.String("index") != "" {
+				arts, pairs, err = indexProvenanceInput(c)
+			} else {
+				if c.String("since") != "" {
+					return usageError{errors.New("provenance: --since needs --index")}
+				}
+				arts, pairs, err = e.provenanceInput(c)
+			}
+			if err != nil {
+				return err
+			}
+			out := report.NewProvenance(provenance.Build(arts, pairs, opt))
+			if name := c.String("outlet"); name != "" {
+				out = onlyOutlet(out, name)
+			}
+			return e.output(c, func(w io.Writer) error { return report.WriteProvenance(w, format, c.String("table"), out) })
+		},
+	}
+}
+
+// provenanceInput runs the copy pipeline over the PATH arguments as they
+// stream (as compare pairs --min-relation partial does), keeping of each
+// article only what provenance needs.
+func (e *env) provenanceInput(c *cli.Context) ([]provenance.Article, []cluster.Pair, error) {
+	var arts []provenance.Article
+	res, err := e.streamEach(c, false, false, func(a *article.Article) {
+		arts = append(arts, provenance.FromArticle(a, provenance.CountWords(pipeline.Text(a))))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(arts) != len(res.IDs) {
+		return nil, nil, fmt.Errorf("provenance: read %d articles, the run holds %d", len(arts), len(res.IDs))
+	}
+	return arts, res.Pairs, nil
+}
+
+// indexProvenanceInput reads the index's graph (since --since) and the
+// bodies of the articles in copy relations, for their credits and words.
+func indexProvenanceInput(c *cli.Context) ([]provenance.Article, []cluster.Pair, error) {
+	if c.NArg() > 0 {
+		return nil, nil, usageError{errors.New("provenance: give --index or PATHs, not both")}
+	}
+	var since time.Time
+	if s := c.String("since"); s != "" {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			if t, err = time.Parse(time.RFC3339, s); err != nil {
+				return nil, nil, usageError{fmt.Errorf("--since: %q is not a date (YYYY-MM-DD or RFC 3339)", s)}
+			}
+		}
+		since = t
+	}
+	st, err := index.Open(c.Context, c.String("index"), true)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer st.Close()
+	g, err := index.LoadGraph(c.Context, st, since)
+	if err != nil {
+		return nil, nil, err
+	}
+	var seqs []int64
+	at := make(map[int]int) // graph index → position in seqs
+	for _, p := range g.Pairs {
+		if p.Relation < cluster.Partial {
+			continue
+		}
+		for _, i := range []int{p.I, p.J} {
+			if _, ok := at[i]; !ok {
+				at[i] = -1
+			}
+		}
+	}
+	for i := range g.Articles {
+		if _, ok := at[i]; ok {
+			at[i] = len(seqs)
+			seqs = append(seqs, g.Seqs[i])
+		}
+	}
+	full, err := index.Bodies(c.Context, st, seqs)
+	if err != nil {
+		return nil, nil, err
+	}
+	arts := make([]provenance.Article, len(g.Articles))
+	for i := range g.Articles {
+		a := &g.Articles[i]
+		if k, ok := at[i]; ok && k < len(full) {
+			a = &full[k]
+		}
+		arts[i] = provenance.FromArticle(a, provenance.CountWords(pipeline.Text(a)))
+	}
+	return arts, g.Pairs, nil
+}
+
+// onlyOutlet keeps of p the outlet name's articles with the articles of
+// their chains, the links they are in, and the outlet's row.
+func onlyOutlet(p *report.Provenance, name string) *report.Provenance {
+	out := &report.Provenance{Articles: []report.ProvArticle{}, Links: []report.ProvLink{}, Outlets: []provenance.Outlet{}}
+	keep := map[string]bool{}
+	mine := map[string]bool{}
+	for _, a := range p.Articles {
+		if strings.EqualFold(a.Outlet, name) {
+			mine[a.ID] = true
+			for _, id := range a.Chain {
+				keep[id] = true
+			}
+		}
+	}
+	for _, a := range p.Articles {
+		if keep[a.ID] {
+			out.Articles = append(out.Articles, a)
+		}
+	}
+	for _, l := range p.Links {
+		if mine[l.Source] || mine[l.Copy] {
+			out.Links = append(out.Links, l)
+		}
+	}
+	for _, o := range p.Outlets {
+		if strings.EqualFold(o.Outlet, name) {
+			out.Outlets = append(out.Outlets, o)
+		}
+	}
+	return out
+}
