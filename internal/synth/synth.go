@@ -221,7 +221,7 @@ func (g *Generator) batch(b uint64, want int, story *int) ([]Article, []Truth) {
 					u -= r.share
 				}
 			}
-			src, at := -1, st.at.Add(time.Duration(rng.IntN(480)-120)*time.Minute)
+			src, at := -1, st.at.Add(time.Duration(rng.IntN(480))*time.Minute)
 			if a == nil {
 				a = g.independent(rng, st, o)
 			} else {
