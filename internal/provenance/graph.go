@@ -51,17 +51,11 @@ func newLink(p *cluster.Pair, src int, ev Evidence, why string) Link {
 	return l
 }
 
-// textSource is the one place the pair's own text evidence is read: the
-// index of the article the other is derived from. It is the coverage
-// asymmetry (the text more of whose words lie in the shared passages is
-// built from the other), the rule cluster.Pair.Source states once the pair
-// carries it.
-func textSource(p *cluster.Pair) int {
-	if p.AInB >= p.BInA {
-		return p.J
-	}
-	return p.I
-}
+// textSource is the one place provenance reads the pair's own text
+// evidence: the article the other is derived from, as cluster.NewPair
+// decided it (cluster.Pair.Source, the rule's one home). Every copy pair
+// carries one.
+func textSource(p *cluster.Pair) int { return p.Source }
 
 // strong decides a pair by time, credit or agency; -1 when none decides.
 func (b *builder) strong(i, j int) (src int, ev Evidence, why string) {
