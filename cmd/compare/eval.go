@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,6 +34,14 @@ confusion matrix (gold rows, predicted columns). A pair copydesk does not list
 is unrelated. Labels are copydesk's relations, or METER's wholly / partially /
 non (derived), onto which duplicate+derived, partial and story+unrelated map.
 
+--meter DIR scores the relations on the METER corpus (Press Association copy
+and the newspaper articles built from it, labelled wholly / partially / non
+derived; research licence, not shipped: DIR is a clone of a repository that
+holds it under t/meter-corpus/). Each newspaper article is paired with its
+story's PA copy; scores are given for both domains together and for each, in
+METER's three classes and as derived / non derived, with the share of copy
+pairs whose source is the PA copy.
+
 --synth builds the calibration set from the articles given (cut, spliced,
 trimmed and rewritten copies, by a generator seeded with --seed) and scores the
 relations on it, as relations and as METER classes; --synth-out DIR also writes
@@ -41,6 +50,7 @@ the set (articles.jsonl, pairs.jsonl).`,
 			&cli.StringFlag{Name: "gold", Usage: "score story clusters against this JSONL `FIELD` (comma-separated for several)"},
 			&cli.StringFlag{Name: "labels", Usage: "read the --gold labels from this JSONL `FILE` instead of the inputs"},
 			&cli.StringFlag{Name: "pairs", Usage: "score relations against the labelled pairs in this JSONL `FILE`"},
+			&cli.StringFlag{Name: "meter", Usage: "score relations on the METER corpus in `DIR` (a clone of a repository holding it under t/meter-corpus/)"},
 			&cli.BoolFlag{Name: "synth", Usage: "score relations on the calibration set built from the inputs"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the calibration set generator"},
 			&cli.StringFlag{Name: "synth-story", Value: "subtopic", Usage: "JSONL `FIELD` naming each input's story, for the calibration set's story and unrelated pairs"},
@@ -53,8 +63,15 @@ the set (articles.jsonl, pairs.jsonl).`,
 			if format != "text" && format != "json" {
 				return usageError{fmt.Errorf("--format: %q is not text or json", format)}
 			}
+			if dir := c.String("meter"); dir != "" {
+				out, err := e.evalMeter(c, dir)
+				if err != nil {
+					return err
+				}
+				return e.output(c, func(w io.Writer) error { return out.write(w, format) })
+			}
 			if c.String("gold") == "" && c.String("pairs") == "" && !c.Bool("synth") {
-				return usageError{errors.New("eval: say what to score: --gold FIELD, --pairs FILE or --synth")}
+				return usageError{errors.New("eval: say what to score: --gold FIELD, --pairs FILE, --synth or --meter DIR")}
 			}
 			arts, err := e.load(c)
 			if err != nil {
@@ -97,6 +114,7 @@ the set (articles.jsonl, pairs.jsonl).`,
 type evalOutput struct {
 	Clusters  []namedClusters  `json:"clusters,omitempty"`
 	Relations []namedRelations `json:"relations,omitempty"`
+	Source    *sourceScore     `json:"source,omitempty"`
 }
 
 type namedClusters struct {
@@ -274,5 +292,74 @@ func (o *evalOutput) write(w io.Writer, format string) error {
 			fmt.Fprintln(tw)
 		}
 	}
+	if o.Source != nil {
+		fmt.Fprintf(tw, "source named right\t%d of %d copy pairs (%.3f)\n", o.Source.Right, o.Source.Pairs, o.Source.Share)
+	}
 	return tw.Flush()
+}
+
+// evalMeter scores the relations of every labelled METER pair: all of them,
+// then each domain, each three-way and binary, and which side is the source.
+func (e *env) evalMeter(c *cli.Context, dir string) (*evalOutput, error) {
+	set, err := eval.LoadMeter(dir)
+	if err != nil {
+		return nil, err
+	}
+	if set.NoSource > 0 {
+		fmt.Fprintf(e.stderr, "compare: eval: METER: %s without PA copy left out\n", plural(set.NoSource, "labelled article"))
+	}
+	res, err := pipeline.Run(c.Context, set.Articles, e.options(c, true))
+	if err != nil {
+		return nil, err
+	}
+	pred := predicted(res)
+	out := &evalOutput{}
+	for _, domain := range []string{"", "courts", "showbiz"} {
+		var gold []eval.GoldPair
+		for _, p := range set.Pairs {
+			if domain == "" || p.Domain == domain {
+				gold = append(gold, p.GoldPair)
+			}
+		}
+		s, err := eval.Relations(gold, pred)
+		if err != nil {
+			return nil, err
+		}
+		name := "METER " + cmp.Or(domain, "courts+showbiz")
+		out.Relations = append(out.Relations,
+			namedRelations{Name: name, RelationScores: s},
+			namedRelations{Name: name + " (derived / non)", RelationScores: eval.Binary(s)})
+	}
+	out.Source = meterSource(res)
+	return out, nil
+}
+
+// meterSource counts the copy pairs of a newspaper article and a PA copy
+// whose source is the PA copy (the agency text is always the source).
+func meterSource(res *pipeline.Result) *sourceScore {
+	s := &sourceScore{}
+	for _, p := range res.Pairs {
+		if p.Relation < cluster.Partial || p.Source < 0 {
+			continue
+		}
+		a, b := res.Articles[p.I].Outlet == "PA", res.Articles[p.J].Outlet == "PA"
+		if a == b {
+			continue
+		}
+		s.Pairs++
+		if res.Articles[p.Source].Outlet == "PA" {
+			s.Right++
+		}
+	}
+	if s.Pairs > 0 {
+		s.Share = float64(s.Right) / float64(s.Pairs)
+	}
+	return s
+}
+
+// sourceScore is how often a copy pair names the right source.
+type sourceScore struct {
+	Pairs int     `json:"pairs"` // copy pairs with a known source
+	Right int     `json:"right"` // of which the source is named right
+	Share float64 `json:"share"`
 }

@@ -143,7 +143,19 @@ func Relations(gold []GoldPair, pred map[Key]string) (RelationScores, error) {
 		}
 		conf[gi][pi]++
 	}
-	s := RelationScores{Pairs: len(gold), Confusion: conf}
+	return scoresOf(classes, conf), nil
+}
+
+// scoresOf scores a confusion matrix (gold rows, predicted columns) over
+// the classes named.
+func scoresOf(classes []string, conf [][]int) RelationScores {
+	pairs := 0
+	for _, row := range conf {
+		for _, n := range row {
+			pairs += n
+		}
+	}
+	s := RelationScores{Pairs: pairs, Confusion: conf}
 	used, right := 0, 0
 	for i, c := range classes {
 		cs := ClassScores{Class: c}
@@ -162,8 +174,8 @@ func Relations(gold []GoldPair, pred map[Key]string) (RelationScores, error) {
 		s.Classes = append(s.Classes, cs)
 	}
 	s.MacroF1 = ratio(s.MacroF1, float64(used))
-	s.Accuracy = ratio(float64(right), float64(len(gold)))
-	return s, nil
+	s.Accuracy = ratio(float64(right), float64(pairs))
+	return s
 }
 
 // Class returns the scores of the named class, or false.
