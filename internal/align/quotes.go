@@ -1,7 +1,6 @@
 package align
 
 import (
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/copydesk/copydesk/internal/shingle"
@@ -41,9 +40,10 @@ func MarkQuotes(text string, toks []shingle.Token) []bool {
 }
 
 // quoteLead marks the bytes that start a newline or a quotation mark
-// MarkQuotes reads: '\n', '"', and the lead bytes of « » (C2), “ ” „ ‘ ’
-// (E2) and 「 」 『 』 (E3).
-var quoteLead = [256]bool{'\n': true, '"': true, 0xC2: true, 0xE2: true, 0xE3: true}
+// MarkQuotes reads (shingle.QuoteCloser's table): newline, '"', the apostrophe (it
+// closes ‘…’), and the lead bytes of « » (C2), “ ” „ ‘ ’ (E2) and 「 」 『 』
+// (E3).
+var quoteLead = [256]bool{'\n': true, '"': true, '\'': true, 0xC2: true, 0xE2: true, 0xE3: true}
 
 // nextCloser is the quotation state after the character r (size bytes) at
 // text[i], given the state closer before it.
@@ -51,37 +51,10 @@ func nextCloser(text string, i int, r rune, size int, closer rune) rune {
 	switch {
 	case r == '\n' && i+1 < len(text) && text[i+1] == '\n':
 		return 0
-	case closer != 0 && (r == closer || closer == '"' && r == '”' || closer == '”' && r == '"'):
-		if closer == '’' && i+size < len(text) {
-			// ’ followed by a letter is an apostrophe, not a closing mark.
-			if n, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(n) {
-				return closer
-			}
-		}
-		return 0
 	case closer == 0:
-		switch r {
-		case '"':
-			return '"'
-		case '“':
-			return '”'
-		case '„':
-			return '“'
-		case '«':
-			return '»'
-		case '»':
-			return '«'
-		case '「':
-			return '」'
-		case '『':
-			return '』'
-		case '‘':
-			if i+size < len(text) {
-				if n, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(n) || unicode.IsDigit(n) {
-					return '’'
-				}
-			}
-		}
+		return shingle.QuoteCloser(text, i, r, size)
+	case shingle.QuoteCloses(text, i, r, size, closer):
+		return 0
 	}
 	return closer
 }

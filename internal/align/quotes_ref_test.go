@@ -7,14 +7,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 // markQuotesReference is MarkQuotes reading every character: the oracle
-// for the version that skips to the next mark.
+// for the version that skips to the next mark (the marks themselves are
+// shingle's table, shared with package quote; TestMarksAgree in quote
+// checks the table).
 func markQuotesReference(text string, toks []shingle.Token) []bool {
 	quoted := make([]bool, len(toks))
 	var closer rune // the mark that closes the open quote; 0 when none is open
@@ -29,37 +30,10 @@ func markQuotesReference(text string, toks []shingle.Token) []bool {
 		switch {
 		case r == '\n' && i+1 < len(text) && text[i+1] == '\n':
 			closer = 0
-		case closer != 0 && (r == closer || closer == '"' && r == '”' || closer == '”' && r == '"'):
-			if closer == '’' && i+size < len(text) {
-				// ’ followed by a letter is an apostrophe, not a closing mark.
-				if n, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(n) {
-					break
-				}
-			}
-			closer = 0
 		case closer == 0:
-			switch r {
-			case '"':
-				closer = '"'
-			case '“':
-				closer = '”'
-			case '„':
-				closer = '“'
-			case '«':
-				closer = '»'
-			case '»':
-				closer = '«'
-			case '「':
-				closer = '」'
-			case '『':
-				closer = '』'
-			case '‘':
-				if i+size < len(text) {
-					if n, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(n) || unicode.IsDigit(n) {
-						closer = '’'
-					}
-				}
-			}
+			closer = shingle.QuoteCloser(text, i, r, size)
+		case shingle.QuoteCloses(text, i, r, size, closer):
+			closer = 0
 		}
 		i += size
 	}

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/clipperhouse/uax29/v2/sentences"
+
+	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 // Span is a range of bytes [Start, End) of a text.
@@ -41,62 +43,6 @@ func paragraphs(text string) []paragraph {
 	}
 }
 
-// closerOf returns the mark that closes a quotation opened by r at text[i:]
-// (r is size bytes long), or 0 when r opens none there.
-func closerOf(text string, i int, r rune, size int) rune {
-	switch r {
-	case '"':
-		return '"'
-	case '“':
-		return '”'
-	case '„':
-		return '“'
-	case '«':
-		return '»'
-	case '「':
-		return '」'
-	case '『':
-		return '』'
-	case '‘':
-		// A single mark opens only before a letter or digit and after a
-		// non-letter, so "rock‘n’roll" and stray apostrophes stay words.
-		if i+size >= len(text) {
-			return 0
-		}
-		n, _ := utf8.DecodeRuneInString(text[i+size:])
-		if !unicode.IsLetter(n) && !unicode.IsDigit(n) {
-			return 0
-		}
-		if i > 0 {
-			p, _ := utf8.DecodeLastRuneInString(text[:i])
-			if unicode.IsLetter(p) || unicode.IsDigit(p) {
-				return 0
-			}
-		}
-		return '’'
-	}
-	return 0
-}
-
-// closes reports whether r at text[i:] closes a quotation that closer
-// would close.
-func closes(text string, i int, r rune, size int, closer rune) bool {
-	switch {
-	case r == closer:
-	case closer == '"' && r == '”', closer == '”' && r == '"':
-	case closer == '’' && r == '\'':
-	default:
-		return false
-	}
-	if closer == '’' && i+size < len(text) {
-		// ’ or ' before a letter is an apostrophe: "Syria’s", "don't".
-		if n, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(n) {
-			return false
-		}
-	}
-	return true
-}
-
 // opensAt reports whether a paragraph starting at p opens with a quotation
 // mark, after any spaces, and returns the mark's closer and the byte after
 // it.
@@ -108,7 +54,7 @@ func opensAt(text string, p paragraph) (rune, int) {
 			i += size
 			continue
 		}
-		if c := closerOf(text, i, r, size); c != 0 {
+		if c := shingle.QuoteCloser(text, i, r, size); c != 0 {
 			return c, i + size
 		}
 		return 0, 0
@@ -137,12 +83,12 @@ func scan(text string) []rawQuote {
 		for i < p.End {
 			r, size := utf8.DecodeRuneInString(text[i:])
 			if cur == nil {
-				if c := closerOf(text, i, r, size); c != 0 {
+				if c := shingle.QuoteCloser(text, i, r, size); c != 0 {
 					cur = &rawQuote{outer: Span{i, 0}, para: pi}
 					closer = c
 					cur.parts = append(cur.parts, Span{i + size, 0})
 				}
-			} else if closes(text, i, r, size, closer) {
+			} else if shingle.QuoteCloses(text, i, r, size, closer) {
 				cur.parts[len(cur.parts)-1].End = i
 				cur.outer.End = i + size
 				out = append(out, *cur)
