@@ -172,7 +172,7 @@ func writeClustersText(w io.Writer, members []Member) error {
 			fmt.Fprintf(w, "  %s\n", id)
 		}
 	}
-	_, err := fmt.Fprintf(w, "%d clusters of two or more, %d articles alone, %d articles in all\n", n, alone, len(members))
+	_, err := fmt.Fprintf(w, "%s of two or more, %s alone, %s in all\n", plural(n, "cluster"), plural(alone, "article"), plural(len(members), "article"))
 	return err
 }
 
