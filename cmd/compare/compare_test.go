@@ -8,15 +8,24 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
+// runMu serialises the in-process runs of compare: urfave/cli v2 writes its
+// package-level HelpFlag and VersionFlag each time it parses a command line,
+// so two runs at once in one process race (the race detector caught it in
+// the parallel kill test). The binary makes one run per process.
+var runMu sync.Mutex
+
 // compare runs the command line in the repository root and returns stdout,
 // stderr and the exit code.
 func compare(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
+	runMu.Lock()
+	defer runMu.Unlock()
 	var out, errb bytes.Buffer
 	err := run(context.Background(), append([]string{"compare"}, args...), strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), exitCode(err)

@@ -57,6 +57,8 @@ var servingAt = regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)/`)
 // and must exit cleanly.
 func startServe(t *testing.T, args ...string) string {
 	t.Helper()
+	runMu.Lock() // until serve has parsed its command line (see runMu)
+	defer runMu.Unlock()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr lockedBuffer
 	done := make(chan error, 1)
