@@ -704,17 +704,7 @@ func (t *sqliteTx) Edges(ctx context.Context, seqs []int64) ([]Edge, error) {
 
 // each runs q and calls scan for each row.
 func (t *sqliteTx) each(ctx context.Context, q string, scan func(*sql.Rows) error) error {
-	rows, err := t.tx.QueryContext(ctx, q)
-	if err != nil {
-		return t.wrap(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return t.wrap(err)
-		}
-	}
-	return t.wrap(rows.Err())
+	return t.eachArgs(ctx, q, scan)
 }
 
 func sortEdges(es []Edge) []Edge {
