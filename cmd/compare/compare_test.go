@@ -235,7 +235,7 @@ func TestStdinAndOutputFile(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	got := mustRead(t, outFile)
-	if !strings.HasPrefix(got, "a,b,relation,a_in_b,b_in_a,similarity,shared_passages,shared_quotes,source,source_share\n") || !strings.Contains(got, "w,s,duplicate,") {
+	if !strings.HasPrefix(got, "a,b,relation,a_in_b,b_in_a,similarity,shared_passages,shared_quotes,source,source_share,source_reworded\n") || !strings.Contains(got, "w,s,duplicate,") {
 		t.Errorf("output file:\n%s", got)
 	}
 }

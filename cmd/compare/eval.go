@@ -51,6 +51,7 @@ the set (articles.jsonl, pairs.jsonl).`,
 			&cli.StringFlag{Name: "labels", Usage: "read the --gold labels from this JSONL `FILE` instead of the inputs"},
 			&cli.StringFlag{Name: "pairs", Usage: "score relations against the labelled pairs in this JSONL `FILE`"},
 			&cli.StringFlag{Name: "meter", Usage: "score relations on the METER corpus in `DIR` (a clone of a repository holding it under t/meter-corpus/)"},
+			&cli.BoolFlag{Name: "fit", Usage: "with --meter: also print the derivation model fitted on every labelled pair (the weights of cluster.Fitted)"},
 			&cli.BoolFlag{Name: "synth", Usage: "score relations on the calibration set built from the inputs"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the calibration set generator"},
 			&cli.StringFlag{Name: "synth-story", Value: "subtopic", Usage: "JSONL `FIELD` naming each input's story, for the calibration set's story and unrelated pairs"},
@@ -115,6 +116,12 @@ type evalOutput struct {
 	Clusters  []namedClusters  `json:"clusters,omitempty"`
 	Relations []namedRelations `json:"relations,omitempty"`
 	Source    *sourceScore     `json:"source,omitempty"`
+	// Measured is, with --meter, how often the derived side of a derived
+	// pair, measured directly, is the newspaper article.
+	Measured *sourceScore `json:"measured_source,omitempty"`
+	// Fitted is the derivation model fitted on every METER pair (--fit),
+	// as Go source for cluster.Fitted.
+	Fitted string `json:"fitted,omitempty"`
 }
 
 type namedClusters struct {
@@ -295,11 +302,22 @@ func (o *evalOutput) write(w io.Writer, format string) error {
 	if o.Source != nil {
 		fmt.Fprintf(tw, "source named right\t%d of %d copy pairs (%.3f)\n", o.Source.Right, o.Source.Pairs, o.Source.Share)
 	}
+	if o.Measured != nil {
+		fmt.Fprintf(tw, "derived side named right\t%d of %d derived pairs, each measured (%.3f)\n", o.Measured.Right, o.Measured.Pairs, o.Measured.Share)
+	}
+	if o.Fitted != "" {
+		tw.Flush()
+		fmt.Fprintf(w, "derivation model fitted on every pair (cluster.Fitted):\n%s", o.Fitted)
+	}
 	return tw.Flush()
 }
 
-// evalMeter scores the relations of every labelled METER pair: all of them,
-// then each domain, each three-way and binary, and which side is the source.
+// evalMeter scores the relations on every labelled METER pair: as compare
+// pairs finds them over the whole corpus (the shipped model, fitted on all
+// of METER: in-sample), then each pair measured directly and classified by
+// models fitted without it (held out: the other domain, and grouped
+// cross-validation by story), each three-way and binary, and which side is
+// named the source.
 func (e *env) evalMeter(c *cli.Context, dir string) (*evalOutput, error) {
 	set, err := eval.LoadMeter(dir)
 	if err != nil {
@@ -312,8 +330,8 @@ func (e *env) evalMeter(c *cli.Context, dir string) (*evalOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	pred := predicted(res)
 	out := &evalOutput{}
+	pred := predicted(res)
 	for _, domain := range []string{"", "courts", "showbiz"} {
 		var gold []eval.GoldPair
 		for _, p := range set.Pairs {
@@ -321,17 +339,47 @@ func (e *env) evalMeter(c *cli.Context, dir string) (*evalOutput, error) {
 				gold = append(gold, p.GoldPair)
 			}
 		}
-		s, err := eval.Relations(gold, pred)
+		name := "METER " + cmp.Or(domain, "courts+showbiz") + ", compare pairs (in-sample)"
+		if err := out.addMeter(name, gold, pred); err != nil {
+			return nil, err
+		}
+	}
+	ex, err := eval.MeterExamples(c.Context, set, res.Docs)
+	if err != nil {
+		return nil, err
+	}
+	splits, err := eval.HeldOut(ex)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range splits {
+		if err := out.addMeter(s.Name+" (held out)", s.Gold, s.Pred); err != nil {
+			return nil, err
+		}
+	}
+	out.Source = meterSource(res)
+	out.Measured = measuredSource(ex)
+	if c.Bool("fit") {
+		m, err := eval.FitMeter(ex)
 		if err != nil {
 			return nil, err
 		}
-		name := "METER " + cmp.Or(domain, "courts+showbiz")
-		out.Relations = append(out.Relations,
-			namedRelations{Name: name, RelationScores: s},
-			namedRelations{Name: name + " (derived / non)", RelationScores: eval.Binary(s)})
+		out.Fitted = eval.GoSource(m)
 	}
-	out.Source = meterSource(res)
 	return out, nil
+}
+
+// addMeter scores predicted relations against METER gold pairs, three-way
+// and binary.
+func (o *evalOutput) addMeter(name string, gold []eval.GoldPair, pred map[eval.Key]string) error {
+	s, err := eval.Relations(gold, pred)
+	if err != nil {
+		return err
+	}
+	o.Relations = append(o.Relations,
+		namedRelations{Name: name, RelationScores: s},
+		namedRelations{Name: name + " (derived / non)", RelationScores: eval.Binary(s)})
+	return nil
 }
 
 // meterSource counts the copy pairs of a newspaper article and a PA copy
@@ -348,6 +396,25 @@ func meterSource(res *pipeline.Result) *sourceScore {
 		}
 		s.Pairs++
 		if res.Articles[p.Source].Outlet == "PA" {
+			s.Right++
+		}
+	}
+	if s.Pairs > 0 {
+		s.Share = float64(s.Right) / float64(s.Pairs)
+	}
+	return s
+}
+
+// measuredSource counts the derived METER pairs (wholly or partially),
+// each measured directly, whose derived side is the newspaper article.
+func measuredSource(ex []eval.Example) *sourceScore {
+	s := &sourceScore{}
+	for k := range ex {
+		if ex[k].Class == 0 {
+			continue
+		}
+		s.Pairs++
+		if cluster.Derivation(&ex[k].Result) == 1 { // B, the newspaper article
 			s.Right++
 		}
 	}

@@ -28,7 +28,7 @@ func indexRows(rels []index.Relation, minRel cluster.Relation) []report.Pair {
 		}
 		rows = append(rows, report.Pair{A: r.A, B: r.B, Relation: p.Relation.String(), AInB: p.AInB, BInA: p.BInA,
 			Similarity: p.Similarity, SharedPassages: p.Passages, SharedQuotes: p.Quotes,
-			Source: sourceOf(p, r.A, r.B), SourceShare: p.Share})
+			Source: sourceOf(p, r.A, r.B), SourceShare: p.Share, SourceReworded: p.Reworded})
 	}
 	return rows
 }

@@ -61,6 +61,7 @@ func pairRows(ids []string, verified []cluster.Pair, minRel cluster.Relation) []
 			SharedQuotes:   p.Quotes,
 			Source:         sourceID(ids, p),
 			SourceShare:    p.Share,
+			SourceReworded: p.Reworded,
 		})
 	}
 	return rows

@@ -73,6 +73,8 @@ type Doc struct {
 	// occ lists where each shingle of Set occurs: the first maxOccurrences
 	// positions of Set[k], ascending, are occ[occStart[k]:occStart[k+1]].
 	occStart, occ []int32
+
+	factsState
 }
 
 // NewDoc prepares text for alignment. Vector is left for the caller, which
@@ -184,6 +186,8 @@ type Result struct {
 	// text VerifyContext aligns first (canonical), whichever is A.
 	LongestCopy int
 	Passages    []Passage // sorted by position in A
+	// A and B: what each text takes from the other (see Derivation).
+	A, B Side
 }
 
 // Quotes and Copies count the two kinds of passage.
@@ -220,7 +224,11 @@ func Verify(a, b *Doc) Result {
 // order (8 pairs of a 5,000-article corpus read backwards).
 func VerifyContext(ctx context.Context, a, b *Doc) (Result, error) {
 	if !shingle.Meet(a.Set, b.Set) {
-		return Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}, nil
+		res := Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}
+		if res.Cosine < DeriveCosine {
+			return res, nil
+		}
+		return res, Derive(ctx, a, b, &res)
 	}
 	return verifySymmetric(ctx, a, b)
 }
@@ -250,6 +258,7 @@ func canonical(a, b *Doc) bool {
 func (r Result) swapped() Result {
 	r.AInB, r.BInA = r.BInA, r.AInB
 	r.CopyA, r.CopyB = r.CopyB, r.CopyA
+	r.A, r.B = r.B, r.A
 	ps := make([]Passage, len(r.Passages))
 	for k, p := range r.Passages {
 		p.A, p.B = p.B, p.A
@@ -309,6 +318,12 @@ func verifyFull(ctx context.Context, a, b *Doc) (Result, error) {
 	res.BInA = fraction(coverB)
 	res.CopyA = count(copyA)
 	res.CopyB = count(copyB)
+	if len(res.Passages) == 0 && res.Cosine < DeriveCosine {
+		return res, nil
+	}
+	if err := Derive(ctx, a, b, &res); err != nil {
+		return Result{}, err
+	}
 	return res, nil
 }
 

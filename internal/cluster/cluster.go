@@ -22,15 +22,21 @@ type Pair struct {
 	// pair is no copy or the direction is undecided.
 	Source int
 	// Share is the share of the derived text's words that come from the
-	// source (0 when Source is -1).
-	Share float64
+	// source (0 when Source is -1); Reworded is the part of it in
+	// sentences reworded from the source's, the rest verbatim.
+	Share, Reworded float64
 }
 
 // NewPair classifies a verified result of article i (A) against j (B).
-func NewPair(i, j int, r *align.Result) Pair {
+func NewPair(i, j int, r *align.Result) Pair { return StoredPair(i, j, r, Fitted.Verdict(r)) }
+
+// StoredPair is NewPair for a result whose measured sides were not kept
+// (an index's stored edge): v is the Verdict made of it when it was
+// verified.
+func StoredPair(i, j int, r *align.Result, v Verdict) Pair {
 	p := Pair{
 		I: i, J: j,
-		Relation:   Classify(r),
+		Relation:   max(byPassages(r), v.relation()),
 		AInB:       r.AInB,
 		BInA:       r.BInA,
 		Similarity: r.Cosine,
@@ -39,7 +45,10 @@ func NewPair(i, j int, r *align.Result) Pair {
 		Source:     -1,
 	}
 	if p.Relation >= Partial {
-		p.Source, p.Share = direction(i, j, r)
+		p.Source, p.Share = direction(i, j, r, v)
+		if v.Derived >= 0 {
+			p.Reworded = v.Reworded
+		}
 	}
 	return p
 }

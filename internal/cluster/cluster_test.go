@@ -175,3 +175,27 @@ func TestStoryWeightCountsSharedPassages(t *testing.T) {
 		t.Errorf("with shared passages got %v, want %v", got, want)
 	}
 }
+
+// A stored pair, classified from its coverage and the verdict kept for
+// it, is the pair NewPair made of the full result.
+func TestStoredPairIsNewPair(t *testing.T) {
+	measured := align.Result{AInB: 0.12, BInA: 0.3, CopyA: 10, CopyB: 10, LongestCopy: 10, Cosine: 0.5,
+		A: align.Side{Words: 300, Copy: 0.03, Reworded: 0.2, Sentences: 0.3, Best: 0.7, Grams3: 0.3, Grams5: 0.12, Vocab: 0.5, Names: 0.6, Numbers: 0.5},
+		B: align.Side{Words: 120, Copy: 0.08, Quote: 0.1, Reworded: 0.6, Sentences: 0.6, Best: 0.9, Grams3: 0.7, Grams5: 0.3, Vocab: 0.9, Names: 1, Numbers: 1}}
+	for _, r := range []align.Result{measured, {AInB: 0.9, BInA: 0.9, CopyA: 200, CopyB: 200, LongestCopy: 150, Cosine: 0.9}, {Cosine: 0.2}} {
+		want := NewPair(3, 7, &r)
+		stored := align.Result{AInB: r.AInB, BInA: r.BInA, CopyA: r.CopyA, CopyB: r.CopyB, LongestCopy: r.LongestCopy, Cosine: r.Cosine}
+		if got := StoredPair(3, 7, &stored, Fitted.Verdict(&r)); got != want {
+			t.Errorf("stored %+v, want %+v", got, want)
+		}
+	}
+	p := NewPair(3, 7, &measured)
+	if p.Relation != Derived || p.Source != 3 || p.Share != measured.B.Taken() {
+		t.Errorf("rewritten copy: %+v, want derived from 3 with share %.2f", p, measured.B.Taken())
+	}
+	// The same texts with no shingle in common: retold, not copied.
+	measured.A.Grams5, measured.B.Grams5 = 0, 0
+	if p := NewPair(3, 7, &measured); p.Relation != Story {
+		t.Errorf("no shared shingle: %v, want story", p.Relation)
+	}
+}

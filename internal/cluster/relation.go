@@ -95,8 +95,20 @@ const (
 	StoryCosine = 0.10
 )
 
-// Classify decides the relation of a verified pair.
-func Classify(r *align.Result) Relation {
+// Classify decides the relation of a verified pair: the stronger of what
+// its shared passages say (byPassages) and what the derivation model
+// (Fitted) says of its measured sides, so that copy kept verbatim and copy
+// rewritten are both found.
+func Classify(r *align.Result) Relation { return Fitted.Classify(r) }
+
+// Classify is the package Classify with model m in place of Fitted.
+func (m *Model) Classify(r *align.Result) Relation {
+	return max(byPassages(r), m.Verdict(r).relation())
+}
+
+// byPassages decides a relation from the shared copy passages and their
+// coverage of each text, and the cosine.
+func byPassages(r *align.Result) Relation {
 	copyWords := min(r.CopyA, r.CopyB)
 	hasCopy := r.LongestCopy >= PartialLongest || copyWords >= PartialCopyWords
 	if hasCopy && copyWords >= MinCopyWords {
@@ -116,11 +128,17 @@ func Classify(r *align.Result) Relation {
 	return Unrelated
 }
 
-// direction names the source of a copy pair of articles i (A) and j (B) and
-// the derived text's share from it: the text more of whose words lie in
-// the shared passages is the one built from the other.
-func direction(i, j int, r *align.Result) (source int, share float64) {
-	if r.AInB >= r.BInA {
+// direction names the source of a copy pair of articles i (A) and j (B)
+// and the derived text's share from it: from the verdict when the pair was
+// measured, else the text more of whose words lie in shared passages is
+// the derived one.
+func direction(i, j int, r *align.Result, v Verdict) (source int, share float64) {
+	switch {
+	case v.Derived == 0:
+		return j, v.Share
+	case v.Derived == 1:
+		return i, v.Share
+	case r.AInB >= r.BInA:
 		return j, r.AInB
 	}
 	return i, r.BInA

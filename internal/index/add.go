@@ -316,19 +316,14 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 		cosineOnly = pipeline.StoryOnly(cands, candidate.Merge(routes[0], routes[1]), one)
 	}
 	// Add with CopyOnly verifies (and stores) every candidate but reports
-	// only the copy routes' ones, as Check with CopyOnly does. A pair scored
-	// by cosine alone is stored as a link, which holds no score (Graph
-	// takes the cosine from the DF of its day), and is never reported
-	// then: its cosine is not computed, nor its indexed article's vector.
+	// only the copy routes' ones, as Check with CopyOnly does. Even a pair
+	// scored by cosine alone needs its cosine: at align.DeriveCosine it is
+	// aligned (pipeline.CosineOnly) and stored with its verdict.
 	var copyCand map[candidate.Pair]bool
-	noCosine := func(int) bool { return false }
 	if opt.CopyOnly && !copyOnly {
 		copyCand = make(map[candidate.Pair]bool)
 		for _, c := range candidate.Merge(routes[0], routes[1]) {
 			copyCand[c] = true
-		}
-		if cosineOnly != nil {
-			noCosine = func(k int) bool { return cosineOnly[k] }
 		}
 	}
 
@@ -338,7 +333,7 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 	need := make([]bool, nx)
 	needFP := make([]bool, nx)
 	for k, c := range cands {
-		if int(c.I) < nx && !noCosine(k) {
+		if int(c.I) < nx {
 			need[c.I] = true
 			if cosineOnly == nil || !cosineOnly[k] {
 				needFP[c.I] = true
@@ -417,19 +412,20 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 	}
 	clock.mark("weighed", len(missing))
 
-	// A pair whose fingerprints share nothing shares no shingle: a hollow
-	// doc gives align.Verify all it reads of such a pair (the cosine), so
-	// the indexed article's text is not needed for it. The others need it
-	// (so do rows written before fingerprints were stored).
+	// A pair whose cosine is below align.DeriveCosine and that is scored by
+	// cosine alone, or whose fingerprints share nothing (so no shingle), is
+	// given all align.Verify reads of it (the cosine) by a hollow doc: the
+	// indexed article's text is not needed for it. The others need it (so
+	// do rows written before fingerprints were stored).
 	hollow := make([]bool, len(cands))
 	text := make([]bool, nx)
 	for k, c := range cands {
 		if int(c.I) >= nx {
 			continue
 		}
-		if cosineOnly != nil && cosineOnly[k] {
-			hollow[k] = true
-		} else if fp := recOf[c.I].Shingles; fp != nil && !shingle.Meet(fp, recOf[c.J].Shingles) {
+		_, low := pipeline.CosineOnly(docs[c.I].Vector, docs[c.J].Vector)
+		fp := recOf[c.I].Shingles
+		if low && (cosineOnly != nil && cosineOnly[k] || fp != nil && !shingle.Meet(fp, recOf[c.J].Shingles)) {
 			hollow[k] = true
 		} else {
 			text[c.I] = true
@@ -440,28 +436,20 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 	// of each chunk of indexed texts.
 	pairs := make([]cluster.Pair, len(cands))
 	edges := make([]Edge, len(cands))
-	// seqOf(i): candidate i's seq, whether or not its record was read.
-	seqOf := func(i int) int64 {
-		if i < nx {
-			return exist[i]
-		}
-		return recOf[i].Seq
-	}
 	verify := func(ks []int) error {
 		return parallel(ctx, len(ks), opt, "verify", func(x int) {
 			k := ks[x]
 			i, j := int(cands[k].I), int(cands[k].J)
-			if noCosine(k) {
-				edges[k] = Edge{A: seqOf(i), B: recOf[j].Seq} // a link
-				return
-			}
 			var v align.Result
+			final := false
 			if cosineOnly != nil && cosineOnly[k] {
-				v = pipeline.CosineOnly(docs[i].Vector, docs[j].Vector)
-			} else {
+				v, final = pipeline.CosineOnly(docs[i].Vector, docs[j].Vector)
+			}
+			if !final {
 				v, _ = align.VerifyContext(ctx, docs[i], docs[j]) // cancelled: parallel says so
 			}
-			p := cluster.NewPair(i, j, &v)
+			verdict := cluster.Fitted.Verdict(&v)
+			p := cluster.StoredPair(i, j, &v, verdict)
 			p.I, p.J = int(recOf[i].Seq), int(recOf[j].Seq)
 			switch p.Source { // the source by seq too
 			case i:
@@ -471,7 +459,7 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 			}
 			pairs[k] = p
 			edges[k] = Edge{A: recOf[i].Seq, B: recOf[j].Seq, AInB: v.AInB, BInA: v.BInA,
-				CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes}
+				CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes, Verdict: verdict}
 		})
 	}
 	var ks []int

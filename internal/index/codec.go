@@ -1,6 +1,8 @@
 package index
 
 import (
+	"github.com/copydesk/copydesk/internal/cluster"
+
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
@@ -183,7 +185,26 @@ func decodeTerms(b []byte) ([]shingle.Term, error) {
 // Such edges are stored as links, one row per newer article b listing the
 // older articles a, rather than one edges row each.
 func isLink(e *Edge) bool {
-	return e.AInB == 0 && e.BInA == 0 && e.CopyA == 0 && e.CopyB == 0 && e.Longest == 0 && e.Passages == 0 && e.Quotes == 0
+	return e.AInB == 0 && e.BInA == 0 && e.CopyA == 0 && e.CopyB == 0 && e.Longest == 0 && e.Passages == 0 && e.Quotes == 0 &&
+		e.Verdict.Class == cluster.NotDerived
+}
+
+// derivationCode packs a verdict into the edges table's derivation
+// column: 0 for a pair not measured, else 1 + 2×class + the derived side.
+// The verdict's share goes to the share column.
+func derivationCode(v cluster.Verdict) int {
+	if v.Derived < 0 {
+		return 0
+	}
+	return 1 + 2*int(v.Class) + v.Derived
+}
+
+// verdictOf unpacks derivationCode and the share columns.
+func verdictOf(code int, share, reworded float64) cluster.Verdict {
+	if code <= 0 || code > 2*int(cluster.NumClasses) {
+		return cluster.Verdict{Derived: -1}
+	}
+	return cluster.Verdict{Class: cluster.Class((code - 1) / 2), Derived: (code - 1) % 2, Share: share, Reworded: reworded}
 }
 
 // linkRow is the links row of one article b.

@@ -73,7 +73,7 @@ func classify(i, j int, e *Edge, a, b shingle.Vector) cluster.Pair {
 		CopyA: e.CopyA, CopyB: e.CopyB,
 		LongestCopy: e.Longest,
 	}
-	p := cluster.NewPair(i, j, &res)
+	p := cluster.StoredPair(i, j, &res, e.Verdict)
 	p.Passages, p.Quotes = e.Passages, e.Quotes
 	return p
 }

@@ -147,11 +147,12 @@ import (
 	"time"
 
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 // SchemaVersion is the format this package writes.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 // Salts that keep the three kinds of posting keys apart in one table.
 const (
@@ -213,6 +214,12 @@ var migrations = []string{
 	// Version 6 adds full-text search (search.go), in each backend's own
 	// SQL, filled from the stored bodies in Go.
 	"",
+	// Version 7 keeps the derivation model's verdict on each edge
+	// (cluster.Verdict: derivationCode, share, reworded); edges already there keep
+	// 0, not measured, and are classified by their passages as before.
+	`ALTER TABLE edges ADD COLUMN derivation INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE edges ADD COLUMN share DOUBLE PRECISION NOT NULL DEFAULT 0;
+	ALTER TABLE edges ADD COLUMN reworded DOUBLE PRECISION NOT NULL DEFAULT 0;`,
 }
 
 // ErrNewer says the index was written by a newer copydesk.
@@ -319,6 +326,7 @@ type Edge struct {
 	Longest      int
 	Passages     int
 	Quotes       int
+	Verdict      cluster.Verdict // what the derivation model made of the pair
 }
 
 // Stats describes an index.

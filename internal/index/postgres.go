@@ -428,7 +428,7 @@ func (t *pgTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[u
 	if len(full) > 0 {
 		rows := make([][]any, len(full))
 		for i, e := range full {
-			rows[i] = []any{e.A, e.B, e.AInB, e.BInA, e.CopyA, e.CopyB, e.Longest, e.Passages, e.Quotes}
+			rows[i] = []any{e.A, e.B, e.AInB, e.BInA, e.CopyA, e.CopyB, e.Longest, e.Passages, e.Quotes, derivationCode(e.Verdict), e.Verdict.Share, e.Verdict.Reworded}
 		}
 		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"edges"}, strings.Split(strings.ReplaceAll(edgeCols, " ", ""), ","), pgx.CopyFromRows(rows)); err != nil {
 			return t.wrap(err)

@@ -98,7 +98,7 @@ func TestSearchUpgradeFrom5(t *testing.T) {
 				t.Fatal(err)
 			}
 			st.Close()
-			downgrade := "DROP TABLE search; DROP INDEX articles_outlet;"
+			downgrade := "DROP TABLE search; DROP INDEX articles_outlet; ALTER TABLE edges DROP COLUMN derivation; ALTER TABLE edges DROP COLUMN share; ALTER TABLE edges DROP COLUMN reworded;"
 			if be.name == "sqlite" {
 				db, err := sql.Open("sqlite", dsn)
 				if err != nil {

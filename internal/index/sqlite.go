@@ -650,11 +650,14 @@ func (t *sqliteTx) AllDF(ctx context.Context) (map[uint64]int32, error) {
 	return out, t.wrap(rows.Err())
 }
 
-const edgeCols = "a, b, a_in_b, b_in_a, copy_a, copy_b, longest, passages, quotes"
+const edgeCols = "a, b, a_in_b, b_in_a, copy_a, copy_b, longest, passages, quotes, derivation, share, reworded"
 
 func scanEdge(r scanner) (Edge, error) {
 	var e Edge
-	err := r.Scan(&e.A, &e.B, &e.AInB, &e.BInA, &e.CopyA, &e.CopyB, &e.Longest, &e.Passages, &e.Quotes)
+	var code int
+	var share, reworded float64
+	err := r.Scan(&e.A, &e.B, &e.AInB, &e.BInA, &e.CopyA, &e.CopyB, &e.Longest, &e.Passages, &e.Quotes, &code, &share, &reworded)
+	e.Verdict = verdictOf(code, share, reworded)
 	return e, err
 }
 
@@ -755,9 +758,9 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 	full, links := splitEdges(edges)
 	args = args[:0]
 	for _, e := range full {
-		args = append(args, e.A, e.B, e.AInB, e.BInA, e.CopyA, e.CopyB, e.Longest, e.Passages, e.Quotes)
+		args = append(args, e.A, e.B, e.AInB, e.BInA, e.CopyA, e.CopyB, e.Longest, e.Passages, e.Quotes, derivationCode(e.Verdict), e.Verdict.Share, e.Verdict.Reworded)
 	}
-	if err := t.insert(ctx, "INSERT INTO edges ("+edgeCols+")", " ON CONFLICT (a, b) DO NOTHING", 9, args); err != nil {
+	if err := t.insert(ctx, "INSERT INTO edges ("+edgeCols+")", " ON CONFLICT (a, b) DO NOTHING", 12, args); err != nil {
 		return err
 	}
 	args = args[:0]

@@ -143,8 +143,20 @@ func (c *Corpus) Candidates(opt Options) (cands []candidate.Pair, cosineOnly []b
 // nine tenths of a story run. On ECB+ the story clusters are the same
 // as with every pair aligned. Corpora of up to AllPairsUpTo articles
 // compare every pair and align each one.
-func CosineOnly(a, b shingle.Vector) align.Result {
-	return align.Result{Cosine: shingle.Cosine(a, b)}
+//
+// A story-only pair whose cosine reaches align.DeriveCosine is aligned
+// after all: a rewritten copy (a newspaper's retelling of agency copy)
+// keeps the source's words and facts but may share no anchor, and only the
+// alignment's measures (align.Derive) can tell it from an independent
+// report. On METER, scoring such pairs by cosine alone took compare
+// pairs' three-way macro-F1 from 0.665 to 0.604.
+//
+// CosineOnly returns the cosine-only result of such a pair and whether it
+// is final; when it is not, the caller aligns the pair (align.VerifyContext).
+// Every front end calls it, so they align the same pairs.
+func CosineOnly(a, b shingle.Vector) (align.Result, bool) {
+	c := shingle.Cosine(a, b)
+	return align.Result{Cosine: c}, c < align.DeriveCosine
 }
 
 // OneAnchor is the anchor route at one shared key: the story pairs it
@@ -239,9 +251,11 @@ func (c *Corpus) Verify(ctx context.Context, cands []candidate.Pair, cosineOnly 
 	err := parallel(ctx, len(cands), opt, "verify", func(k int) {
 		i, j := int(cands[k].I), int(cands[k].J)
 		var res align.Result
+		final := false
 		if cosineOnly != nil && cosineOnly[k] {
-			res = CosineOnly(c.Docs[i].Vector, c.Docs[j].Vector)
-		} else {
+			res, final = CosineOnly(c.Docs[i].Vector, c.Docs[j].Vector)
+		}
+		if !final {
 			res, _ = align.VerifyContext(ctx, c.Docs[i], c.Docs[j]) // cancelled: parallel says so
 		}
 		out[k] = cluster.NewPair(i, j, &res)

@@ -336,9 +336,11 @@ func streamVerify(ctx context.Context, texts [][]byte, df *shingle.DF, vecs []sh
 		for x := k * verifyChunk; x < end; x++ {
 			p := cands[x]
 			var res align.Result
+			final := false
 			if cosineOnly != nil && cosineOnly[x] {
-				res = CosineOnly(vecs[p.I], vecs[p.J])
-			} else {
+				res, final = CosineOnly(vecs[p.I], vecs[p.J])
+			}
+			if !final {
 				res, _ = align.VerifyContext(ctx, get(p.I), get(p.J)) // cancelled: parallelChunks says so
 			}
 			out[x] = cluster.NewPair(int(p.I), int(p.J), &res)

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"github.com/copydesk/copydesk/internal/align"
 	"slices"
 	"testing"
 
@@ -143,7 +144,8 @@ func TestStreamCopyOnly(t *testing.T) {
 }
 
 // Past AllPairsUpTo, the pairs only the story route finds are scored by
-// cosine alone (CosineOnly) unless they share an anchor shingle: a story
+// cosine alone (CosineOnly) unless they share an anchor shingle or reach
+// align.DeriveCosine: a story
 // run holds every copy relation the copy routes find, with the same
 // scores, and its pairs without a shared anchor carry no passage.
 func TestStoryRouteIsCosineOnly(t *testing.T) {
@@ -183,12 +185,13 @@ func TestStoryRouteIsCosineOnly(t *testing.T) {
 			continue
 		}
 		anchored := shingle.Intersect(shingle.Anchors(story.Docs[p.I].Shingles), shingle.Anchors(story.Docs[p.J].Shingles)) > 0
-		if anchored {
+		switch {
+		case anchored || p.Similarity >= align.DeriveCosine:
 			aligned++
-		} else {
+		default:
 			cosine++
 			if p.Passages > 0 || p.Quotes > 0 || p.AInB > 0 || p.BInA > 0 {
-				t.Fatalf("story-route pair %d-%d shares no anchor but was aligned: %+v", p.I, p.J, p)
+				t.Fatalf("story-route pair %d-%d shares no anchor, has cosine %.3f, but was aligned: %+v", p.I, p.J, p.Similarity, p)
 			}
 		}
 	}

@@ -156,7 +156,7 @@ func Build(ctx context.Context, res *pipeline.Result) (*Report, error) {
 				A: res.Articles[p.I].ID, B: res.Articles[p.J].ID, Relation: p.Relation.String(),
 				AInB: Round3(p.AInB), BInA: Round3(p.BInA), Similarity: Round3(p.Similarity),
 				SharedPassages: p.Passages, SharedQuotes: p.Quotes,
-				Source: sourceID(res, p), SourceShare: Round3(p.Share),
+				Source: sourceID(res, p), SourceShare: Round3(p.Share), SourceReworded: Round3(p.Reworded),
 			})
 		}
 	}

@@ -55,9 +55,11 @@ type Pair struct {
 	SharedQuotes   int     `json:"shared_quotes"`
 	// Source is the id of the article the other is derived from (a copy
 	// relation only) and SourceShare the share of the derived text's words
-	// that come from it.
-	Source      string  `json:"source,omitempty"`
-	SourceShare float64 `json:"source_share,omitempty"`
+	// that come from it; SourceReworded is the part of that share in
+	// sentences reworded from the source (the rest is verbatim).
+	Source         string  `json:"source,omitempty"`
+	SourceShare    float64 `json:"source_share,omitempty"`
+	SourceReworded float64 `json:"source_reworded,omitempty"`
 }
 
 // Round3 rounds a score to three decimals, as every output prints it.
@@ -72,7 +74,7 @@ func WritePairs(w io.Writer, f Format, pairs []Pair) error {
 	for i := range pairs {
 		p := &pairs[i]
 		p.AInB, p.BInA, p.Similarity = Round3(p.AInB), Round3(p.BInA), Round3(p.Similarity)
-		p.SourceShare = Round3(p.SourceShare)
+		p.SourceShare, p.SourceReworded = Round3(p.SourceShare), Round3(p.SourceReworded)
 	}
 	var err error
 	switch f {
@@ -82,9 +84,9 @@ func WritePairs(w io.Writer, f Format, pairs []Pair) error {
 		err = writeJSONL(bw, pairs)
 	case CSV:
 		cw := csv.NewWriter(bw)
-		cw.Write([]string{"a", "b", "relation", "a_in_b", "b_in_a", "similarity", "shared_passages", "shared_quotes", "source", "source_share"})
+		cw.Write([]string{"a", "b", "relation", "a_in_b", "b_in_a", "similarity", "shared_passages", "shared_quotes", "source", "source_share", "source_reworded"})
 		for _, p := range pairs {
-			cw.Write([]string{p.A, p.B, p.Relation, num(p.AInB), num(p.BInA), num(p.Similarity), strconv.Itoa(p.SharedPassages), strconv.Itoa(p.SharedQuotes), p.Source, sourceShare(p)})
+			cw.Write([]string{p.A, p.B, p.Relation, num(p.AInB), num(p.BInA), num(p.Similarity), strconv.Itoa(p.SharedPassages), strconv.Itoa(p.SharedQuotes), p.Source, sourceShare(p.Source, p.SourceShare), sourceShare(p.Source, p.SourceReworded)})
 		}
 		cw.Flush()
 		err = cw.Error()
@@ -104,11 +106,11 @@ func WritePairs(w io.Writer, f Format, pairs []Pair) error {
 
 // sourceShare is the CSV cell of a pair's source share: empty when it has
 // no source.
-func sourceShare(p Pair) string {
-	if p.Source == "" {
+func sourceShare(source string, share float64) string {
+	if source == "" {
 		return ""
 	}
-	return num(p.SourceShare)
+	return num(share)
 }
 
 // Member is one line of clusters output.

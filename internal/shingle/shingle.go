@@ -374,3 +374,17 @@ func Text(text string, toks []Token) string {
 	}
 	return b.String()
 }
+
+// Grams returns the positional hashes of the n-word sequences of toks
+// (gram i covers tokens i..i+n-1), hashed as shingles are; Shingles is
+// Grams at N.
+func Grams(toks []Token, n int) []uint64 {
+	if len(toks) < n || n <= 0 {
+		return nil
+	}
+	out := make([]uint64, len(toks)-n+1)
+	for i := range out {
+		out[i] = shingleHash(toks[i : i+n])
+	}
+	return out
+}

@@ -258,3 +258,24 @@ func (v Vector) Top(n int) []uint64 {
 func heavier(a, b Weight) bool {
 	return a.W > b.W || a.W == b.W && a.Hash < b.Hash
 }
+
+// Facts returns the distinct names and numbers of a text, as sorted word
+// hashes: a number is a token that starts with a digit of any script, a
+// name a name-like word that does not (see "Names and numbers" above; in
+// scripts without case there are numbers only).
+func Facts(text string, toks []Token) (names, numbers []uint64) {
+	for k, t := range toks {
+		if !nameLike(text, toks, k) {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(text[t.Start:])
+		if unicode.IsDigit(r) {
+			numbers = append(numbers, t.Hash)
+		} else if !stopwords[t.Hash] {
+			names = append(names, t.Hash)
+		}
+	}
+	slices.Sort(names)
+	slices.Sort(numbers)
+	return slices.Compact(names), slices.Compact(numbers)
+}

@@ -191,9 +191,10 @@ type edge struct {
 	Passages   int32
 	Quotes     int32
 	// Source says which side the other is derived from: 0 A, 1 B, -1 none
-	// (cluster.Pair.Source of the pair A=0, B=1); Share is cluster.Pair.Share.
-	Source int32
-	Share  float64
+	// (cluster.Pair.Source of the pair A=0, B=1); Share and Reworded are
+	// cluster.Pair's.
+	Source          int32
+	Share, Reworded float64
 }
 
 // member is an article's cluster.

@@ -73,14 +73,16 @@ func (f *verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*re
 	var h half
 	for halves(&h) {
 		var res align.Result
+		final := false
 		if cosineOnly(n, h.Routes) {
 			text, err := h.A.text()
 			if err != nil {
 				return err
 			}
 			va, _ := f.df.vector(text, shingle.Tokens(text), n)
-			res = pipeline.CosineOnly(va, b.Vector)
-		} else {
+			res, final = pipeline.CosineOnly(va, b.Vector)
+		}
+		if !final {
 			a, err := f.alignDoc(&h.A, n)
 			if err != nil {
 				return err
@@ -97,7 +99,7 @@ func (f *verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*re
 			Routes: h.Routes, Relation: int32(p.Relation),
 			AInB: p.AInB, BInA: p.BInA, Similarity: p.Similarity,
 			Passages: int32(p.Passages), Quotes: int32(p.Quotes),
-			Source: int32(p.Source), Share: p.Share,
+			Source: int32(p.Source), Share: p.Share, Reworded: p.Reworded,
 		})
 	}
 	return nil
@@ -132,5 +134,6 @@ func (e *edge) pair(i, j int) cluster.Pair {
 		Quotes:     int(e.Quotes),
 		Source:     [...]int{-1, i, j}[e.Source+1],
 		Share:      e.Share,
+		Reworded:   e.Reworded,
 	}
 }

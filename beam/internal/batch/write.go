@@ -90,6 +90,7 @@ func (f *writePairsFn) ProcessElement(ctx context.Context, shard int, _ func(*in
 			SharedQuotes:   int(e.Quotes),
 			Source:         [...]string{"", nodeID(e.A), nodeID(e.B)}[e.Source+1],
 			SourceShare:    e.Share,
+			SourceReworded: e.Reworded,
 		}
 	}
 	return writeFile(ctx, ShardName(f.Dir, "pairs", shard, f.Shards), func(w io.Writer) error {
