@@ -24,6 +24,7 @@ func TestRewrittenCopy(t *testing.T) {
 	type row struct {
 		A, B, Relation, Source string
 		Share                  float64 `json:"source_share"`
+		Reworded               float64 `json:"source_reworded"`
 	}
 	got := map[[2]string]row{}
 	sc := bufio.NewScanner(strings.NewReader(out))
@@ -51,8 +52,13 @@ func TestRewrittenCopy(t *testing.T) {
 		if r.Relation != c.relation || src != c.source {
 			t.Errorf("%s–%s: %s, source %q; want %s, source %q", c.a, c.b, r.Relation, src, c.relation, c.source)
 		}
-		if c.source != "" && (r.Share < 0.5 || r.Share > 1) {
-			t.Errorf("%s–%s: share from the source %.3f, want most of the text", c.a, c.b, r.Share)
+		if c.source != "" && (r.Share < 0.5 || r.Share > 1 || r.Reworded <= 0 || r.Reworded > r.Share) {
+			t.Errorf("%s–%s: share from the source %.3f, %.3f of it reworded; want most of the text, part reworded", c.a, c.b, r.Share, r.Reworded)
 		}
+	}
+	// The pair's page says how much was taken verbatim and how much reworded.
+	page, errs, code := compare(t, "", "diff", "--html", "testdata/rewritten/reworded.txt", "testdata/rewritten/wire.txt")
+	if code != 0 || !strings.Contains(page, "A takes ") || !strings.Contains(page, "% reworded") {
+		t.Errorf("diff --html: exit %d %s; no verbatim / reworded split in the page", code, errs)
 	}
 }

@@ -215,8 +215,32 @@ type DiffView struct {
 	Relation   string
 	Similarity float64
 	AInB, BInA float64
-	Open       bool // shown unfolded
-	Rows       []DiffRow
+	// Taken says what the derived text of a copy pair takes from its
+	// source; nil for other pairs.
+	Taken *Taken
+	Open  bool // shown unfolded
+	Rows  []DiffRow
+}
+
+// Taken is what the derived text of a pair takes from its source: Share of
+// its words, Verbatim of them in shared passages and Reworded in sentences
+// reworded from the source's.
+type Taken struct {
+	Derived, Source           string // "A" or "B"
+	Share, Verbatim, Reworded float64
+}
+
+// takenOf is the Taken of pair p of articles i (A) and j (B).
+func takenOf(p *cluster.Pair, i, j int) *Taken {
+	if p.Source != i && p.Source != j {
+		return nil
+	}
+	t := &Taken{Derived: "B", Source: "A", Share: Round3(p.Share), Reworded: Round3(p.Reworded)}
+	if p.Source == j {
+		t.Derived, t.Source = "A", "B"
+	}
+	t.Verbatim = Round3(max(p.Share-p.Reworded, 0))
+	return t
 }
 
 // DiffRow is one row of a diff: a stretch both texts carry (Shared), or
@@ -488,6 +512,7 @@ func (r *Report) diff(i, j int) DiffView {
 	d := DiffView{A: r.member(i), B: r.member(j), Relation: cluster.Unrelated.String()}
 	if p := r.pair(i, j); p != nil {
 		d.Relation, d.Similarity, d.AInB, d.BInA = p.Relation.String(), Round3(p.Similarity), Round3(p.AInB), Round3(p.BInA)
+		d.Taken = takenOf(p, i, j)
 	}
 	d.Rows = DiffRows(a, b)
 	return d
@@ -497,14 +522,15 @@ func (r *Report) diff(i, j int) DiffView {
 func NewDiffPage(aa, ab *article.Article, a, b *align.Doc, rel cluster.Relation, v *align.Result) *Page {
 	ma := ArticleRef{N: 1, Label: aa.Label(), Title: aa.Title, ID: aa.ID}
 	mb := ArticleRef{N: 2, Label: ab.Label(), Title: ab.Title, ID: ab.ID}
-	return &Page{
-		Title: fmt.Sprintf("copydesk: %s against %s", ma.Label, mb.Label),
-		Diff: &DiffView{
-			A: ma, B: mb, Relation: rel.String(), Open: true,
-			Similarity: Round3(v.Cosine), AInB: Round3(v.AInB), BInA: Round3(v.BInA),
-			Rows: DiffRows(a, b),
-		},
+	d := &DiffView{
+		A: ma, B: mb, Relation: rel.String(), Open: true,
+		Similarity: Round3(v.Cosine), AInB: Round3(v.AInB), BInA: Round3(v.BInA),
+		Rows: DiffRows(a, b),
 	}
+	if p := cluster.NewPair(0, 1, v); rel >= cluster.Partial {
+		d.Taken = takenOf(&p, 0, 1)
+	}
+	return &Page{Title: fmt.Sprintf("copydesk: %s against %s", ma.Label, mb.Label), Diff: d}
 }
 
 // DiffRows lays out the word diff of a and b (align.WordDiff) side by
