@@ -26,9 +26,7 @@ func indexRows(rels []index.Relation, minRel cluster.Relation) []report.Pair {
 		if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
 			continue
 		}
-		rows = append(rows, report.Pair{A: r.A, B: r.B, Relation: p.Relation.String(), AInB: p.AInB, BInA: p.BInA,
-			Similarity: p.Similarity, SharedPassages: p.Passages, SharedQuotes: p.Quotes,
-			Source: sourceOf(p, r.A, r.B), SourceShare: p.Share, SourceReworded: p.Reworded})
+		rows = append(rows, report.PairRow(r.A, r.B, &p))
 	}
 	return rows
 }

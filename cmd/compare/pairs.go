@@ -50,41 +50,9 @@ func pairRows(ids []string, verified []cluster.Pair, minRel cluster.Relation) []
 		if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
 			continue
 		}
-		rows = append(rows, report.Pair{
-			A:              ids[p.I],
-			B:              ids[p.J],
-			Relation:       p.Relation.String(),
-			AInB:           p.AInB,
-			BInA:           p.BInA,
-			Similarity:     p.Similarity,
-			SharedPassages: p.Passages,
-			SharedQuotes:   p.Quotes,
-			Source:         sourceID(ids, p),
-			SourceShare:    p.Share,
-			SourceReworded: p.Reworded,
-		})
+		rows = append(rows, report.PairRow(ids[p.I], ids[p.J], &p))
 	}
 	return rows
-}
-
-// sourceID is the id of a pair's source article, "" when it has none.
-func sourceID(ids []string, p cluster.Pair) string {
-	if p.Source < 0 || p.Source >= len(ids) {
-		return ""
-	}
-	return ids[p.Source]
-}
-
-// sourceOf is the id of a pair's source, given the ids a and b of its
-// articles I and J; "" when it has none.
-func sourceOf(p cluster.Pair, a, b string) string {
-	switch p.Source {
-	case p.I:
-		return a
-	case p.J:
-		return b
-	}
-	return ""
 }
 
 func minRelationFlag() cli.Flag {

@@ -5,7 +5,8 @@
 // Machine-readable output is a stable contract (see the README):
 //
 //	pairs:    {"a", "b", "relation", "a_in_b", "b_in_a", "similarity",
-//	           "shared_passages", "shared_quotes", "source", "source_share"}
+//	           "shared_passages", "shared_quotes", "source", "source_share",
+//	           "source_reworded"}
 //	          (source and source_share only for a copy relation)
 //	clusters: {"id", "cluster", "level"}, one per article, in input order
 //
@@ -22,6 +23,8 @@ import (
 	"math"
 	"strconv"
 	"text/tabwriter"
+
+	"github.com/copydesk/copydesk/internal/cluster"
 )
 
 // Format is an output format of pairs and clusters.
@@ -60,6 +63,26 @@ type Pair struct {
 	Source         string  `json:"source,omitempty"`
 	SourceShare    float64 `json:"source_share,omitempty"`
 	SourceReworded float64 `json:"source_reworded,omitempty"`
+}
+
+// PairRow is the output row of verified pair p of articles named a (p.I)
+// and b (p.J). Every front end's pairs output is made by it.
+func PairRow(a, b string, p *cluster.Pair) Pair {
+	row := Pair{
+		A: a, B: b, Relation: p.Relation.String(),
+		AInB: p.AInB, BInA: p.BInA, Similarity: p.Similarity,
+		SharedPassages: p.Passages, SharedQuotes: p.Quotes,
+	}
+	switch p.Source {
+	case p.I:
+		row.Source = a
+	case p.J:
+		row.Source = b
+	}
+	if row.Source != "" {
+		row.SourceShare, row.SourceReworded = p.Share, p.Reworded
+	}
+	return row
 }
 
 // Round3 rounds a score to three decimals, as every output prints it.

@@ -47,12 +47,7 @@ func oneMachine(t *testing.T, files []string, level cluster.Level, minRel cluste
 		if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
 			continue
 		}
-		rows = append(rows, report.Pair{
-			A: arts[p.I].ID, B: arts[p.J].ID, Relation: p.Relation.String(),
-			AInB: p.AInB, BInA: p.BInA, Similarity: p.Similarity,
-			SharedPassages: p.Passages, SharedQuotes: p.Quotes,
-			Source: [...]string{"", arts[p.I].ID, arts[p.J].ID}[b2i(p.Source == p.I)+2*b2i(p.Source == p.J)], SourceShare: p.Share,
-		})
+		rows = append(rows, report.PairRow(arts[p.I].ID, arts[p.J].ID, &p))
 	}
 	var buf bytes.Buffer
 	if err := report.WritePairs(&buf, report.JSONL, rows); err != nil {

@@ -80,18 +80,8 @@ func (f *writePairsFn) ProcessElement(ctx context.Context, shard int, _ func(*in
 	})
 	rows := make([]report.Pair, len(edges))
 	for i, e := range edges {
-		rows[i] = report.Pair{
-			A: nodeID(e.A), B: nodeID(e.B),
-			Relation:       cluster.Relation(e.Relation).String(),
-			AInB:           e.AInB,
-			BInA:           e.BInA,
-			Similarity:     e.Similarity,
-			SharedPassages: int(e.Passages),
-			SharedQuotes:   int(e.Quotes),
-			Source:         [...]string{"", nodeID(e.A), nodeID(e.B)}[e.Source+1],
-			SourceShare:    e.Share,
-			SourceReworded: e.Reworded,
-		}
+		p := e.pair(0, 1)
+		rows[i] = report.PairRow(nodeID(e.A), nodeID(e.B), &p)
 	}
 	return writeFile(ctx, ShardName(f.Dir, "pairs", shard, f.Shards), func(w io.Writer) error {
 		return report.WritePairs(w, report.JSONL, rows)
