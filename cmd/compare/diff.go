@@ -68,7 +68,7 @@ ID in a JSONL or JSON feed. A file whose own name holds # is read whole.`,
 				return err
 			}
 			a, b := res.Docs[0], res.Docs[1]
-			v, err := align.VerifyContext(c.Context, a, b)
+			v, err := cluster.Verify(c.Context, a, b)
 			if err != nil {
 				return err
 			}

@@ -303,7 +303,7 @@ func (o *evalOutput) write(w io.Writer, format string) error {
 		fmt.Fprintf(tw, "source named right\t%d of %d copy pairs (%.3f)\n", o.Source.Right, o.Source.Pairs, o.Source.Share)
 	}
 	if o.Measured != nil {
-		fmt.Fprintf(tw, "derived side named right\t%d of %d derived pairs, each measured (%.3f)\n", o.Measured.Right, o.Measured.Pairs, o.Measured.Share)
+		fmt.Fprintf(tw, "derived side named right\t%d of %d derived pairs measured (%.3f)\n", o.Measured.Right, o.Measured.Pairs, o.Measured.Share)
 	}
 	if o.Fitted != "" {
 		tw.Flush()
@@ -406,17 +406,19 @@ func meterSource(res *pipeline.Result) *sourceScore {
 }
 
 // measuredSource counts the derived METER pairs (wholly or partially),
-// each measured directly, whose derived side is the newspaper article.
+// measured directly (cluster.Verify measures them), whose derived side is
+// the newspaper article.
 func measuredSource(ex []eval.Example) *sourceScore {
 	s := &sourceScore{}
 	for k := range ex {
-		if ex[k].Class == 0 {
+		r := &ex[k].Result
+		if ex[k].Class == 0 || r.A.Words == 0 {
 			continue
 		}
-		s.Pairs++
-		if cluster.Derivation(&ex[k].Result) == 1 { // B, the newspaper article
+		if cluster.Derivation(r) == 1 { // B, the newspaper article
 			s.Right++
 		}
+		s.Pairs++
 	}
 	if s.Pairs > 0 {
 		s.Share = float64(s.Right) / float64(s.Pairs)

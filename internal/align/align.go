@@ -186,7 +186,8 @@ type Result struct {
 	// text VerifyContext aligns first (canonical), whichever is A.
 	LongestCopy int
 	Passages    []Passage // sorted by position in A
-	// A and B: what each text takes from the other (see Derivation).
+	// A and B: what each text takes from the other (see Derivation),
+	// when the pair was measured (Derive); zero otherwise.
 	A, B Side
 }
 
@@ -224,11 +225,7 @@ func Verify(a, b *Doc) Result {
 // order (8 pairs of a 5,000-article corpus read backwards).
 func VerifyContext(ctx context.Context, a, b *Doc) (Result, error) {
 	if !shingle.Meet(a.Set, b.Set) {
-		res := Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}
-		if res.Cosine < DeriveCosine {
-			return res, nil
-		}
-		return res, Derive(ctx, a, b, &res)
+		return Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}, nil
 	}
 	return verifySymmetric(ctx, a, b)
 }
@@ -318,12 +315,6 @@ func verifyFull(ctx context.Context, a, b *Doc) (Result, error) {
 	res.BInA = fraction(coverB)
 	res.CopyA = count(copyA)
 	res.CopyB = count(copyB)
-	if len(res.Passages) == 0 && res.Cosine < DeriveCosine {
-		return res, nil
-	}
-	if err := Derive(ctx, a, b, &res); err != nil {
-		return Result{}, err
-	}
 	return res, nil
 }
 

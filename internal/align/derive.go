@@ -52,33 +52,41 @@ type Side struct {
 // verbatim (copy and quotes) or reworded.
 func (s Side) Taken() float64 { return s.Copy + s.Quote + s.Reworded }
 
-// DeriveCosine: a verified pair is measured (Derive) when it shares a
-// passage or its TF-IDF cosine is at least DeriveCosine; below it, and with
-// no passage, two texts have too little in common for one to be rewritten
-// from the other.
-const DeriveCosine = 0.2
-
-// facts is what Derive needs of one text, computed once (Doc.facts).
-type facts struct {
-	sentences      []Sentence // its own words: less than half of each quoted
-	grams3         []uint64   // positional: gram i covers tokens i..i+2
-	grams3Set      []uint64   // sorted, distinct
-	vocab          []uint64   // sorted distinct content words
-	ownVocab       []uint64   // the same, of its own words (not quoted)
+// wordFacts and sentenceFacts are what the two phases of Derive need of
+// one text, each computed once per Doc.
+type wordFacts struct {
+	// grams3 holds each three-word sequence as its hash's top bits and its
+	// position in the low posBits (gramKey), sorted: by gram, then place.
+	grams3         []uint64
+	vocab          []uint64 // sorted distinct content words
+	ownVocab       []uint64 // the same, of its own words (not quoted)
 	names, numbers []uint64
 }
 
-// docFacts computes and keeps the facts of d.
-func (d *Doc) facts() *facts {
-	d.factsOnce.Do(func() {
-		f := &facts{}
-		for _, s := range SentencesOf(d) {
-			if 2*count(d.Quoted[s.First:s.Last]) < s.Words() {
-				f.sentences = append(f.sentences, s)
+type sentenceFacts struct {
+	sentences []Sentence     // its own: less than half of each quoted
+	keys      []sentenceKeys // of each of sentences
+}
+
+// posBits is how many low bits of a gram key hold its position: texts of
+// more words than that (far beyond any article) have their later grams
+// left out of Grams3.
+const posBits = 22
+
+// gramKey packs gram hash h and position i; gramOf is the gram part.
+func gramKey(h uint64, i int) uint64 { return h&^(1<<posBits-1) | uint64(i) }
+
+func gramOf(k uint64) uint64 { return k &^ (1<<posBits - 1) }
+
+func (d *Doc) wordFacts() *wordFacts {
+	d.wordOnce.Do(func() {
+		f := &wordFacts{}
+		for i, h := range shingle.Grams(d.Tokens, 3) {
+			if i < 1<<posBits {
+				f.grams3 = append(f.grams3, gramKey(h, i))
 			}
 		}
-		f.grams3 = shingle.Grams(d.Tokens, 3)
-		f.grams3Set = slices.Compact(slices.Sorted(slices.Values(f.grams3)))
+		slices.Sort(f.grams3)
 		for k, t := range d.Tokens {
 			if !shingle.IsStopword(t.Hash) {
 				f.vocab = append(f.vocab, t.Hash)
@@ -90,50 +98,105 @@ func (d *Doc) facts() *facts {
 		f.vocab = distinct(f.vocab)
 		f.ownVocab = distinct(f.ownVocab)
 		f.names, f.numbers = shingle.Facts(d.Text, d.Tokens)
-		d.factsMemo = f
+		d.words = f
 	})
-	return d.factsMemo
+	return d.words
+}
+
+func (d *Doc) sentenceFacts() *sentenceFacts {
+	d.sentenceOnce.Do(func() {
+		f := &sentenceFacts{}
+		for _, s := range SentencesOf(d) {
+			if 2*count(d.Quoted[s.First:s.Last]) < s.Words() {
+				f.sentences = append(f.sentences, s)
+			}
+		}
+		f.keys = keysOf(d, f.sentences)
+		d.sentences = f
+	})
+	return d.sentences
 }
 
 // Derive fills the two sides of res, the result of verifying a against b
-// (its passages in a's and b's words).
+// (its passages in a's and b's words): MeasureWords, then
+// MeasureSentences. Which pairs are worth measuring is the cluster stage's
+// call (cluster.Verify). The sides do not depend on the order: Derive(b, a)
+// gives them swapped.
 func Derive(ctx context.Context, a, b *Doc, res *Result) error {
-	fa, fb := a.facts(), b.facts()
-	var sa, sb Side
-	coverA, coverB := passageShares(res.Passages, len(a.Tokens), len(b.Tokens), &sa, &sb)
-	if err := sentenceShares(ctx, a, b, fa, fb, coverA, coverB, &sa, &sb); err != nil {
+	MeasureWords(a, b, res)
+	return MeasureSentences(ctx, a, b, res)
+}
+
+// MeasureWords fills the measures of each side that words and word
+// sequences give, the cheap ones: Words, Copy, Quote, Grams3, Grams5,
+// Vocab, Names, Numbers.
+func MeasureWords(a, b *Doc, res *Result) {
+	fa, fb := a.wordFacts(), b.wordFacts()
+	passageShares(res.Passages, len(a.Tokens), len(b.Tokens), &res.A, &res.B)
+	wordSide(a, b, fa, fb, &res.A)
+	wordSide(b, a, fb, fa, &res.B)
+}
+
+// MeasureSentences fills the measures of each side that sentences give:
+// Reworded, Sentences, Best.
+func MeasureSentences(ctx context.Context, a, b *Doc, res *Result) error {
+	fa, fb := a.sentenceFacts(), b.sentenceFacts()
+	coverA, coverB := passageCover(res.Passages, len(a.Tokens), len(b.Tokens))
+	if err := sentenceShares(ctx, fa, fb, coverA, coverB, &res.A, &res.B); err != nil {
 		return err
 	}
-	res.A = sideOf(a, b, fa, fb, sa)
-	res.B = sideOf(b, a, fb, fa, sb)
 	return nil
 }
 
-// sideOf completes side s of d against o with the measures of words,
-// phrases and facts.
-func sideOf(d, o *Doc, fd, fo *facts, s Side) Side {
+// wordSide sets side s of d against o from their words and shingles.
+func wordSide(d, o *Doc, fd, fo *wordFacts, s *Side) {
 	s.Words = len(d.Tokens)
-	s.Grams3 = covered(fd.grams3, fo.grams3Set, 3, d.Quoted)
-	s.Grams5 = covered(d.Shingles, o.Set, shingle.N, d.Quoted)
+	s.Grams3 = grams3Covered(fd.grams3, fo.grams3, d.Quoted)
+	s.Grams5 = ownShare(shinglesCovered(d, o), d.Quoted)
 	s.Vocab = share(shingle.Intersect(fd.ownVocab, fo.vocab), len(fd.ownVocab))
 	s.Names = share(shingle.Intersect(fd.names, fo.names), len(fd.names))
 	s.Numbers = share(shingle.Intersect(fd.numbers, fo.numbers), len(fd.numbers))
-	return s
 }
 
-// covered returns the share of a text's own words (those quoted leaves
-// out) inside a gram (of width words; grams positional) that the sorted set
-// other holds.
-func covered(grams, other []uint64, width int, quoted []bool) float64 {
-	n := len(quoted)
-	cover := make([]bool, n)
-	for i, g := range grams {
-		if _, ok := slices.BinarySearch(other, g); ok {
-			for k := i; k < min(i+width, n); k++ {
+// grams3Covered marks the words of d inside a three-word sequence that o
+// has too (both as sentenceFacts.grams3) and returns the share of d's own
+// words marked.
+func grams3Covered(d, o []uint64, quoted []bool) float64 {
+	cover := make([]bool, len(quoted))
+	for x, y := 0, 0; x < len(d) && y < len(o); {
+		switch g, h := gramOf(d[x]), gramOf(o[y]); {
+		case g < h:
+			x++
+		case g > h:
+			y++
+		default:
+			i := int(d[x] - g)
+			for k := i; k < min(i+3, len(cover)); k++ {
+				cover[k] = true
+			}
+			x++
+		}
+	}
+	return ownShare(cover, quoted)
+}
+
+// shinglesCovered marks the words of d inside a shingle o has too, at the
+// places Doc keeps for each shingle (the first maxOccurrences).
+func shinglesCovered(d, o *Doc) []bool {
+	cover := make([]bool, len(d.Tokens))
+	for _, m := range matches(d, o) {
+		for _, i := range d.occ[d.occStart[m.x]:d.occStart[m.x+1]] {
+			for k := int(i); k < min(int(i)+shingle.N, len(cover)); k++ {
 				cover[k] = true
 			}
 		}
 	}
+	return cover
+}
+
+// ownShare is the share of the words quoted leaves out (a text's own)
+// that cover marks.
+func ownShare(cover, quoted []bool) float64 {
 	own, in := 0, 0
 	for k := range cover {
 		if !quoted[k] {
@@ -152,10 +215,9 @@ func distinct(s []uint64) []uint64 {
 }
 
 // passageShares sets the Copy and Quote shares of both sides from the
-// passages and returns which words of each text a passage covers. A word
-// in a copy passage and a quote is copy.
-func passageShares(ps []Passage, na, nb int, sa, sb *Side) (coverA, coverB []bool) {
-	coverA, coverB = make([]bool, na), make([]bool, nb)
+// passages. A word in a copy passage and a quote is copy.
+func passageShares(ps []Passage, na, nb int, sa, sb *Side) {
+	coverA, coverB := make([]bool, na), make([]bool, nb)
 	var copyA, copyB, quoteA, quoteB int
 	for _, quotes := range []bool{false, true} {
 		for _, p := range ps {
@@ -167,6 +229,15 @@ func passageShares(ps []Passage, na, nb int, sa, sb *Side) (coverA, coverB []boo
 	}
 	sa.Copy, sa.Quote = share(copyA, na), share(quoteA, na)
 	sb.Copy, sb.Quote = share(copyB, nb), share(quoteB, nb)
+}
+
+// passageCover returns which words of each text a passage covers.
+func passageCover(ps []Passage, na, nb int) (coverA, coverB []bool) {
+	coverA, coverB = make([]bool, na), make([]bool, nb)
+	for _, p := range ps {
+		mark(coverA, p.A, p.Quote, 0, 0)
+		mark(coverB, p.B, p.Quote, 0, 0)
+	}
 	return coverA, coverB
 }
 
@@ -189,18 +260,18 @@ func mark(cover []bool, s Span, quote bool, copied, quoted int) (int, int) {
 
 // sentenceShares sets the Reworded, Sentences and Best measures of both sides
 // from the sentences of a and b matched by Reworded.
-func sentenceShares(ctx context.Context, a, b *Doc, fa, fb *facts, coverA, coverB []bool, sa, sb *Side) error {
+func sentenceShares(ctx context.Context, fa, fb *sentenceFacts, coverA, coverB []bool, sa, sb *Side) error {
 	bestA := make([]float64, len(fa.sentences))
 	bestB := make([]float64, len(fb.sentences))
-	err := Reworded(ctx, []*Doc{a, b}, [][]Sentence{fa.sentences, fb.sentences}, func(_, k, _, l int, score float64) {
+	err := reworded(ctx, [][]sentenceKeys{fa.keys, fb.keys}, func(_, k, _, l int, score float64) {
 		bestA[k] = max(bestA[k], score)
 		bestB[l] = max(bestB[l], score)
 	})
 	if err != nil {
 		return err
 	}
-	sentenceSide(fa.sentences, bestA, coverA, len(a.Tokens), sa)
-	sentenceSide(fb.sentences, bestB, coverB, len(b.Tokens), sb)
+	sentenceSide(fa.sentences, bestA, coverA, len(coverA), sa)
+	sentenceSide(fb.sentences, bestB, coverB, len(coverB), sb)
 	return nil
 }
 
@@ -232,6 +303,33 @@ func share(n, of int) float64 {
 
 // factsState is embedded in Doc: the facts Derive computes once per text.
 type factsState struct {
-	factsOnce sync.Once
-	factsMemo *facts
+	wordOnce, sentenceOnce sync.Once
+	words                  *wordFacts
+	sentences              *sentenceFacts
+}
+
+// SharesOwnWords reports whether a and b share a five-word shingle that
+// holds a word either text has outside quotation marks (at one of the
+// first places it occurs in that text): the least a derivation needs
+// (cluster.Applies), found without measuring the pair.
+func SharesOwnWords(a, b *Doc) bool {
+	for _, m := range matches(a, b) {
+		if ownAt(a, a.occ[a.occStart[m.x]:a.occStart[m.x+1]]) || ownAt(b, b.occ[b.occStart[m.y]:b.occStart[m.y+1]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownAt reports whether a shingle of d starting at one of positions holds
+// a word d does not quote.
+func ownAt(d *Doc, positions []int32) bool {
+	for _, i := range positions {
+		for k := int(i); k < min(int(i)+shingle.N, len(d.Quoted)); k++ {
+			if !d.Quoted[k] {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -2,8 +2,7 @@ package align
 
 import (
 	"context"
-
-	"github.com/adrg/strutil/metrics"
+	"slices"
 
 	"github.com/copydesk/copydesk/internal/shingle"
 )
@@ -41,27 +40,50 @@ const (
 // (sents[m] are docs[m]'s sentences). Document frequencies are counted over
 // all the sentences given. ctx stops it early.
 func Reworded(ctx context.Context, docs []*Doc, sents [][]Sentence, fn func(m, k, n, l int, score float64)) error {
+	keys := make([][]sentenceKeys, len(docs))
+	for m, d := range docs {
+		keys[m] = keysOf(d, sents[m])
+	}
+	return reworded(ctx, keys, fn)
+}
+
+// sentenceKeys is what Reworded compares of one sentence: its terms
+// (shingle.Terms) and the trigrams of its normalised text (Trigrams).
+type sentenceKeys struct {
+	terms []shingle.Term
+	grams []uint64
+}
+
+// keysOf returns the keys of the sentences of d.
+func keysOf(d *Doc, sents []Sentence) []sentenceKeys {
+	out := make([]sentenceKeys, len(sents))
+	for k, s := range sents {
+		toks := d.Tokens[s.First:s.Last]
+		out[k] = sentenceKeys{terms: shingle.Terms(d.Text, toks), grams: Trigrams(shingle.Text(d.Text, toks))}
+	}
+	return out
+}
+
+// reworded is Reworded over the sentences' keys (keys[m][k] of sentence k
+// of member m).
+func reworded(ctx context.Context, keys [][]sentenceKeys, fn func(m, k, n, l int, score float64)) error {
 	type sent struct {
 		member, index int
 		vec           shingle.Vector
-		norm          string
+		grams         []uint64
 	}
 	var all []sent
-	var terms [][]shingle.Term
 	var df shingle.DF
-	for m, d := range docs {
-		for k, s := range sents[m] {
-			toks := d.Tokens[s.First:s.Last]
-			t := shingle.Terms(d.Text, toks)
-			terms = append(terms, t)
-			df.Add(t)
-			all = append(all, sent{member: m, index: k, norm: shingle.Text(d.Text, toks)})
+	for _, ks := range keys {
+		for _, k := range ks {
+			df.Add(k.terms)
 		}
 	}
-	for k := range all {
-		all[k].vec = shingle.NewVector(terms[k], &df)
+	for m, ks := range keys {
+		for k := range ks {
+			all = append(all, sent{member: m, index: k, vec: shingle.NewVector(ks[k].terms, &df), grams: ks[k].grams})
+		}
 	}
-	dice := &metrics.SorensenDice{CaseSensitive: true, NgramSize: 3}
 	for a := range all {
 		if a%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -78,7 +100,7 @@ func Reworded(ctx context.Context, docs []*Doc, sents [][]Sentence, fn func(m, k
 			if c < MinRewordCosine {
 				continue
 			}
-			score := (c + dice.Compare(x.norm, y.norm)) / 2
+			score := (c + Dice(x.grams, y.grams)) / 2
 			if score < RewordedScore {
 				continue
 			}
@@ -86,4 +108,45 @@ func Reworded(ctx context.Context, docs []*Doc, sents [][]Sentence, fn func(m, k
 		}
 	}
 	return nil
+}
+
+// Trigrams returns the character trigrams of s (three runes each, packed
+// exactly into one number: a rune needs 21 bits), sorted, repeats kept.
+func Trigrams(s string) []uint64 {
+	rs := []rune(s)
+	if len(rs) < 3 {
+		return nil
+	}
+	out := make([]uint64, len(rs)-2)
+	for i := range out {
+		out[i] = uint64(rs[i])<<42 | uint64(rs[i+1])<<21 | uint64(rs[i+2])
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Dice is the Sørensen–Dice coefficient of two texts' trigram multisets
+// (Trigrams): twice the trigrams they share, a repeated one as often as
+// both have it, over the trigrams of both. It is what
+// github.com/adrg/strutil's SorensenDice (case-sensitive, n-grams of 3)
+// computes, which the tests keep as its oracle, without building two maps
+// for each comparison: the texts' trigrams are sorted once and merged.
+func Dice(a, b []uint64) float64 {
+	if len(a)+len(b) == 0 {
+		return 0
+	}
+	common := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			common++
+			i++
+			j++
+		}
+	}
+	return 2 * float64(common) / float64(len(a)+len(b))
 }

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -197,5 +198,35 @@ func TestStoredPairIsNewPair(t *testing.T) {
 	measured.A.Grams5, measured.B.Grams5 = 0, 0
 	if p := NewPair(3, 7, &measured); p.Relation != Story {
 		t.Errorf("no shared shingle: %v, want story", p.Relation)
+	}
+}
+
+// mayDerive never rules out a pair the model would call derived, whatever
+// its sentence measures: random sides, each ruled out is NotDerived with
+// any sentence measures.
+func TestMayDeriveIsABound(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	side := func() align.Side {
+		return align.Side{Words: 20 + r.IntN(900), Copy: r.Float64() / 3, Quote: r.Float64() / 3, Grams3: r.Float64(), Grams5: r.Float64(),
+			Vocab: r.Float64(), Names: r.Float64(), Numbers: r.Float64()}
+	}
+	ruled := 0
+	for range 20000 {
+		res := align.Result{A: side(), B: side()}
+		if Fitted.mayDerive(&res) {
+			continue
+		}
+		ruled++
+		for range 4 {
+			for _, s := range []*align.Side{&res.A, &res.B} {
+				s.Sentences, s.Best = r.Float64(), r.Float64()
+			}
+			if c := Fitted.Predict(Features(&res)); c != NotDerived {
+				t.Fatalf("ruled out, then %v: %+v", c, res)
+			}
+		}
+	}
+	if ruled < 1000 {
+		t.Fatalf("only %d of 20000 ruled out: the test shows little", ruled)
 	}
 }

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"math"
 
 	"github.com/copydesk/copydesk/internal/align"
@@ -208,4 +209,79 @@ func (m *Model) Predict(x []float64) Class {
 		}
 	}
 	return best
+}
+
+// MeasureCosine: a verified pair that shares no passage is measured when
+// its TF-IDF cosine is at least MeasureCosine; below it two texts have too
+// little in common for one to be rewritten from the other. Every labelled
+// METER pair of a derived article and its agency copy scores above it.
+const MeasureCosine = 0.2
+
+// Verify aligns a pair (align.VerifyContext) and measures it (align
+// MeasureWords, MeasureSentences) when the derivation model may change its
+// relation: not when its passages already make it derived or duplicate,
+// the most the model can say; not when it shares no passage and its cosine
+// is under MeasureCosine; not when the two share no shingle of their own
+// (unquoted) words, where the model does not apply (Applies). The
+// sentences, the costly part, are measured only when the pair is partial
+// by its passages (its share from the source counts reworded sentences) or
+// when they could change the model's answer (mayDerive). Every front end
+// verifies pairs through it.
+func Verify(ctx context.Context, a, b *align.Doc) (align.Result, error) {
+	r, err := align.VerifyContext(ctx, a, b)
+	if err != nil {
+		return r, err
+	}
+	switch {
+	case byPassages(&r) >= Derived:
+		align.MeasureWords(a, b, &r) // for Derivation, which side is the copy
+		return r, nil
+	case !Measures(&r, a, b):
+		return r, nil
+	}
+	align.MeasureWords(a, b, &r)
+	if byPassages(&r) < Partial && !Fitted.mayDerive(&r) {
+		return r, nil
+	}
+	return r, align.MeasureSentences(ctx, a, b, &r)
+}
+
+// Measures reports whether the model may decide a verified pair, so that
+// Verify measures it: its passages do not already make it derived or
+// duplicate, it shares a passage or is close in content (MeasureCosine),
+// and the two share a shingle of their own words.
+func Measures(r *align.Result, a, b *align.Doc) bool {
+	return byPassages(r) < Derived && (len(r.Passages) > 0 || r.Cosine >= MeasureCosine) && align.SharesOwnWords(a, b)
+}
+
+// Decides reports whether the model decides a measured pair: its passages
+// leave the relation below derived and the model applies (Applies).
+func Decides(r *align.Result) bool { return byPassages(r) < Derived && Applies(r) }
+
+// sentenceFeatures are the features align.MeasureSentences measures, by
+// their index in FeatureNames.
+var sentenceFeatures = []int{4, 5} // sentences, best
+
+// mayDerive reports whether m could say partly or wholly derived of a pair
+// whose word measures are known (align.MeasureWords), whatever its sentence
+// measures turn out to be: each lies in [0, 1] and the scores are linear,
+// so each class's best case takes 1 where its weight is positive, 0 where
+// not. A pair it says no to is NotDerived once measured in full.
+func (m *Model) mayDerive(r *align.Result) bool {
+	if !Decides(r) {
+		return false
+	}
+	x := Features(r)
+	for c := PartlyDerived; c < NumClasses; c++ {
+		for _, f := range sentenceFeatures {
+			x[f] = 0
+			if m.W[c][f] > 0 {
+				x[f] = 1
+			}
+		}
+		if z := m.Scores(x); z[c] > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -32,9 +32,10 @@ type Example struct {
 	Class  int // the gold class: 0 non, 1 partially, 2 wholly derived
 }
 
-// MeterExamples verifies and measures every labelled pair of set, each
-// pair directly (not through candidate routes); docs holds the prepared
-// text of each of set.Articles.
+// MeterExamples verifies every labelled pair of set, each pair directly
+// (not through candidate routes), and measures in full those that
+// cluster.Verify measures (cluster.Measures); docs holds the prepared text
+// of each of set.Articles.
 func MeterExamples(ctx context.Context, set *MeterSet, docs []*align.Doc) ([]Example, error) {
 	pos := make(map[string]int, len(set.Articles))
 	for i, a := range set.Articles {
@@ -42,7 +43,11 @@ func MeterExamples(ctx context.Context, set *MeterSet, docs []*align.Doc) ([]Exa
 	}
 	out := make([]Example, 0, len(set.Pairs))
 	for _, p := range set.Pairs {
-		res, err := align.VerifyContext(ctx, docs[pos[p.A]], docs[pos[p.B]])
+		a, b := docs[pos[p.A]], docs[pos[p.B]]
+		res, err := align.VerifyContext(ctx, a, b)
+		if err == nil && (cluster.Measures(&res, a, b) || cluster.Classify(&res) >= cluster.Derived) {
+			err = align.Derive(ctx, a, b, &res)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -54,8 +59,9 @@ func MeterExamples(ctx context.Context, set *MeterSet, docs []*align.Doc) ([]Exa
 // meterClasses are METER's labels as model classes, weakest first.
 var meterClasses = []string{"non", "partially", "wholly"}
 
-// FitMeter fits the derivation model on the examples it applies to
-// (cluster.Applies).
+// FitMeter fits the derivation model on the measured examples it applies
+// to (cluster.Applies), those whose passages already decide included: they
+// are the clearest derived copy there is.
 func FitMeter(ex []Example) (*cluster.Model, error) {
 	var x [][]float64
 	var y []int

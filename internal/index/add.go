@@ -317,7 +317,7 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 	}
 	// Add with CopyOnly verifies (and stores) every candidate but reports
 	// only the copy routes' ones, as Check with CopyOnly does. Even a pair
-	// scored by cosine alone needs its cosine: at align.DeriveCosine it is
+	// scored by cosine alone needs its cosine: at cluster.MeasureCosine it is
 	// aligned (pipeline.CosineOnly) and stored with its verdict.
 	var copyCand map[candidate.Pair]bool
 	if opt.CopyOnly && !copyOnly {
@@ -412,7 +412,7 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 	}
 	clock.mark("weighed", len(missing))
 
-	// A pair whose cosine is below align.DeriveCosine and that is scored by
+	// A pair whose cosine is below cluster.MeasureCosine and that is scored by
 	// cosine alone, or whose fingerprints share nothing (so no shingle), is
 	// given all align.Verify reads of it (the cosine) by a hollow doc: the
 	// indexed article's text is not needed for it. The others need it (so
@@ -446,7 +446,7 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 				v, final = pipeline.CosineOnly(docs[i].Vector, docs[j].Vector)
 			}
 			if !final {
-				v, _ = align.VerifyContext(ctx, docs[i], docs[j]) // cancelled: parallel says so
+				v, _ = cluster.Verify(ctx, docs[i], docs[j]) // cancelled: parallel says so
 			}
 			verdict := cluster.Fitted.Verdict(&v)
 			p := cluster.StoredPair(i, j, &v, verdict)

@@ -144,7 +144,7 @@ func (c *Corpus) Candidates(opt Options) (cands []candidate.Pair, cosineOnly []b
 // as with every pair aligned. Corpora of up to AllPairsUpTo articles
 // compare every pair and align each one.
 //
-// A story-only pair whose cosine reaches align.DeriveCosine is aligned
+// A story-only pair whose cosine reaches cluster.MeasureCosine is aligned
 // after all: a rewritten copy (a newspaper's retelling of agency copy)
 // keeps the source's words and facts but may share no anchor, and only the
 // alignment's measures (align.Derive) can tell it from an independent
@@ -152,11 +152,11 @@ func (c *Corpus) Candidates(opt Options) (cands []candidate.Pair, cosineOnly []b
 // pairs' three-way macro-F1 from 0.665 to 0.604.
 //
 // CosineOnly returns the cosine-only result of such a pair and whether it
-// is final; when it is not, the caller aligns the pair (align.VerifyContext).
+// is final; when it is not, the caller verifies the pair (cluster.Verify).
 // Every front end calls it, so they align the same pairs.
 func CosineOnly(a, b shingle.Vector) (align.Result, bool) {
 	c := shingle.Cosine(a, b)
-	return align.Result{Cosine: c}, c < align.DeriveCosine
+	return align.Result{Cosine: c}, c < cluster.MeasureCosine
 }
 
 // OneAnchor is the anchor route at one shared key: the story pairs it
@@ -256,7 +256,7 @@ func (c *Corpus) Verify(ctx context.Context, cands []candidate.Pair, cosineOnly 
 			res, final = CosineOnly(c.Docs[i].Vector, c.Docs[j].Vector)
 		}
 		if !final {
-			res, _ = align.VerifyContext(ctx, c.Docs[i], c.Docs[j]) // cancelled: parallel says so
+			res, _ = cluster.Verify(ctx, c.Docs[i], c.Docs[j]) // cancelled: parallel says so
 		}
 		out[k] = cluster.NewPair(i, j, &res)
 	})

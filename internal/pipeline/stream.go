@@ -341,7 +341,7 @@ func streamVerify(ctx context.Context, texts [][]byte, df *shingle.DF, vecs []sh
 				res, final = CosineOnly(vecs[p.I], vecs[p.J])
 			}
 			if !final {
-				res, _ = align.VerifyContext(ctx, get(p.I), get(p.J)) // cancelled: parallelChunks says so
+				res, _ = cluster.Verify(ctx, get(p.I), get(p.J)) // cancelled: parallelChunks says so
 			}
 			out[x] = cluster.NewPair(int(p.I), int(p.J), &res)
 		}

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"github.com/copydesk/copydesk/internal/align"
 	"slices"
 	"testing"
 
@@ -145,7 +144,7 @@ func TestStreamCopyOnly(t *testing.T) {
 
 // Past AllPairsUpTo, the pairs only the story route finds are scored by
 // cosine alone (CosineOnly) unless they share an anchor shingle or reach
-// align.DeriveCosine: a story
+// cluster.MeasureCosine: a story
 // run holds every copy relation the copy routes find, with the same
 // scores, and its pairs without a shared anchor carry no passage.
 func TestStoryRouteIsCosineOnly(t *testing.T) {
@@ -186,7 +185,7 @@ func TestStoryRouteIsCosineOnly(t *testing.T) {
 		}
 		anchored := shingle.Intersect(shingle.Anchors(story.Docs[p.I].Shingles), shingle.Anchors(story.Docs[p.J].Shingles)) > 0
 		switch {
-		case anchored || p.Similarity >= align.DeriveCosine:
+		case anchored || p.Similarity >= cluster.MeasureCosine:
 			aligned++
 		default:
 			cosine++
