@@ -69,6 +69,10 @@ func badCases() []badCase {
 			want: []problem{{"$: line 1", `field "text" is an object, want a string`}}},
 		{name: "JSONL duplicate ids", path: file("duplicate_ids.jsonl"), keeps: []string{"dup"},
 			want: []problem{{"$: line 2", `duplicate id "dup" (first read at $ line 1); skipped`}}},
+		// Text with raw bytes that are not UTF-8 is read (they become
+		// U+FFFD), with a warning naming the line: exit 1 all the same.
+		{name: "JSONL text with invalid bytes", path: invalidText, keeps: []string{"bytes-bad", "bytes-ok"},
+			want: []problem{{"$: line 1", `"text" holds bytes that are not valid UTF-8, each read as U+FFFD`}}},
 		{name: "HTML nested 100k levels", path: deepHTML, want: []problem{{"$", "HTML: failed to parse input: html: open stack of elements exceeds 512 nodes"}}},
 		{name: "HTML with only script and style", path: file("script_style_only.html"), want: []problem{{"$", "no main text found in the HTML"}}},
 		{name: "directory with a symlink loop", path: symlinkLoop, keeps: []string{"$/a.txt"},
@@ -150,6 +154,18 @@ func hugeData(t *testing.T) string {
 	}
 	if ok {
 		huge.path[top] = path
+	}
+	return path
+}
+
+// invalidText writes a JSONL feed whose first text holds a byte that is
+// not UTF-8.
+func invalidText(t *testing.T) string {
+	path := filepath.Join(t.TempDir(), "bytes.jsonl")
+	feed := "{\"id\":\"bytes-bad\",\"text\":\"A story with one \xff stray byte in its text.\"}\n" +
+		"{\"id\":\"bytes-ok\",\"text\":\"A story of plain words.\"}\n"
+	if err := os.WriteFile(path, []byte(feed), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	return path
 }

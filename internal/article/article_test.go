@@ -308,3 +308,51 @@ func TestInvalidUTF8ID(t *testing.T) {
 		t.Errorf("an escaped U+FFFD in an id: %q, %v", a.ID, err)
 	}
 }
+
+// TestInvalidUTF8TextWarns: a record whose text (or title, outlet, ...)
+// holds raw bytes that are not UTF-8 is read, with those bytes as U+FFFD,
+// and one line naming the file, the record and the fields goes to Bad: from
+// a .jsonl file on one worker and on several, and from a .json file.
+func TestInvalidUTF8TextWarns(t *testing.T) {
+	dir := t.TempDir()
+	lines := "{\"id\":\"ok\",\"text\":\"A clean article.\"}\n" +
+		"{\"id\":\"t\",\"text\":\"Bad \xff byte in the text.\"}\n" +
+		"{\"id\":\"two\",\"title\":\"T\xfe\",\"text\":\"Cut \xe2\x82 rune.\"}\n" +
+		"{\"id\":\"esc\",\"text\":\"An escaped \\ufffd is fine.\"}\n"
+	jsonl := filepath.Join(dir, "feed.jsonl")
+	jsonFile := filepath.Join(dir, "feed.json")
+	if err := os.WriteFile(jsonl, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(jsonFile, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path, unit string
+		workers    int
+	}{{jsonl, "line", 1}, {jsonl, "line", 4}, {jsonFile, "article", 1}} {
+		var bad []string
+		r := Reader{Workers: tc.workers, Bad: func(err error) { bad = append(bad, err.Error()) }}
+		arts, err := r.Load(context.Background(), []string{tc.path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, a := range arts {
+			ids = append(ids, a.ID)
+		}
+		if !slices.Equal(ids, []string{"ok", "t", "two", "esc"}) {
+			t.Fatalf("%s, %d workers: read %q, want every article", tc.path, tc.workers, ids)
+		}
+		if !strings.Contains(arts[1].Body, "Bad \ufffd byte") || arts[2].Title != "T\ufffd" {
+			t.Errorf("bytes not read as U+FFFD: %q, %q", arts[1].Body, arts[2].Title)
+		}
+		want := []string{
+			tc.path + ": " + tc.unit + ` 2: "text" holds bytes that are not valid UTF-8, each read as U+FFFD`,
+			tc.path + ": " + tc.unit + ` 3: "text", "title" hold bytes that are not valid UTF-8, each read as U+FFFD`,
+		}
+		if !slices.Equal(bad, want) {
+			t.Errorf("%s, %d workers: warnings\n%q\nwant\n%q", tc.path, tc.workers, bad, want)
+		}
+	}
+}

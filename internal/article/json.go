@@ -73,15 +73,8 @@ func (r *Reader) readJSON(ctx context.Context, name string, in io.Reader, fn fun
 			r.bad(fmt.Errorf("%s: article %d: longer than the %s article limit (--max-size); skipped", name, n, size(r.maxBytes())))
 			continue
 		}
-		a, perr := ParseJSONLine(raw)
-		if perr == nil {
-			perr = r.claim(a.ID, fmt.Sprintf("%s article %d", name, n))
-		}
-		if perr != nil {
-			r.bad(fmt.Errorf("%s: article %d: %w", name, n, perr))
-			continue
-		}
-		if err := fn(a); err != nil {
+		a, warn, perr := ParseJSONRecord(raw)
+		if err := r.emitRecord(name, "article", n, a, warn, perr, fn); err != nil {
 			return err
 		}
 	}

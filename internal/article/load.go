@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -39,9 +40,12 @@ var ErrBad = errors.New("bad input")
 // Reader reads articles from paths. The zero value reads nothing from
 // standard input and reports bad inputs nowhere.
 type Reader struct {
-	Stdin    io.Reader   // read for the path "-"
-	MaxBytes int64       // largest article; 0 means DefaultMaxBytes
-	Bad      func(error) // called once for each bad input or JSONL line
+	Stdin    io.Reader // read for the path "-"
+	MaxBytes int64     // largest article; 0 means DefaultMaxBytes
+	// Bad is called once for each bad input or JSONL line, and for a
+	// JSONL line whose fields held bytes that are not UTF-8 (read as
+	// U+FFFD: that article is still read).
+	Bad func(error)
 	// Workers parses JSONL lines on this many goroutines; articles still
 	// reach the callback one at a time, in file order. 0 or 1: parse in
 	// the calling goroutine.
@@ -434,14 +438,23 @@ func jsonKind(raw json.RawMessage) string {
 
 // ParseJSONLine reads one JSONL record: {"id","text"} required, "outlet",
 // "title", "url", "published", "html" optional (html is used when text is
-// absent), other fields ignored.
-//
-// An "id" holding bytes that are not UTF-8 is an error: replacing them
-// would let two distinct ids collide and drop one article as a duplicate.
+// absent), other fields ignored. It is ParseJSONRecord without the warning.
 func ParseJSONLine(line []byte) (Article, error) {
-	var a Article
+	a, _, err := ParseJSONRecord(line)
+	return a, err
+}
+
+// ParseJSONRecord reads one JSONL record as ParseJSONLine does, and also
+// returns a warning when the article is read but a field it uses held raw
+// bytes that are not UTF-8: each such byte reads as U+FFFD, and the warning
+// names the fields. warn is nil whenever err is not.
+//
+// An "id" holding such bytes is an error, not a warning: replacing them
+// would let two distinct ids collide and drop one article as a duplicate.
+func ParseJSONRecord(line []byte) (a Article, warn, err error) {
 	var text, html string
 	dst := [len(recordFields)]*string{&a.ID, &text, &html, &a.Outlet, &a.Title, &a.URL, &a.Published}
+	var invalid [len(recordFields)]bool // raw bytes that are not UTF-8
 	var vals [len(recordFields)][]byte
 	if scanRecord(line, &vals) {
 		for k, raw := range vals {
@@ -449,12 +462,9 @@ func ParseJSONLine(line []byte) (Article, error) {
 				continue
 			}
 			if raw[0] != '"' {
-				return Article{}, fmt.Errorf("field %q is %s, want a string", recordFields[k], jsonKind(raw))
+				return Article{}, nil, fmt.Errorf("field %q is %s, want a string", recordFields[k], jsonKind(raw))
 			}
-			if k == 0 && !utf8.Valid(raw) {
-				return Article{}, errInvalidID
-			}
-			*dst[k] = unquoteJSON(raw[1 : len(raw)-1])
+			*dst[k], invalid[k] = unquoteJSON(raw[1 : len(raw)-1])
 		}
 	} else {
 		// Not a plain JSON object: encoding/json says what is wrong.
@@ -462,38 +472,58 @@ func ParseJSONLine(line []byte) (Article, error) {
 		if err := json.Unmarshal(line, &rec); err != nil {
 			var se *json.SyntaxError
 			if errors.As(err, &se) {
-				return Article{}, fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
+				return Article{}, nil, fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
 			}
-			return Article{}, fmt.Errorf("invalid JSON: %v", err)
+			return Article{}, nil, fmt.Errorf("invalid JSON: %v", err)
 		}
 		for k, name := range recordFields {
 			v, err := rec.str(name)
 			if err != nil {
-				return Article{}, err
+				return Article{}, nil, err
 			}
-			if k == 0 && !utf8.Valid(rec[name]) { // encoding/json made them U+FFFD
-				return Article{}, errInvalidID
-			}
-			*dst[k] = v
+			*dst[k], invalid[k] = v, !utf8.Valid(rec[name]) // encoding/json made them U+FFFD
 		}
 	}
+	if invalid[0] {
+		return Article{}, nil, errInvalidID
+	}
 	if a.ID == "" {
-		return Article{}, errors.New(`missing "id"`)
+		return Article{}, nil, errors.New(`missing "id"`)
 	}
 	switch {
 	case strings.TrimSpace(text) != "":
-		if !utf8.ValidString(text) {
-			return Article{}, errors.New(`"text" is not valid UTF-8`)
-		}
 		clean(&a, text, false)
-		return a, checkBody(&a)
+		invalid[2] = false // html is not read
+		err = checkBody(&a)
 	case html != "":
-		return a, fromHTML(&a, html)
+		err = fromHTML(&a, html)
 	case text != "":
-		return Article{}, errors.New(`"text" is empty`)
+		return Article{}, nil, errors.New(`"text" is empty`)
 	default:
-		return Article{}, errors.New(`missing "text"`)
+		return Article{}, nil, errors.New(`missing "text"`)
 	}
+	if err != nil {
+		return a, nil, err
+	}
+	return a, invalidFields(invalid), nil
+}
+
+// invalidFields is ParseJSONRecord's warning naming the fields marked
+// invalid, or nil.
+func invalidFields(invalid [len(recordFields)]bool) error {
+	var names []string
+	for k, bad := range invalid {
+		if bad {
+			names = append(names, strconv.Quote(recordFields[k]))
+		}
+	}
+	switch len(names) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%s holds bytes that are not valid UTF-8, each read as U+FFFD", names[0])
+	}
+	return fmt.Errorf("%s hold bytes that are not valid UTF-8, each read as U+FFFD", strings.Join(names, ", "))
 }
 
 // errInvalidID is ParseJSONLine's error for an id that is not UTF-8.
@@ -519,14 +549,9 @@ func (r *Reader) readJSONL(ctx context.Context, name string, in io.Reader, fn fu
 			case len(bytes.TrimSpace(line)) == 0:
 				// blank line
 			default:
-				a, perr := ParseJSONLine(line)
-				if perr == nil {
-					perr = r.claim(a.ID, fmt.Sprintf("%s line %d", name, n))
-				}
-				if perr != nil {
-					r.bad(fmt.Errorf("%s: line %d: %w", name, n, perr))
-				} else if ferr := fn(a); ferr != nil {
-					return ferr
+				a, warn, perr := ParseJSONRecord(line)
+				if err := r.emitRecord(name, "line", n, a, warn, perr, fn); err != nil {
+					return err
 				}
 			}
 		}
@@ -538,6 +563,24 @@ func (r *Reader) readJSONL(ctx context.Context, name string, in io.Reader, fn fu
 			return nil
 		}
 	}
+}
+
+// emitRecord claims a parsed record's id and hands the article to fn. A
+// parse error or a duplicate id goes to r.Bad and the record is skipped; a
+// warning goes to r.Bad and the article is still read. The record is named
+// as NAME: UNIT N (UNIT "line" in JSONL, "article" in a JSON file).
+func (r *Reader) emitRecord(name, unit string, n int, a Article, warn, err error, fn func(Article) error) error {
+	if err == nil {
+		err = r.claim(a.ID, fmt.Sprintf("%s %s %d", name, unit, n))
+	}
+	if err != nil {
+		r.bad(fmt.Errorf("%s: %s %d: %w", name, unit, n, err))
+		return nil
+	}
+	if warn != nil {
+		r.bad(fmt.Errorf("%s: %s %d: %w", name, unit, n, warn))
+	}
+	return fn(a)
 }
 
 // readLine reads one line without its newline. A line longer than limit is

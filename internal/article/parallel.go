@@ -16,6 +16,7 @@ type jsonlBatch struct {
 	long  []bool
 	arts  []Article
 	errs  []error
+	warns []error
 	err   error         // the read error after the last line, if any
 	done  chan struct{} // closed when parsed
 }
@@ -41,11 +42,12 @@ func (r *Reader) readJSONLParallel(ctx context.Context, name string, in io.Reade
 			for b := range work {
 				b.arts = make([]Article, len(b.lines))
 				b.errs = make([]error, len(b.lines))
+				b.warns = make([]error, len(b.lines))
 				for k, line := range b.lines {
 					if b.long[k] || len(bytes.TrimSpace(line)) == 0 {
 						continue
 					}
-					b.arts[k], b.errs[k] = ParseJSONLine(line)
+					b.arts[k], b.warns[k], b.errs[k] = ParseJSONRecord(line)
 				}
 				close(b.done)
 			}
@@ -98,14 +100,8 @@ func (r *Reader) readJSONLParallel(ctx context.Context, name string, in io.Reade
 				r.bad(fmt.Errorf("%s: line %d: longer than the %s article limit (--max-size); skipped", name, n, size(limit)))
 			case len(bytes.TrimSpace(line)) == 0:
 			default:
-				a, perr := b.arts[k], b.errs[k]
-				if perr == nil {
-					perr = r.claim(a.ID, fmt.Sprintf("%s line %d", name, n))
-				}
-				if perr != nil {
-					r.bad(fmt.Errorf("%s: line %d: %w", name, n, perr))
-				} else if ferr := fn(a); ferr != nil {
-					return ferr
+				if err := r.emitRecord(name, "line", n, b.arts[k], b.warns[k], b.errs[k], fn); err != nil {
+					return err
 				}
 			}
 		}

@@ -84,7 +84,8 @@ func scanRecord(line []byte, vals *[len(recordFields)][]byte) bool {
 // the quotes), or -1.
 func fieldIndex(key []byte, escaped bool) int {
 	if escaped {
-		return slices.Index(recordFields[:], unquoteJSON(key))
+		k, _ := unquoteJSON(key)
+		return slices.Index(recordFields[:], k)
 	}
 	for k, f := range recordFields {
 		if string(key) == f {
@@ -275,14 +276,16 @@ func (s *jsonScanner) number() bool {
 
 // unquoteJSON decodes the inside of a JSON string the scanner accepted, as
 // encoding/json does: escapes resolved, a lone or broken UTF-16 surrogate
-// and each byte of invalid UTF-8 replaced by U+FFFD.
-func unquoteJSON(q []byte) string {
+// and each byte of invalid UTF-8 replaced by U+FFFD. replaced reports
+// whether q held such a byte (an escaped \ufffd or surrogate does not count:
+// it is valid JSON).
+func unquoteJSON(q []byte) (s string, replaced bool) {
 	i := 0
 	for i < len(q) && q[i] != '\\' && q[i] < utf8.RuneSelf {
 		i++
 	}
 	if i == len(q) || bytes.IndexByte(q[i:], '\\') < 0 && utf8.Valid(q[i:]) {
-		return string(q)
+		return string(q), false
 	}
 	var b strings.Builder
 	b.Grow(len(q) + utf8.UTFMax)
@@ -341,13 +344,14 @@ func unquoteJSON(q []byte) string {
 			r, size := utf8.DecodeRune(q[i:])
 			if r == utf8.RuneError && size == 1 {
 				b.WriteRune(utf8.RuneError)
+				replaced = true
 			} else {
 				b.Write(q[i : i+size])
 			}
 			i += size
 		}
 	}
-	return b.String()
+	return b.String(), replaced
 }
 
 // hex4 reads the four hex digits at the start of h.

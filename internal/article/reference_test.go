@@ -247,13 +247,20 @@ func refJsonKind(raw json.RawMessage) string {
 // "title", "url", "published", "html" optional (html is used when text is
 // absent), other fields ignored.
 func refParseJSONLine(line []byte) (Article, error) {
+	a, _, err := refParseJSONRecord(line)
+	return a, err
+}
+
+// refParseJSONRecord is refParseJSONLine with ParseJSONRecord's warning: the
+// fields read whose raw bytes are not UTF-8, named in recordFields' order.
+func refParseJSONRecord(line []byte) (Article, error, error) {
 	var rec record // the type's name is in encoding/json's messages
 	if err := json.Unmarshal(line, &rec); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return Article{}, fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
+			return Article{}, nil, fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
 		}
-		return Article{}, fmt.Errorf("invalid JSON: %v", err)
+		return Article{}, nil, fmt.Errorf("invalid JSON: %v", err)
 	}
 	var a Article
 	var text, html string
@@ -263,28 +270,44 @@ func refParseJSONLine(line []byte) (Article, error) {
 	}{{"id", &a.ID}, {"text", &text}, {"html", &html}, {"outlet", &a.Outlet}, {"title", &a.Title}, {"url", &a.URL}, {"published", &a.Published}} {
 		v, err := refRecord(rec).str(f.name)
 		if err != nil {
-			return Article{}, err
-		}
-		if f.name == "id" && !utf8.Valid(rec["id"]) {
-			return Article{}, errors.New(`"id" is not valid UTF-8`)
+			return Article{}, nil, err
 		}
 		*f.dst = v
 	}
-	if a.ID == "" {
-		return Article{}, errors.New(`missing "id"`)
+	if !utf8.Valid(rec["id"]) {
+		return Article{}, nil, errors.New(`"id" is not valid UTF-8`)
 	}
+	if a.ID == "" {
+		return Article{}, nil, errors.New(`missing "id"`)
+	}
+	var err error
+	used := []string{"text", "outlet", "title", "url", "published"}
 	switch {
 	case strings.TrimSpace(text) != "":
-		if !utf8.ValidString(text) {
-			return Article{}, errors.New(`"text" is not valid UTF-8`)
-		}
 		refClean(&a, text, false)
-		return a, checkBody(&a)
+		err = checkBody(&a)
 	case html != "":
-		return a, refFromHTML(&a, html)
+		err = refFromHTML(&a, html)
+		used = []string{"text", "html", "outlet", "title", "url", "published"}
 	case text != "":
-		return Article{}, errors.New(`"text" is empty`)
+		return Article{}, nil, errors.New(`"text" is empty`)
 	default:
-		return Article{}, errors.New(`missing "text"`)
+		return Article{}, nil, errors.New(`missing "text"`)
 	}
+	if err != nil {
+		return a, nil, err
+	}
+	var bad []string
+	for _, f := range used {
+		if !utf8.Valid(rec[f]) {
+			bad = append(bad, `"`+f+`"`)
+		}
+	}
+	switch {
+	case len(bad) == 1:
+		return a, fmt.Errorf("%s holds bytes that are not valid UTF-8, each read as U+FFFD", bad[0]), nil
+	case len(bad) > 1:
+		return a, fmt.Errorf("%s hold bytes that are not valid UTF-8, each read as U+FFFD", strings.Join(bad, ", ")), nil
+	}
+	return a, nil, nil
 }

@@ -60,6 +60,10 @@ var jsonEdgeLines = []string{
 	`{"id":"a","text":"Lone at end \ud83d"}`,
 	"{\"id\":\"a\",\"text\":\"Invalid \xff\xfe bytes and \xe2\x82 cut rune and \xef\xbf\xbd here.\"}",
 	"{\"id\":\"a\xff\",\"te\xffxt\":\"x\",\"text\":\"Words \xc3\xa9t\xc3\xa9.\"}",
+	"{\"id\":\"a\",\"title\":\"T\xff\",\"outlet\":\"O\xc3\",\"html\":\"<p>\xff ignored</p>\",\"text\":\"Words \xe2\x82.\"}",
+	"{\"id\":\"a\",\"html\":\"<html><body><article><p>Invalid \xff byte in a page of words long enough to be an article's main text.</p></article></body></html>\"}",
+	"{\"id\":\"a\",\"text\":\"Bad \xff byte.\",\"deep\":" + strings.Repeat("[", 150) + strings.Repeat("]", 150) + "}",
+	"{\"id\":\"a\",\"text\":\"\xff\"}",
 	`{"id":"a","text":"First text.","text":"Second text wins."}`,
 	`{"id":"a","text":"Kept.","text":null}`,
 	`{"\u0069d":"esc","t\u0065xt":"Escaped keys."}`,
@@ -160,9 +164,12 @@ func TestParseJSONLineMatchesReference(t *testing.T) {
 	}
 	fast := 0
 	for i, line := range lines {
-		a, err := ParseJSONLine(line)
-		want, wantErr := refParseJSONLine(line)
+		a, warn, err := ParseJSONRecord(line)
+		want, wantWarn, wantErr := refParseJSONRecord(line)
 		sameResult(t, fmt.Sprintf("line %d %q", i, line), a, err, want, wantErr)
+		if fmt.Sprint(warn) != fmt.Sprint(wantWarn) {
+			t.Fatalf("line %d %q: warning %v, want %v", i, line, warn, wantWarn)
+		}
 		var vals [len(recordFields)][]byte
 		if scanRecord(line, &vals) {
 			fast++
@@ -255,9 +262,12 @@ func FuzzSameAsReference(f *testing.F) {
 		a, err := ParseText("x.txt", s)
 		want, wantErr := refParseText("x.txt", s)
 		sameResult(t, "text", a, err, want, wantErr)
-		a, err = ParseJSONLine([]byte(s))
-		want, wantErr = refParseJSONLine([]byte(s))
+		a, warn, err := ParseJSONRecord([]byte(s))
+		want, wantWarn, wantErr := refParseJSONRecord([]byte(s))
 		sameResult(t, "JSONL line", a, err, want, wantErr)
+		if fmt.Sprint(warn) != fmt.Sprint(wantWarn) {
+			t.Fatalf("JSONL line %q: warning %v, want %v", s, warn, wantWarn)
+		}
 		if utf8.ValidString(s) && len(s) < 1<<12 {
 			// The text as a JSON string, so the fuzzer reaches the
 			// cleaning through ParseJSONLine too.
