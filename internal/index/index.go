@@ -120,6 +120,8 @@
 //	          a blob           per newer article b: its n older partners a,
 //	                           ascending, as uvarint deltas (removing an
 //	                           article rewrites the later rows naming it)
+//	link_back (a, b) PK        since schema 8: one row per link, by its
+//	                           older article a (linkback.go)
 //	df        term PK, n       number of articles holding each term
 //	search    full-text index  since schema 6: each article's headline and
 //	                           text, for searching (see search.go)
@@ -152,7 +154,7 @@ import (
 )
 
 // SchemaVersion is the format this package writes.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 // Salts that keep the three kinds of posting keys apart in one table.
 const (
@@ -220,6 +222,9 @@ var migrations = []string{
 	`ALTER TABLE edges ADD COLUMN derivation INTEGER NOT NULL DEFAULT 0;
 	ALTER TABLE edges ADD COLUMN share DOUBLE PRECISION NOT NULL DEFAULT 0;
 	ALTER TABLE edges ADD COLUMN reworded DOUBLE PRECISION NOT NULL DEFAULT 0;`,
+	// Version 8 indexes the links by their older end (linkback.go), filled
+	// from the links rows in Go.
+	`CREATE TABLE link_back (a BIGINT NOT NULL, b BIGINT NOT NULL, PRIMARY KEY (a, b)) %WITHOUT_ROWID%;`,
 }
 
 // ErrNewer says the index was written by a newer copydesk.

@@ -691,6 +691,7 @@ func TestUpgradeFrom3(t *testing.T) {
 		DROP TABLE terms;
 		DROP TABLE fingerprints;
 		DROP TABLE search;
+		DROP TABLE link_back;
 		DROP INDEX articles_outlet;
 		ALTER TABLE edges DROP COLUMN derivation;
 		ALTER TABLE edges DROP COLUMN share;

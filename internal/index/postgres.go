@@ -108,6 +108,13 @@ func (s *pgStore) setup(ctx context.Context, readOnly bool) error {
 		if _, err := tx.Exec(ctx, pgSchema(migrations[v])); err != nil {
 			return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
 		}
+		if v == 7 {
+			t := &pgTx{tx: tx, name: s.name}
+			page := func(after int64, limit int) ([]linkRow, error) { return t.linkPage(ctx, after, limit) }
+			if err := fillLinkBack(ctx, page, func(l []linkRow) error { return t.putBack(ctx, l) }); err != nil {
+				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
+			}
+		}
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO copydesk_meta VALUES ('schema_version', $1)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, SchemaVersion); err != nil {
@@ -126,7 +133,7 @@ func (s *pgStore) Stats(ctx context.Context) (Stats, error) {
 	err := s.conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT outlet) FROM articles WHERE outlet <> ''),
 		(SELECT count(*) FROM edges) + (SELECT coalesce(sum(n), 0) FROM links), (SELECT min(published_at) FROM articles), (SELECT max(published_at) FROM articles),
 		(SELECT value FROM copydesk_meta WHERE key = 'schema_version'),
-		(SELECT sum(pg_total_relation_size(c::regclass)) FROM unnest(ARRAY['articles', 'terms', 'fingerprints', 'postings', 'edges', 'links', 'df', 'search']) AS c)::bigint`).
+		(SELECT sum(pg_total_relation_size(c::regclass)) FROM unnest(ARRAY['articles', 'terms', 'fingerprints', 'postings', 'edges', 'links', 'link_back', 'df', 'search']) AS c)::bigint`).
 		Scan(&st.Articles, &st.Outlets, &st.Edges, &first, &last, &st.SchemaVersion, &st.Bytes)
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", s.name, err)
@@ -345,28 +352,88 @@ func (t *pgTx) Edges(ctx context.Context, seqs []int64) ([]Edge, error) {
 	if err != nil {
 		return nil, err
 	}
-	var want []int64
+	q, args = "SELECT b, a FROM links", nil
 	if seqs != nil {
-		want = slices.Clone(seqs)
-		slices.Sort(want)
-		if len(want) == 0 {
-			return sortEdges(out), nil
-		}
+		q, args = "SELECT b, a FROM links WHERE b = ANY($1)", []any{seqs}
 	}
-	err = t.each(ctx, "SELECT b, a FROM links", nil, func(r pgx.Rows) error {
+	err = t.each(ctx, q, args, func(r pgx.Rows) error {
 		var b int64
 		var list []byte
 		if err := r.Scan(&b, &list); err != nil {
 			return err
 		}
 		var err error
-		out, err = linkEdges(out, b, list, want)
+		out, err = linkEdges(out, b, list, nil)
+		return err
+	})
+	if err != nil || seqs == nil {
+		return sortEdges(out), err
+	}
+	// The newer partners of seqs, through link_back's primary key.
+	err = t.each(ctx, "SELECT a, b FROM link_back WHERE a = ANY($1)", []any{seqs}, func(r pgx.Rows) error {
+		var e Edge
+		err := r.Scan(&e.A, &e.B)
+		out = append(out, e)
+		return err
+	})
+	return sortEdges(out), err
+}
+
+// linkPage returns up to limit links rows with b > after, ascending.
+func (t *pgTx) linkPage(ctx context.Context, after int64, limit int) ([]linkRow, error) {
+	var out []linkRow
+	err := t.each(ctx, "SELECT b, a FROM links WHERE b > $1 ORDER BY b LIMIT $2", []any{after, limit}, func(r pgx.Rows) error {
+		var l linkRow
+		var list []byte
+		if err := r.Scan(&l.B, &list); err != nil {
+			return err
+		}
+		var err error
+		l.As, err = decodeSeqs(list)
+		out = append(out, l)
+		return err
+	})
+	return out, err
+}
+
+// putBack writes the link_back rows of links.
+func (t *pgTx) putBack(ctx context.Context, links []linkRow) error {
+	pairs := backPairs(links)
+	rows := make([][]any, 0, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		rows = append(rows, pairs[i:i+2])
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err := t.tx.CopyFrom(ctx, pgx.Identifier{"link_back"}, []string{"a", "b"}, pgx.CopyFromRows(rows))
+	return t.wrap(err)
+}
+
+// dropBack removes the link_back rows of the links of seqs, from both
+// ends; it runs before their links rows are deleted.
+func (t *pgTx) dropBack(ctx context.Context, seqs []int64) error {
+	var as, bs []int64
+	err := t.each(ctx, "SELECT b, a FROM links WHERE b = ANY($1)", []any{seqs}, func(r pgx.Rows) error {
+		var b int64
+		var list []byte
+		if err := r.Scan(&b, &list); err != nil {
+			return err
+		}
+		older, err := decodeSeqs(list)
+		for _, a := range older {
+			as, bs = append(as, a), append(bs, b)
+		}
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return sortEdges(out), nil
+	if _, err := t.tx.Exec(ctx, "DELETE FROM link_back l USING unnest($1::bigint[], $2::bigint[]) AS d(a, b) WHERE l.a = d.a AND l.b = d.b", as, bs); err != nil {
+		return t.wrap(err)
+	}
+	_, err = t.tx.Exec(ctx, "DELETE FROM link_back WHERE a = ANY($1)", seqs)
+	return t.wrap(err)
 }
 
 // Put bulk-loads with COPY: postings and edges straight into their tables
@@ -442,6 +509,9 @@ func (t *pgTx) Put(ctx context.Context, recs []Record, edges []Edge, delta map[u
 		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"links"}, []string{"b", "n", "a"}, pgx.CopyFromRows(rows)); err != nil {
 			return t.wrap(err)
 		}
+		if err := t.putBack(ctx, links); err != nil {
+			return err
+		}
 	}
 	if len(delta) > 0 {
 		if _, err := t.tx.Exec(ctx, "CREATE TEMP TABLE df_delta (term BIGINT, n INTEGER) ON COMMIT DROP"); err != nil {
@@ -478,6 +548,9 @@ func (t *pgTx) Delete(ctx context.Context, recs []Record) error {
 		for _, k := range r.Keys {
 			keys, keySeqs = append(keys, int64(k)), append(keySeqs, r.Seq)
 		}
+	}
+	if err := t.dropBack(ctx, seqs); err != nil {
+		return err
 	}
 	for _, q := range []string{
 		"DELETE FROM articles WHERE seq = ANY($1)",

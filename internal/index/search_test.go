@@ -3,7 +3,9 @@ package index
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,7 +100,7 @@ func TestSearchUpgradeFrom5(t *testing.T) {
 				t.Fatal(err)
 			}
 			st.Close()
-			downgrade := "DROP TABLE search; DROP INDEX articles_outlet; ALTER TABLE edges DROP COLUMN derivation; ALTER TABLE edges DROP COLUMN share; ALTER TABLE edges DROP COLUMN reworded;"
+			downgrade := "DROP TABLE link_back; DROP TABLE search; DROP INDEX articles_outlet; ALTER TABLE edges DROP COLUMN derivation; ALTER TABLE edges DROP COLUMN share; ALTER TABLE edges DROP COLUMN reworded;"
 			if be.name == "sqlite" {
 				db, err := sql.Open("sqlite", dsn)
 				if err != nil {
@@ -127,5 +129,122 @@ func TestSearchUpgradeFrom5(t *testing.T) {
 				t.Errorf("after upgrade: %v (%d) %v", hitIDs(hs), n, err)
 			}
 		})
+	}
+}
+
+// Schema 8 reads an article's links through link_back and the links
+// primary key: Edges of a few seqs equals the edges of the whole index
+// touching them, after an upgrade from schema 7 (link_back filled from
+// the links rows) and after a re-added article replaces its old version.
+func TestLinkBackUpgradeFrom7(t *testing.T) {
+	ctx := context.Background()
+	arts := synthetic(t, 5, 120)
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			dsn := be.dsn(t)
+			st := open(t, dsn, false)
+			if _, err := Add(ctx, st, arts[:100], Options{}); err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+			execRaw(t, be.name, dsn, "DROP TABLE link_back;", 7)
+			st = open(t, dsn, false)
+			if s, err := st.Stats(ctx); err != nil || s.SchemaVersion != SchemaVersion {
+				t.Fatalf("after upgrade: %+v %v", s, err)
+			}
+			checkEdgesBySeq(t, st)
+			changed := arts[100:]
+			changed = append(changed, arts[3])
+			changed[len(changed)-1].Body += " A sentence added later to change its content."
+			if _, err := Add(ctx, st, changed, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			checkEdgesBySeq(t, st)
+			if be.name == "sqlite" {
+				checkPlan(t, st, "SELECT a, b FROM link_back WHERE a IN (?)", "USING PRIMARY KEY (a=?)")
+				checkPlan(t, st, "SELECT b, a FROM links WHERE b IN (?)", "USING INTEGER PRIMARY KEY (rowid=?)")
+			}
+		})
+	}
+}
+
+// execRaw runs downgrade on the index at dsn and sets its schema version.
+func execRaw(t *testing.T, backend, dsn, downgrade string, version int) {
+	ctx := context.Background()
+	if backend == "sqlite" {
+		db, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(downgrade + fmt.Sprintf("PRAGMA user_version = %d", version)); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, downgrade+fmt.Sprintf("UPDATE copydesk_meta SET value = %d WHERE key = 'schema_version'", version)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkEdgesBySeq compares Edges of each seq with the whole index's edges
+// touching it; the index must hold links.
+func checkEdgesBySeq(t *testing.T, st Store) {
+	ctx := context.Background()
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	all, err := tx.Edges(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqs := map[int64]bool{}
+	links := 0
+	for _, e := range all {
+		seqs[e.A], seqs[e.B] = true, true
+		if isLink(&e) {
+			links++
+		}
+	}
+	if links == 0 {
+		t.Fatal("no links in the index: the test needs some")
+	}
+	for s := range seqs {
+		got, err := tx.Edges(ctx, []int64{s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.DeleteFunc(slices.Clone(all), func(e Edge) bool { return e.A != s && e.B != s })
+		if !slices.EqualFunc(got, want, func(x, y Edge) bool { return x.A == y.A && x.B == y.B && isLink(&x) == isLink(&y) }) {
+			t.Fatalf("Edges(%d): %d edges, want %d", s, len(got), len(want))
+		}
+	}
+}
+
+// checkPlan asserts that SQLite's plan for q mentions use.
+func checkPlan(t *testing.T, st Store, q, use string) {
+	var plan []string
+	rows, err := st.(*sqliteStore).db.Query("EXPLAIN QUERY PLAN "+q, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if !strings.Contains(strings.Join(plan, "; "), use) {
+		t.Errorf("plan of %q: %q, want it %s", q, plan, use)
 	}
 }

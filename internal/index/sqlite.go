@@ -215,6 +215,11 @@ func (s *sqliteStore) setup(ctx context.Context) error {
 				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
 			}
 		}
+		if v == 7 {
+			if err := fillLinkBack(ctx, func(after int64, limit int) ([]linkRow, error) { return t.linkPage(ctx, after, limit) }, func(l []linkRow) error { return t.putBack(ctx, l) }); err != nil {
+				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
+			}
+		}
 		if v == 5 {
 			if _, err := tx.ExecContext(ctx, sqliteSearchSchema); err != nil {
 				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, sqliteError(err))
@@ -679,15 +684,8 @@ func (t *sqliteTx) Edges(ctx context.Context, seqs []int64) ([]Edge, error) {
 			}
 		}
 	}
-	// Links name their older partners only inside the blob: every row is
-	// read (a fraction of what the edges table holds).
-	var want []int64
 	if seqs != nil {
-		want = slices.Clone(seqs)
-		slices.Sort(want)
-		if len(want) == 0 {
-			return sortEdges(out), nil
-		}
+		return t.edgesLinked(ctx, seqs, out)
 	}
 	err := t.each(ctx, "SELECT b, a FROM links", func(r *sql.Rows) error {
 		var b int64
@@ -696,13 +694,98 @@ func (t *sqliteTx) Edges(ctx context.Context, seqs []int64) ([]Edge, error) {
 			return err
 		}
 		var err error
-		out, err = linkEdges(out, b, list, want)
+		out, err = linkEdges(out, b, list, nil)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return sortEdges(out), nil
+}
+
+// edgesLinked appends to out the links touching seqs: the links rows of
+// seqs (their older partners) and the link_back rows naming them (their
+// newer ones), both read through their primary keys.
+func (t *sqliteTx) edgesLinked(ctx context.Context, seqs []int64, out []Edge) ([]Edge, error) {
+	err := t.queryIn(ctx, "SELECT b, a FROM links WHERE b IN (%s)", anys(seqs), func(r *sql.Rows) error {
+		var b int64
+		var list []byte
+		if err := r.Scan(&b, &list); err != nil {
+			return err
+		}
+		var err error
+		out, err = linkEdges(out, b, list, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = t.queryIn(ctx, "SELECT a, b FROM link_back WHERE a IN (%s)", anys(seqs), func(r *sql.Rows) error {
+		var e Edge
+		err := r.Scan(&e.A, &e.B)
+		out = append(out, e)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sortEdges(out), nil
+}
+
+// linkPage returns up to limit links rows with b > after, ascending.
+func (t *sqliteTx) linkPage(ctx context.Context, after int64, limit int) ([]linkRow, error) {
+	var out []linkRow
+	err := t.eachArgs(ctx, "SELECT b, a FROM links WHERE b > ? ORDER BY b LIMIT ?", func(r *sql.Rows) error {
+		var l linkRow
+		var list []byte
+		if err := r.Scan(&l.B, &list); err != nil {
+			return err
+		}
+		var err error
+		l.As, err = decodeSeqs(list)
+		out = append(out, l)
+		return err
+	}, after, limit)
+	return out, err
+}
+
+// putBack writes the link_back rows of links.
+func (t *sqliteTx) putBack(ctx context.Context, links []linkRow) error {
+	return t.insert(ctx, "INSERT INTO link_back (a, b)", "", 2, backPairs(links))
+}
+
+// dropBack removes the link_back rows of the links of recs, from both
+// ends; it runs before their links rows are deleted.
+func (t *sqliteTx) dropBack(ctx context.Context, recs []Record) error {
+	seqs := make([]int64, len(recs))
+	for i, r := range recs {
+		seqs[i] = r.Seq
+	}
+	var pairs []any
+	err := t.queryIn(ctx, "SELECT b, a FROM links WHERE b IN (%s)", anys(seqs), func(r *sql.Rows) error {
+		var b int64
+		var list []byte
+		if err := r.Scan(&b, &list); err != nil {
+			return err
+		}
+		as, err := decodeSeqs(list)
+		pairs = append(pairs, backPairs([]linkRow{{b, as}})...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i := 0; i < len(pairs); i += 2 {
+		if _, err := t.tx.ExecContext(ctx, "DELETE FROM link_back WHERE a = ? AND b = ?", pairs[i], pairs[i+1]); err != nil {
+			return t.wrap(err)
+		}
+	}
+	for _, s := range seqs {
+		if _, err := t.tx.ExecContext(ctx, "DELETE FROM link_back WHERE a = ?", s); err != nil {
+			return t.wrap(err)
+		}
+	}
+	return nil
 }
 
 // each runs q and calls scan for each row.
@@ -770,6 +853,9 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 	if err := t.insert(ctx, "INSERT INTO links (b, n, a)", "", 3, args); err != nil {
 		return err
 	}
+	if err := t.putBack(ctx, links); err != nil {
+		return err
+	}
 	args = args[:0]
 	var gone []any
 	for _, k := range sortedTerms(delta) {
@@ -794,6 +880,9 @@ func (t *sqliteTx) Put(ctx context.Context, recs []Record, edges []Edge, delta m
 }
 
 func (t *sqliteTx) Delete(ctx context.Context, recs []Record) error {
+	if err := t.dropBack(ctx, recs); err != nil {
+		return err
+	}
 	for _, q := range []string{"DELETE FROM articles WHERE seq = ?", "DELETE FROM terms WHERE seq = ?", "DELETE FROM fingerprints WHERE seq = ?", "DELETE FROM edges WHERE a = ?", "DELETE FROM edges WHERE b = ?", "DELETE FROM links WHERE b = ?", "DELETE FROM search WHERE rowid = ?"} {
 		st, err := t.stmt(ctx, q)
 		if err != nil {

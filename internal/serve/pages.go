@@ -271,11 +271,12 @@ func pageLinks(u *url.URL, page int, more bool) (prev, next string) {
 
 // articleView is the article page.
 type articleView struct {
-	Article   article.Article `json:"article"`
-	Segs      []textSeg       `json:"-"`
-	Passages  []passageView   `json:"passages"`
-	Relations []relView       `json:"relations"`
-	Story     int             `json:"story_articles"` // articles in its story view
+	Article    article.Article `json:"article"`
+	Segs       []textSeg       `json:"-"`
+	Passages   []passageView   `json:"passages"`
+	Relations  []relView       `json:"relations"`
+	Provenance provView        `json:"provenance"`
+	Story      int             `json:"story_articles"` // articles in its story view
 }
 
 func (v *articleView) title() string { return "copydesk: " + v.Article.Label() }
@@ -345,6 +346,7 @@ func (s *Server) article(_ http.ResponseWriter, r *http.Request, st index.Store)
 		}
 	}
 	v.Segs = segments(text, v.Passages)
+	v.Provenance = provenanceOf(arts, pairs, c)
 	return v, nil
 }
 

@@ -1,14 +1,17 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -292,43 +295,129 @@ func TestAddWhileServing(t *testing.T) {
 			}
 			defer st.Close()
 			done := make(chan error, 1)
-			go func() {
-				for k := 40; k < len(arts); k += 40 {
-					if _, err := index.Add(ctx, st, arts[k:k+40], index.Options{}); err != nil {
-						done <- err
-						return
-					}
-				}
-				done <- nil
-			}()
-			deadline := time.After(60 * time.Second)
-			for finished := false; !finished; {
-				select {
-				case err := <-done:
-					if err != nil {
-						t.Fatal(err)
-					}
-					finished = true
-				case <-deadline:
-					t.Fatal("adding took over a minute")
-				default:
-				}
-				var sr searchView
-				getJSON(t, hs.URL+"/api/search?q=the", &sr)
-				if sr.Total < 40 {
-					t.Fatalf("search while adding: %d", sr.Total)
-				}
-			}
-			var sr searchView
-			getJSON(t, hs.URL+"/api/search", &sr)
-			if sr.Total != len(arts) {
-				t.Errorf("after adding: %d articles found, want %d", sr.Total, len(arts))
-			}
-			last := arts[len(arts)-1]
-			getJSON(t, hs.URL+"/api/search?q="+url.QueryEscape(last.Title), &sr)
-			if len(sr.Hits) == 0 || sr.Hits[0].ID != last.ID {
-				t.Errorf("the last article added is not found by its headline")
-			}
+			go func() { done <- addBatches(ctx, st, arts[40:]) }()
+			searchWhileAdding(t, hs.URL, arts, done)
 		})
+	}
+}
+
+// adderEnv names the index a re-executed test binary adds to
+// (TestAddFromAnotherProcess).
+const adderEnv = "COPYDESK_TEST_SERVE_ADDER"
+
+// The same as TestAddWhileServing with the writer in another OS process:
+// the test binary re-executed, adding to the SQLite index through its own
+// connection while this process's server answers searches.
+func TestAddFromAnotherProcess(t *testing.T) {
+	arts := synthetic(t, 9, 160)
+	ctx := context.Background()
+	if dsn := os.Getenv(adderEnv); dsn != "" {
+		st, err := index.Open(ctx, dsn, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if err := addBatches(ctx, st, arts[40:]); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	dsn := filepath.Join(t.TempDir(), "index.db")
+	_, hs := newServer(t, dsn, arts[:40], Config{})
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAddFromAnotherProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), adderEnv+"="+dsn)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		err := cmd.Wait()
+		if err != nil {
+			err = fmt.Errorf("adder process: %v: %s", err, out.String())
+		}
+		done <- err
+	}()
+	searchWhileAdding(t, hs.URL, arts, done)
+}
+
+// addBatches adds arts to st 40 at a time.
+func addBatches(ctx context.Context, st index.Store, arts []article.Article) error {
+	for k := 0; k < len(arts); k += 40 {
+		if _, err := index.Add(ctx, st, arts[k:min(k+40, len(arts))], index.Options{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// searchWhileAdding searches the server at base until done says the
+// writer has finished (its first 40 articles indexed before), then checks
+// that all of arts are found, the last one by its headline.
+func searchWhileAdding(t *testing.T, base string, arts []article.Article, done <-chan error) {
+	t.Helper()
+	deadline := time.After(60 * time.Second)
+	for finished := false; !finished; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			finished = true
+		case <-deadline:
+			t.Fatal("adding took over a minute")
+		default:
+		}
+		var sr searchView
+		getJSON(t, base+"/api/search?q=the", &sr)
+		if sr.Total < 40 {
+			t.Fatalf("search while adding: %d", sr.Total)
+		}
+	}
+	var sr searchView
+	getJSON(t, base+"/api/search", &sr)
+	if sr.Total != len(arts) {
+		t.Errorf("after adding: %d articles found, want %d", sr.Total, len(arts))
+	}
+	last := arts[len(arts)-1]
+	getJSON(t, base+"/api/search?q="+url.QueryEscape(last.Title), &sr)
+	if len(sr.Hits) == 0 || sr.Hits[0].ID != last.ID {
+		t.Errorf("the last article added is not found by its headline")
+	}
+}
+
+// TestProvenance: an original, its copy an hour later and a copy of the
+// copy: the last one's page and API show its source, uncredited, and the
+// chain back to the original; the original's page says it has no source.
+func TestProvenance(t *testing.T) {
+	base := seeds(t)[0]
+	orig := article.Article{ID: "orig", Outlet: "The Wire Desk", Title: "The original", Published: "2016-03-01T09:00:00Z", Body: base.Body}
+	copy1 := article.Article{ID: "copy1", Outlet: "Daily Post", Title: "A copy", Published: "2016-03-01T10:00:00Z",
+		Body: base.Body + "\n\nThe council will meet again next Tuesday to discuss the matter further with residents."}
+	copy2 := article.Article{ID: "copy2", Outlet: "Evening Star", Title: "A copy of the copy", Published: "2016-03-01T12:00:00Z",
+		Body: copy1.Body + "\n\nLocal shopkeepers said they had not been consulted about any of the plans so far."}
+	dsn := filepath.Join(t.TempDir(), "index.db")
+	_, hs := newServer(t, dsn, []article.Article{orig, copy1, copy2}, Config{})
+	var av articleView
+	getJSON(t, hs.URL+"/api/article/copy2", &av)
+	p := av.Provenance
+	if len(p.Sources) == 0 || p.Sources[0].Share <= 0 || p.Credited || p.Original != "orig" {
+		t.Fatalf("provenance of copy2: %+v", p)
+	}
+	if len(p.Chain) == 0 || p.Chain[len(p.Chain)-1].ID != "orig" {
+		t.Errorf("chain of copy2 does not end at the original: %+v", p.Chain)
+	}
+	_, _, body := get(t, hs.URL+"/article/copy2")
+	if !strings.Contains(body, `id="provenance"`) || !strings.Contains(body, `class="source"`) || !strings.Contains(body, "not credited") {
+		t.Errorf("article page of copy2 shows no provenance")
+	}
+	getJSON(t, hs.URL+"/api/article/orig", &av)
+	if len(av.Provenance.Sources) != 0 || av.Provenance.Original != "orig" {
+		t.Errorf("provenance of the original: %+v", av.Provenance)
+	}
+	_, _, body = get(t, hs.URL+"/article/orig")
+	if !strings.Contains(body, "this is the original") {
+		t.Errorf("the original's page does not say so")
 	}
 }
