@@ -81,7 +81,7 @@ func writeQuotes(w io.Writer, groups []quote.Group) error {
 		}
 		b.WriteString(name + "\n")
 		for _, st := range g.Statements {
-			fmt.Fprintf(&b, "  “%s”\n", st.Text)
+			fmt.Fprintf(&b, "  %s\n", quote.Quoted(st.Marks, st.Text))
 			for _, o := range st.Outlets {
 				fmt.Fprintf(&b, "    %s", o.Label)
 				if len(o.As) > 0 {
@@ -95,7 +95,7 @@ func writeQuotes(w io.Writer, groups []quote.Group) error {
 					continue
 				}
 				for k, wd := range o.Wording {
-					fmt.Fprintf(&b, "      “%s”", wd)
+					fmt.Fprintf(&b, "      %s", quote.QuotedAt(o.Marks, k, wd))
 					for _, ch := range o.Changes[k] {
 						fmt.Fprintf(&b, " [%s%s]", ch.Op, ch.Words)
 					}

@@ -91,6 +91,11 @@ func (a *attributor) before(lo, v int) head {
 // after finds the speaker named right after a verb at word v, up to the
 // next clause break: "said Toner", "according to the Britain-based
 // Observatory".
+//
+// The phrase ends at its first preposition outside a name ("said Dr Anna
+// Mazzoli of the University of Bologna": Anna Mazzoli), and an office is
+// completed by a name in the clause right after it ("said the mayor of
+// Cesena, Enzo Lattuca": Enzo Lattuca).
 func (a *attributor) after(v int) head {
 	e := v + 1
 	for e < len(a.ws) && !a.ws[e].brk && !a.ws[e].quoted {
@@ -99,7 +104,23 @@ func (a *attributor) after(v int) head {
 	if e == v+1 {
 		return head{}
 	}
-	h, _ := a.clauseHead(v+1, e-1)
+	pe := e
+	for k := v + 2; k < e; k++ {
+		if prepositions[a.ws[k].norm] && a.byTok[k] < 0 {
+			pe = k
+			break
+		}
+	}
+	h, _ := a.clauseHead(v+1, pe-1)
+	if h.kind == roled && e < len(a.ws) && !a.ws[e].quoted {
+		n := e + 1
+		for n < len(a.ws) && !a.ws[n].brk && !a.ws[n].quoted {
+			n++
+		}
+		if p, _ := a.clauseHead(e, n-1); p.kind == named && a.ms[p.mention].from == e {
+			return p
+		}
+	}
 	return h
 }
 

@@ -66,7 +66,37 @@ func TestCrafted(t *testing.T) {
 		{
 			name: "guillemets and non-Latin names",
 			text: "«Мы готовы», сказал Сергей Лавров.",
-			want: []want{{"Мы готовы", "", ""}},
+			want: []want{{"Мы готовы", "Сергей Лавров", "Сергей Лавров"}},
+		},
+		{
+			name: "office then name after said",
+			text: "\"The river rose in an hour,\" said the mayor of Vellano, Marco Ferri.",
+			want: []want{{"The river rose in an hour", "Marco Ferri", "Marco Ferri"}},
+		},
+		{
+			name: "name then of an institution after said",
+			text: "\"Soils were saturated,\" said Dr Lucia Brandi of the University of Arvena.",
+			want: []want{{"Soils were saturated", "Lucia Brandi", "Lucia Brandi"}},
+		},
+		{
+			name: "second quoted sentence continues the attributed one",
+			text: "\"We opened the shelters,\" Mayor Paolo Sarti said. \"Nobody should sleep outside tonight.\"",
+			want: []want{{"We opened the shelters", "Paolo Sarti", "Paolo Sarti"}, {"Nobody should sleep outside tonight.", "Paolo Sarti", "Paolo Sarti"}},
+		},
+		{
+			name: "Russian dash attribution after the quote",
+			text: "«Мы откроем новые станции в этом году», — сказал Петров.",
+			want: []want{{"Мы откроем новые станции в этом году", "Петров", "Петров"}},
+		},
+		{
+			name: "Russian office and place before the name; names in guillemets are no quotations",
+			text: "Мэр города Иван Петров открыл станции «Лесная» и «Новые Сады». «Это важный день для города», — заявил Петров.",
+			want: []want{{"Это важный день для города", "Иван Петров", "Петров"}},
+		},
+		{
+			name: "Russian office alone",
+			text: "«Работы завершены досрочно», — сказал мэр.",
+			want: []want{{"Работы завершены досрочно", "", "мэр"}},
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {

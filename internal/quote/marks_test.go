@@ -56,3 +56,21 @@ func TestMarksAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestMarksKept: a quotation keeps its guillemets for display; English
+// marks are left empty.
+func TestMarksKept(t *testing.T) {
+	for text, want := range map[string]string{
+		"«Мы готовы», сказал Лавров.":   "«»",
+		"Merkel sagte: „Ja“, und ging.": "„“",
+		"“Yes,” Kell said.":             "",
+	} {
+		if qs := Extract(text); len(qs) != 1 || qs[0].Marks != want {
+			t.Errorf("Extract(%q) = %+v, want marks %q", text, qs, want)
+		}
+	}
+	sts := Merge([]Source{{ID: "a", Label: "a", Quotes: Extract("«Мы готовы», сказал Лавров.")}})
+	if len(sts) != 1 || sts[0].Marks != "«»" || Quoted(sts[0].Marks, "x") != "«x»" || Quoted("", "x") != "“x”" {
+		t.Errorf("Merge kept marks %+v", sts)
+	}
+}

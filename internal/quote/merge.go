@@ -17,10 +17,11 @@ type Source struct {
 // Statement is one thing one speaker said, as one or more outlets quoted
 // it.
 type Statement struct {
-	Speaker string    `json:"speaker"` // resolved name, else how it was attributed, else empty
-	Named   bool      `json:"named"`   // Speaker is a name
-	Text    string    `json:"text"`    // the fullest wording any outlet printed
-	Outlets []Carrier `json:"outlets"` // in source order
+	Speaker string    `json:"speaker"`         // resolved name, else how it was attributed, else empty
+	Named   bool      `json:"named"`           // Speaker is a name
+	Text    string    `json:"text"`            // the fullest wording any outlet printed
+	Outlets []Carrier `json:"outlets"`         // in source order
+	Marks   string    `json:"marks,omitempty"` // the fullest wording's marks (Quote.Marks)
 
 	key []string
 }
@@ -29,10 +30,11 @@ type Statement struct {
 type Carrier struct {
 	Article  string     `json:"article"`
 	Label    string     `json:"label"`
-	As       []string   `json:"as,omitempty"` // how this outlet attributes it: "the spokesman", "Toner"
-	Wording  []string   `json:"wording"`      // the outlet's exact quoted words, each quotation
-	Fragment bool       `json:"fragment"`     // every quotation is part of the fullest wording
-	Changes  [][]Change `json:"changes"`      // per quotation, its word differences from the fullest wording
+	As       []string   `json:"as,omitempty"`    // how this outlet attributes it: "the spokesman", "Toner"
+	Wording  []string   `json:"wording"`         // the outlet's exact quoted words, each quotation
+	Fragment bool       `json:"fragment"`        // every quotation is part of the fullest wording
+	Changes  [][]Change `json:"changes"`         // per quotation, its word differences from the fullest wording
+	Marks    []string   `json:"marks,omitempty"` // per quotation, its marks (Quote.Marks); nil when all are English
 }
 
 // Change is a run of words one wording has and the other lacks, inside the
@@ -186,7 +188,7 @@ func statement(srcs []Source, items []item, g []int) Statement {
 			ref = k
 		}
 	}
-	st := Statement{Text: srcs[items[ref].src].Quotes[items[ref].q].Text}
+	st := Statement{Text: srcs[items[ref].src].Quotes[items[ref].q].Text, Marks: srcs[items[ref].src].Quotes[items[ref].q].Marks}
 	refRaw := raw(st.Text)
 	var key []string
 	for _, k := range g {
@@ -211,6 +213,12 @@ func statement(srcs []Source, items []item, g []int) Statement {
 			c.As = append(c.As, qu.Speaker.As)
 		}
 		c.Wording = append(c.Wording, qu.Text)
+		if qu.Marks != "" && c.Marks == nil {
+			c.Marks = make([]string, len(c.Wording)-1)
+		}
+		if c.Marks != nil {
+			c.Marks = append(c.Marks, qu.Marks)
+		}
 		ch := changes(items[ref].words, it.words, refRaw, raw(qu.Text))
 		c.Changes = append(c.Changes, ch)
 		if k == ref || len(ch) > 0 || len(it.words) >= len(items[ref].words) {
@@ -368,4 +376,26 @@ func BySpeaker(sts []Statement) []Group {
 		gs = append(gs, Group{Statements: none})
 	}
 	return gs
+}
+
+// Quoted returns text between marks as Quote.Marks has them, English
+// curly marks when marks is empty: "«…»" stays "«…»".
+func Quoted(marks, text string) string {
+	open, close := "“", "”"
+	if marks != "" {
+		r := []rune(marks)
+		open, close = string(r[0]), ""
+		if len(r) > 1 {
+			close = string(r[1])
+		}
+	}
+	return open + text + close
+}
+
+// QuotedAt is Quoted for the k-th of a carrier's wordings.
+func QuotedAt(marks []string, k int, text string) string {
+	if k < len(marks) {
+		return Quoted(marks[k], text)
+	}
+	return Quoted("", text)
 }

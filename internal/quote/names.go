@@ -95,6 +95,12 @@ func newMention(text string, ws []word, from, to int) mention {
 				roles = append(roles, role(ws[k].norm))
 			}
 			name = k + 1
+			if cyrillicTitles[ws[k].norm] && k+3 < to {
+				// "Мэр Москвы Сергей Собянин": the word after a Russian
+				// office is its complement (a genitive), not the name.
+				name = k + 2
+				k++
+			}
 		}
 	}
 	return newMentionAt(text, ws, from, to, name, roles)

@@ -60,6 +60,7 @@ package quote
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Quote is one direct quotation in a text.
@@ -69,6 +70,50 @@ type Quote struct {
 	Span    Span    `json:"span"`           // from the opening mark to after the closing one
 	Open    bool    `json:"open,omitempty"` // unbalanced: no closing mark, cut at its first sentence's end
 	Speaker Speaker `json:"speaker"`
+	// Marks are the opening and closing marks when they are not English
+	// ones (“…”, "…", ‘…’): "«»", "„“", "「」"; empty for English marks.
+	Marks string `json:"marks,omitempty"`
+}
+
+// marksOf returns a quotation's marks as Quote.Marks has them.
+func marksOf(text string, r rawQuote) string {
+	o, _ := utf8.DecodeRuneInString(text[r.outer.Start:])
+	switch o {
+	case '"', '“', '‘':
+		return ""
+	}
+	c := rune(0)
+	if !r.open {
+		c, _ = utf8.DecodeLastRuneInString(text[:r.outer.End])
+	}
+	if c == 0 || c == utf8.RuneError {
+		return string(o)
+	}
+	return string(o) + string(c)
+}
+
+// maxTitleWords is the longest name in guillemets read as a name, not a
+// quotation: a station, a company, a ship, a film («Лесная», «Новые
+// Черёмушки», «Газпром»).
+const maxTitleWords = 3
+
+// isTitle reports whether an unattributed quotation in guillemets is a
+// name: at most maxTitleWords words, each capitalised, no sentence
+// punctuation. Russian copy marks names this way, not only speech.
+func isTitle(q Quote, ws []word) bool {
+	if !strings.HasPrefix(q.Marks, "«") && !strings.HasPrefix(q.Marks, "»") {
+		return false
+	}
+	n := 0
+	for _, w := range ws {
+		if w.quoted {
+			if !w.cap {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0 && n <= maxTitleWords && !strings.ContainsAny(q.Text, ".!?,;:")
 }
 
 // Speaker is who a quotation is attributed to.
@@ -107,8 +152,11 @@ func Extract(text string) []Quote {
 				parts = append(parts, t)
 			}
 		}
-		q := Quote{Text: strings.Join(parts, " "), Parts: r.parts, Span: r.outer, Open: r.open}
+		q := Quote{Text: strings.Join(parts, " "), Parts: r.parts, Span: r.outer, Open: r.open, Marks: marksOf(text, r)}
 		q.Speaker = x.attribute(r, qs, qe, out)
+		if !q.Speaker.Known() && isTitle(q, x.ws[qs:qe]) {
+			continue
+		}
 		out = append(out, q)
 		x.quotes = append(x.quotes, placed{r: r, qs: qs, qe: qe, sp: q.Speaker})
 	}
@@ -326,6 +374,17 @@ func (x *extractor) attribute(r rawQuote, qs, qe int, prev []Quote) Speaker {
 		sp := before.sp
 		sp.Via = "sentence"
 		return sp
+	}
+	// A quotation that opens the sentence right after an attributed one's
+	// sentence continues it: "“…,” Mayor Paolo Berti said. “…”".
+	if n := len(x.quotes); n > 0 && strings.TrimSpace(x.text[open.Start:r.outer.Start]) == "" {
+		pq := x.quotes[n-1]
+		pc := x.sentenceOf(max(pq.r.outer.End-1, pq.r.outer.Start))
+		if pq.sp.Known() && pq.r.para+len(pq.r.parts)-1 == r.para && (pc.End == open.Start || x.sentenceOf(pc.End).End == open.Start) {
+			sp := pq.sp
+			sp.Via = "continued"
+			return sp
+		}
 	}
 	// 4. A whole quoted paragraph continues the paragraph before.
 	if r.para > 0 && len(r.parts) >= 1 && len(x.quotes) > 0 {

@@ -59,7 +59,9 @@ func wordsOf(text string, raws []rawQuote) []word {
 // documented so that a miss can be traced to a missing word.
 var (
 	// speechVerbs are finite verbs that attribute a quotation.
-	speechVerbs = setOf("said says say told tells added adds stated warned warns noted stressed stresses insisted insists explained explains declared declares announced announces wrote writes tweeted tweets replied replies asked continued cautioned argued acknowledged admitted confirmed urged complained claimed charged recalled concluded")
+	speechVerbs = setOf("said says say told tells added adds stated warned warns noted stressed stresses insisted insists explained explains declared declares announced announces wrote writes tweeted tweets replied replies asked continued cautioned argued acknowledged admitted confirmed urged complained claimed charged recalled concluded" +
+		// Russian: "«…», — сказал Собянин", "Собянин заявил, что…".
+		" сказал сказала сказали заявил заявила заявили добавил добавила добавили отметил отметила отметили подчеркнул подчеркнула сообщил сообщила сообщили пояснил пояснила рассказал рассказала говорит говорят считает уточнил уточнила")
 	// participles attribute a quotation to the subject of their clause:
 	// "Toner said, adding that “…”".
 	participles = setOf("saying adding stressing noting describing warning insisting explaining arguing urging calling")
@@ -72,7 +74,7 @@ var (
 	relatives   = setOf("who whose which that where whom")
 	determiners = setOf("the a an this that another one")
 	definite    = setOf("the this that")
-	pronouns    = setOf("he she")
+	pronouns    = setOf("he she он она")
 	// particles inside personal names: "Staffan de Mistura", "al-Assad".
 	particles = setOf("de da del della di du der den van von al el bin ibn ben bint abu le la")
 	// connectors inside names: "Syrian Observatory for Human Rights".
@@ -83,11 +85,16 @@ var (
 	sentenceAdverbs = setOf("meanwhile elsewhere among another earlier later however yet still despite even last next moreover also both while since although")
 	// roleNouns describe a speaker by office; "the spokesman said" is
 	// resolved to the nearest named speaker holding that office.
-	roleNouns = setOf("spokesman spokeswoman spokesperson envoy minister secretary director president official officials ambassador chief head commander analyst monitor group observatory agency ministry spokesmen diplomat leader general mediator negotiator governor mayor representative source sources expert researcher activist witness resident")
+	roleNouns = setOf("spokesman spokeswoman spokesperson envoy minister secretary director president official officials ambassador chief head commander analyst monitor group observatory agency ministry spokesmen diplomat leader general mediator negotiator governor mayor representative source sources expert researcher activist witness resident" +
+		" мэр министр глава губернатор президент представитель пресс-секретарь директор эксперт")
 	// titles are role nouns written as part of a name: "Foreign Minister
 	// Adel al-Jubeir", "Secretary of State John Kerry"; with the words that
 	// complete them.
-	titles = setOf("president secretary minister foreign prime deputy envoy special spokesman spokesperson spokeswoman director ambassador general chief senator mr mrs ms dr king prince sheikh commander colonel gen sen rep governor mayor pope judge premier chancellor state affairs defence defense interior department")
+	titles = setOf("president secretary minister foreign prime deputy envoy special spokesman spokesperson spokeswoman director ambassador general chief senator mr mrs ms dr king prince sheikh commander colonel gen sen rep governor mayor pope judge premier chancellor state affairs defence defense interior department" +
+		" мэр министр глава губернатор президент директор премьер")
+	// cyrillicTitles are the Russian offices written before a name, with
+	// the place or body they head: "Мэр Москвы Сергей Собянин".
+	cyrillicTitles = setOf("мэр министр глава губернатор президент директор премьер")
 	// orgWords mark a name as an organisation, never "he" or "she".
 	orgWords = setOf("department ministry observatory council rights watch front group army forces nations union agency committee organisation organization coalition brigade party state office network news tv times post press reuters afp ap university bank fund federation assembly parliament government court commission institute agency house pentagon kremlin")
 )

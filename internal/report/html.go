@@ -56,6 +56,7 @@ import (
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/framing"
+	"github.com/copydesk/copydesk/internal/quote"
 	"github.com/copydesk/copydesk/internal/shingle"
 	"github.com/copydesk/copydesk/templates"
 )
@@ -262,6 +263,9 @@ var funcs = template.FuncMap{
 	"pct":  func(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) },
 	"num3": func(x float64) string { return fmt.Sprintf("%.3f", x) },
 	"num2": func(x float64) string { return fmt.Sprintf("%.2f", x) },
+	// quoted keeps a quotation's own marks («…», „…“), else “…”.
+	"quoted":   quote.Quoted,
+	"quotedAt": quote.QuotedAt,
 }
 
 // parsed holds the templates and the CSS, parsed once.
