@@ -187,3 +187,20 @@ func FuzzNumbers(f *testing.F) {
 		Names([]Doc{{ID: "x", Text: text}}, Referents)
 	})
 }
+
+// TestNumbersOwnPhrase: a count is filed under deaths only when its own
+// phrase speaks of deaths, not when another count of its sentence does.
+func TestNumbersOwnPhrase(t *testing.T) {
+	text := "The floods killed 14 people, forced 10,000 residents from their homes and swelled twenty rivers. " +
+		"The storm killed three children and two adults, and 300 homes were damaged. At least 40 people died while 12 bridges collapsed. Shelling killed 6 soldiers and wounded 25 civilians."
+	deaths := map[float64]bool{}
+	for _, f := range numbersIn(text) {
+		deaths[f.value] = f.deaths
+	}
+	for v, want := range map[float64]bool{14: true, 10000: false, 20: false, 3: true, 2: true, 300: false, 40: true, 12: false, 6: true, 25: false} {
+		got, ok := deaths[v]
+		if !ok || got != want {
+			t.Errorf("%v: deaths %v (found %v), want %v; all %v", v, got, ok, want, deaths)
+		}
+	}
+}

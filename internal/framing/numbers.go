@@ -11,8 +11,9 @@
 // neither function words nor prepositions ("250 civilians", "82 army
 // troops", "34 ISIS militants"), or a month before it ("February 27"). A
 // qualifier before it ("at least", "more than") is kept in its wording.
-// A fact counts deaths when its sentence says so (killed, dead, died,
-// deaths, toll).
+// A fact counts deaths when its own phrase says so (killed, dead, died,
+// deaths, toll): the words around it up to a clause mark or a
+// coordinating "and", "but", "while" (see phrases).
 //
 // Facts are grouped by what they count: deaths or not, and the counted
 // noun's singular, with synonyms folded ("dead", "deaths", "people" are
@@ -98,20 +99,14 @@ func numbersIn(text string) []found {
 	for i, t := range toks {
 		norm[i] = shingle.Normalize(text[t.Start:t.End])
 	}
-	sents := sentenceEnds(text)
-	deathIn := make(map[int]bool) // sentence index → mentions deaths
-	si := 0
-	sentOf := make([]int, len(toks))
-	for i, t := range toks {
-		for si < len(sents)-1 && int(t.Start) >= sents[si] {
-			si++
-		}
-		sentOf[i] = si
+	gap := func(i int) string { return text[toks[i-1].End:toks[i].Start] }
+	sentOf := phrases(text, toks, norm)
+	deathIn := make(map[int]bool) // phrase index → mentions deaths
+	for i := range toks {
 		if deathWords[norm[i]] {
-			deathIn[si] = true
+			deathIn[sentOf[i]] = true
 		}
 	}
-	gap := func(i int) string { return text[toks[i-1].End:toks[i].Start] }
 	var out []found
 	for i := 0; i < len(toks); i++ {
 		v, ok := number(norm[i])
@@ -160,6 +155,85 @@ func numbersIn(text string) []found {
 	}
 	return out
 }
+
+// phrases numbers the phrases of text, one per token: a count belongs to
+// its own verb phrase, so that "The floods killed 14 people, forced 10,000
+// residents from their homes and swelled twenty rivers" files only the 14
+// under deaths. A new phrase starts at a sentence, and after a clause mark
+// (, ; : — ( )) or a coordinator ("and", "but", "while") when a verb
+// follows ("forced", "and swelled") or a number that is the subject of a
+// verb of its own ("and 300 homes were damaged", "while 12 bridges
+// collapsed"). A list of counts stays one phrase: "Among those killed were
+// 82 army troops, 94 members of …, and 34 ISIS militants".
+func phrases(text string, toks []shingle.Token, norm []string) []int {
+	sents := sentenceEnds(text)
+	out := make([]int, len(toks))
+	si, ph := 0, 0
+	for i, t := range toks {
+		newSent := false
+		for si < len(sents)-1 && int(t.Start) >= sents[si] {
+			si++
+			newSent = true
+		}
+		if i > 0 && (newSent || opensClause(text, toks, norm, i)) {
+			ph++
+		}
+		out[i] = ph
+	}
+	return out
+}
+
+// opensClause reports whether a new verb phrase starts at token i (i > 0)
+// of one sentence; see phrases.
+func opensClause(text string, toks []shingle.Token, norm []string, i int) bool {
+	j := i
+	switch {
+	case coordinators[norm[i]]:
+		j++
+	case strings.ContainsAny(text[toks[i-1].End:toks[i].Start], ",;:—–()"):
+		if j < len(norm) && coordinators[norm[j]] {
+			j++
+		}
+	default:
+		return false
+	}
+	for j < len(norm) && qualifiers[norm[j]] {
+		j++
+	}
+	if j >= len(norm) {
+		return false
+	}
+	if verbLike(norm[j]) {
+		return true
+	}
+	if _, ok := number(norm[j]); !ok {
+		return false
+	}
+	for k := j + 1; k < len(norm) && k <= j+3; k++ {
+		if clauseVerbs[norm[k]] || k > j+1 && verbLike(norm[k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// coordinators join phrases.
+var coordinators = setOf("and but while whereas")
+
+// clauseVerbs after a count make it the subject of a clause of its own.
+var clauseVerbs = setOf("were was are is have had has remain remained")
+
+// verbLike: a past tense or participle ("forced", "swelled") or a common
+// irregular one, the verbs news copy counts with.
+func verbLike(w string) bool {
+	return len(w) > 4 && strings.HasSuffix(w, "ed") && !adjectivesInEd[w] || irregularVerbs[w]
+}
+
+// adjectivesInEd are -ed words news copy uses before nouns ("allied rebel
+// groups", "armed men").
+var adjectivesInEd = setOf("allied armed affiliated united based backed led related")
+
+var irregularVerbs = setOf("left fled took made drove cut hit lost saw rose fell sent brought")
 
 // unitNouns measure rather than count; they end a counted phrase.
 var unitNouns = setOf("hours hour days day weeks week months month years year percent km kilometres kilometers miles mile minutes minute")
