@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/framing"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/report"
@@ -38,6 +40,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			&cli.StringFlag{Name: "id", Usage: "with --index: the article `ID` and the articles related to it"},
 			&cli.IntFlag{Name: "inline-words", Value: report.InlineWords, Usage: "show every story cluster on index.html while the clusters hold at most `N` words in all; above, one page per cluster"},
 			&cli.IntFlag{Name: "max-diffs", Value: report.MaxDiffs, Usage: "draw at most `N` pairwise diffs per cluster; the other pairs are listed with the command that diffs them"},
+			&cli.StringFlag{Name: "names", Usage: "read the table of names for the same things from `FILE` (lines \"NAME: variant, variant\"), instead of the built-in Syria table"},
 			&cli.StringFlag{Name: "since", Usage: "with --index: the articles published on or after `DATE` (YYYY-MM-DD, UTC, or an RFC 3339 time)"},
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
@@ -47,6 +50,14 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			dir := c.String("output")
 			if dir == "" || dir == "-" {
 				return usageError{errors.New("report: --output DIR must name a directory (the report is several files)")}
+			}
+			var names []framing.Referent
+			if f := c.String("names"); f != "" {
+				t, err := readNames(f)
+				if err != nil {
+					return usageError{err}
+				}
+				names = t
 			}
 			var res *pipeline.Result
 			if c.String("index") != "" {
@@ -67,7 +78,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 					return err
 				}
 			}
-			rep, err := report.Build(c.Context, res)
+			rep, err := report.BuildNames(c.Context, res, names)
 			if err != nil {
 				return err
 			}
@@ -133,4 +144,18 @@ func indexResult(c *cli.Context) (*pipeline.Result, error) {
 		docs[i] = align.NewDoc(pipeline.Text(&arts[i]))
 	}
 	return &pipeline.Result{Corpus: &pipeline.Corpus{Articles: arts, Docs: docs}, Pairs: pairs}, nil
+}
+
+// readNames reads compare report's --names FILE.
+func readNames(path string) ([]framing.Referent, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--names: %w", err)
+	}
+	defer f.Close()
+	t, err := framing.ReadReferents(f)
+	if err != nil {
+		return nil, fmt.Errorf("--names %s: %w", path, err)
+	}
+	return t, nil
 }

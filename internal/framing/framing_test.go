@@ -134,7 +134,7 @@ func TestSeedNames(t *testing.T) {
 			t.Errorf("%s: %q counted %d times", c.outlet, c.variant, n)
 		}
 	}
-	one := Names([]Doc{{ID: "x", Text: "The pro-government forces and the government."}}, Referents)
+	one := Names([]Doc{{ID: "x", Text: "The pro-government forces and the Syrian government."}}, Referents)
 	if got := one[0].Outlets[0].Uses; len(got) != 2 || got[0].Count != 1 || got[1].Count != 1 {
 		t.Errorf("pro-government and government once each: %+v", got)
 	}
@@ -201,6 +201,28 @@ func TestNumbersOwnPhrase(t *testing.T) {
 		got, ok := deaths[v]
 		if !ok || got != want {
 			t.Errorf("%v: deaths %v (found %v), want %v; all %v", v, got, ok, want, deaths)
+		}
+	}
+}
+
+// TestNamesOnlyForItsStory: the Syria table stays out of a floods story,
+// and a table a user supplies is read and applied.
+func TestNamesOnlyForItsStory(t *testing.T) {
+	floods := []Doc{{ID: "a", Text: "The government sent troops as the levee broke."}, {ID: "b", Text: "Rescuers reached the embankment; the government declared an emergency."}}
+	if rows := Names(floods, Referents); len(rows) != 0 {
+		t.Errorf("floods story: %+v, want no rows of the Syria table", rows)
+	}
+	table, err := ReadReferents(strings.NewReader("# flood words\n\nflood defences: levee, embankment, dyke\n"))
+	if err != nil || len(table) != 1 || len(table[0].Variants) != 3 {
+		t.Fatalf("ReadReferents: %+v, %v", table, err)
+	}
+	rows := Names(floods, table)
+	if len(rows) != 1 || rows[0].Outlets[0].Uses[0].Variant != "levee" || rows[0].Outlets[1].Uses[0].Variant != "embankment" {
+		t.Errorf("user table: %+v", rows)
+	}
+	for _, bad := range []string{"no colon here\n", "name:\n", "# only a comment\n"} {
+		if _, err := ReadReferents(strings.NewReader(bad)); err == nil {
+			t.Errorf("ReadReferents(%q) accepted", bad)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package framing
 
 import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/copydesk/copydesk/internal/shingle"
@@ -14,17 +18,62 @@ import (
 // "cessation"; variants written in capitals only ("IS") must match as
 // printed, so the verb "is" never counts. Extend it for other stories; the
 // counts are always read from the texts.
+// The table applies only to stories about Syria (Referent.Story), so that
+// an Italian floods story's "government" is not filed under the Syrian
+// government side.
 var Referents = []Referent{
-	{Name: "Syrian government side", Variants: []string{"regime", "pro-regime", "government", "pro-government", "Assad forces", "Syrian army", "loyalist"}},
-	{Name: "Islamic State group", Variants: []string{"DAESH", "ISIS", "ISIL", "IS", "Islamic State"}},
-	{Name: "armed opposition", Variants: []string{"rebels", "rebel", "opposition", "militants", "terrorists", "insurgents", "jihadists"}},
-	{Name: "ceasefire", Variants: []string{"ceasefire", "cease-fire", "truce", "cessation of hostilities", "cessation"}},
+	{Name: "Syrian government side", Variants: []string{"regime", "pro-regime", "government", "pro-government", "Assad forces", "Syrian army", "loyalist"}, Story: syriaStory},
+	{Name: "Islamic State group", Variants: []string{"DAESH", "ISIS", "ISIL", "IS", "Islamic State"}, Story: syriaStory},
+	{Name: "armed opposition", Variants: []string{"rebels", "rebel", "opposition", "militants", "terrorists", "insurgents", "jihadists"}, Story: syriaStory},
+	{Name: "ceasefire", Variants: []string{"ceasefire", "cease-fire", "truce", "cessation of hostilities", "cessation"}, Story: syriaStory},
 }
+
+var syriaStory = []string{"Syria", "Syrian", "Assad", "Damascus", "Aleppo"}
 
 // Referent is one thing with its alternative names.
 type Referent struct {
 	Name     string
 	Variants []string
+	// Story: words one of which a story must mention for the row to be
+	// shown (matched as Variants are); empty: any story.
+	Story []string
+}
+
+// ReadReferents reads a table of names a user supplies (compare report
+// --names FILE): one referent a line, its name, a colon, and its variants
+// separated by commas:
+//
+//	# comments and blank lines are skipped
+//	flood defences: levee, embankment, dyke, dike
+//
+// Such a table applies to any story.
+func ReadReferents(r io.Reader) ([]Referent, error) {
+	var out []Referent
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, vars, ok := strings.Cut(line, ":")
+		ref := Referent{Name: strings.TrimSpace(name)}
+		for _, v := range strings.Split(vars, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				ref.Variants = append(ref.Variants, v)
+			}
+		}
+		if !ok || ref.Name == "" || len(ref.Variants) == 0 {
+			return nil, fmt.Errorf("line %d: want \"NAME: variant, variant, …\"", n)
+		}
+		out = append(out, ref)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no referents")
+	}
+	return out, nil
 }
 
 // NameUse is how often one outlet uses one variant.
@@ -47,13 +96,15 @@ type NameRow struct {
 }
 
 // Names counts, for each referent of table, the variants each doc uses.
-// Referents no doc names are left out.
+// Referents no doc names are left out, and those whose Story words no doc
+// mentions.
 func Names(docs []Doc, table []Referent) []NameRow {
 	type variant struct {
 		ref, v int
 		words  []string
 		exact  string // printed form to match, for all-capital variants
 	}
+	table = aboutStory(docs, table)
 	var vs []variant
 	for r, ref := range table {
 		for v, s := range ref.Variants {
@@ -140,4 +191,26 @@ func Names(docs []Doc, table []Referent) []NameRow {
 		}
 	}
 	return rows
+}
+
+// aboutStory returns the referents of table whose Story some doc mentions
+// (or that have no Story).
+func aboutStory(docs []Doc, table []Referent) []Referent {
+	var out []Referent
+	words := make(map[string]bool)
+	for _, d := range docs {
+		for _, t := range shingle.Tokens(d.Text) {
+			words[strings.TrimSuffix(shingle.Normalize(d.Text[t.Start:t.End]), "'s")] = true
+		}
+	}
+	for _, ref := range table {
+		ok := len(ref.Story) == 0
+		for _, w := range ref.Story {
+			ok = ok || words[shingle.Normalize(w)]
+		}
+		if ok {
+			out = append(out, ref)
+		}
+	}
+	return out
 }

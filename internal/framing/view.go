@@ -12,8 +12,12 @@ type View struct {
 	Names   []NameRow     `json:"names"`   // names for the same referents (Referents), per outlet
 }
 
-// Build computes the view of docs, one story's articles.
-func Build(docs []Doc) *View {
+// Build computes the view of docs, one story's articles, with names from
+// table (nil: Referents).
+func Build(docs []Doc, table []Referent) *View {
+	if table == nil {
+		table = Referents
+	}
 	srcs := make([]quote.Source, len(docs))
 	for i, d := range docs {
 		srcs[i] = quote.Source{ID: d.ID, Label: d.Label, Quotes: quote.Extract(d.Text)}
@@ -22,7 +26,7 @@ func Build(docs []Doc) *View {
 		Quotes:  quote.BySpeaker(quote.Merge(srcs)),
 		Numbers: Numbers(docs),
 		Terms:   Distinctive(docs),
-		Names:   Names(docs, Referents),
+		Names:   Names(docs, table),
 	}
 	if v.Quotes == nil {
 		v.Quotes = []quote.Group{}

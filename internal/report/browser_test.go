@@ -147,6 +147,26 @@ func TestBrowserSeedsReport(t *testing.T) {
 	}
 	t.Logf("screenshot: %s", shot)
 
+	// At 420 px wide (a phone) the page does not scroll sideways and the
+	// pair diff stacks its two columns, each as wide as the screen allows.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(420, 900)); err != nil {
+		t.Fatal(err)
+	}
+	narrow, err := chromedp.Run(ctx, chromedp.Evaluate[narrowSight](`(() => {
+			const cells = [...document.querySelectorAll('details.diff[open] table.sidebyside td')];
+			return {
+				Page: document.documentElement.scrollWidth,
+				Cells: cells.length,
+				MinCell: cells.length ? Math.min(...cells.map(c => c.getBoundingClientRect().width)) : 0,
+			};
+		})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if narrow.Page > 420 || narrow.Cells == 0 || narrow.MinCell < 300 {
+		t.Errorf("at 420 px: page %d px wide, %d diff cells at least %.0f px wide; want no sideways scroll and stacked cells of 300 px or more", narrow.Page, narrow.Cells, narrow.MinCell)
+	}
+
 	// Nothing went wrong and nothing left the page while it loaded.
 	problems, blocked, sent := events()
 	for _, p := range problems {
@@ -171,6 +191,13 @@ func TestBrowserSeedsReport(t *testing.T) {
 	if len(sent) > 0 || !slices.Contains(blocked, "http://192.0.2.1/x.png") {
 		t.Errorf("probe request: refused %q, sent %q; want it refused by the Content-Security-Policy", blocked, sent)
 	}
+}
+
+// narrowSight is what the browser test reads off the page at 420 px.
+type narrowSight struct {
+	Page    int     // document scroll width
+	Cells   int     // cells of the open side-by-side diffs
+	MinCell float64 // the narrowest, in px
 }
 
 // sight is what the browser test reads off the page.

@@ -37,8 +37,9 @@ type Report struct {
 	MaxDiffs    int `json:"-"`
 
 	res   *pipeline.Result
-	index map[string]int // article id → index
-	rel   []cluster.Pair // verified pairs by index, strongest first
+	names []framing.Referent // table of names (framing.Build); nil: the default
+	index map[string]int     // article id → index
+	rel   []cluster.Pair     // verified pairs by index, strongest first
 	pairs map[[2]int]*cluster.Pair
 }
 
@@ -130,7 +131,13 @@ type LeftOut struct {
 // with pipeline.Options.Story so that story clusters exist. It compares the
 // members of every story cluster (internal/compare); ctx stops it early.
 func Build(ctx context.Context, res *pipeline.Result) (*Report, error) {
-	r := &Report{Schema: SchemaVersion, Generator: article.GeneratorMark, res: res, index: make(map[string]int), pairs: make(map[[2]int]*cluster.Pair)}
+	return BuildNames(ctx, res, nil)
+}
+
+// BuildNames is Build with the table of names for the framing section
+// (compare report --names FILE); nil is framing.Referents.
+func BuildNames(ctx context.Context, res *pipeline.Result, names []framing.Referent) (*Report, error) {
+	r := &Report{names: names, Schema: SchemaVersion, Generator: article.GeneratorMark, res: res, index: make(map[string]int), pairs: make(map[[2]int]*cluster.Pair)}
 	dup := res.Groups(cluster.Copy)
 	story := res.Groups(cluster.StoryLvl)
 	for i := range res.Articles {
@@ -272,7 +279,7 @@ func (r *Report) cluster(ctx context.Context, members []int) (Cluster, error) {
 		a := &r.res.Articles[members[k]]
 		fd[k] = framing.Doc{ID: a.ID, Label: a.Label(), Text: docs[k].Text}
 	}
-	c.Framing = framing.Build(fd)
+	c.Framing = framing.Build(fd, r.names)
 	return c, nil
 }
 
