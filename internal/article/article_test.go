@@ -94,6 +94,12 @@ func TestCleanBeyondSeeds(t *testing.T) {
 			bodyHas: []string{"The Federal Reserve held rates steady"}, bodyHasNot: []string{"Reporting by"},
 		},
 		{
+			name:    "contributed to this report",
+			raw:     "Headline here\n\nThe river burst its banks near the town on Sunday night.\n\nMarta Leone in Vellano contributed to this report.",
+			credits: []string{"Marta Leone in Vellano"},
+			bodyHas: []string{"The river burst"}, bodyHasNot: []string{"contributed"},
+		},
+		{
 			name:    "credit line of furniture words",
 			raw:     "Headline here\n\nThe ministry extended the ban for another month on Tuesday.\n\n(With AA)",
 			credits: []string{"AA"},

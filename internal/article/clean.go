@@ -30,7 +30,8 @@ import (
 //     credit.
 //  5. Credits: a short line "Source: …", "Sources: …", "(With Reuters)",
 //     "(Reporting by …)", "Reporting by …; Editing by …", "Photo: …",
-//     "Image credit: …". Kept in Credits.
+//     "Image credit: …", "Anna Berg in Rome contributed to this report".
+//     Kept in Credits.
 //  6. Rights line: a short line starting "©", "(c)" or "Copyright" ("© 2026
 //     Example Daily. All rights reserved."). Dropped.
 //  7. Trailing links: after the last paragraph that ends like a sentence,
@@ -77,6 +78,8 @@ var (
 	withRE     = regexp.MustCompile(`^\(\s*(?i:with|additional reporting by|reporting by|compiled by|writing by|editing by)\s+([^()]+?)\s*\)\.?$`)
 	rightsRE   = regexp.MustCompile(`^(?i:©|\(c\)|copyright\b)`)
 	reportRE   = regexp.MustCompile(`^(?i:reporting by|additional reporting by|writing by|editing by|compiled by)\s+(.+?)\.?$`)
+	// contribRE: "Anna Berg in Rome contributed to this report."
+	contribRE = regexp.MustCompile(`^\(?\s*(\p{Lu}.*?)\s+(?i:also\s+)?(?i:contributed)\s+(?i:to\s+this\s+(?:report|story|article))\s*\.?\s*\)?\.?$`)
 )
 
 // clean turns raw text lines into a cleaned Article body and fields. title is
@@ -441,8 +444,12 @@ func creditLineN(line string, n int) (string, bool) {
 	for _, c := range []struct {
 		re    *regexp.Regexp
 		start string // what the line must start with, for mayStart
-	}{{withRE, "("}, {reportRE, "rawec"}, {creditRE, "skfqpic"}} {
-		if !mayStart(line, c.start) {
+	}{{withRE, "("}, {reportRE, "rawec"}, {creditRE, "skfqpic"}, {contribRE, ""}} {
+		if c.re == contribRE {
+			if !strings.Contains(line, "ontributed") {
+				continue
+			}
+		} else if !mayStart(line, c.start) {
 			continue
 		}
 		if m := c.re.FindStringSubmatch(line); m != nil {

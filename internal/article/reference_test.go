@@ -133,7 +133,7 @@ func refCreditLine(line string) (string, bool) {
 	if refWordCount(line) > maxCreditWords {
 		return "", false
 	}
-	for _, re := range []*regexp.Regexp{withRE, reportRE, creditRE} {
+	for _, re := range []*regexp.Regexp{withRE, reportRE, creditRE, contribRE} {
 		if m := re.FindStringSubmatch(line); m != nil {
 			return strings.TrimSpace(m[1]), true
 		}
