@@ -362,3 +362,24 @@ func TestInvalidUTF8TextWarns(t *testing.T) {
 		}
 	}
 }
+
+// TestParseHTMLSiteAndCanonical: a saved page's outlet is its og:site_name
+// and its URL its rel=canonical (else og:url).
+func TestParseHTMLSiteAndCanonical(t *testing.T) {
+	body := `<article><h1>Levee breaks</h1><p>The river broke through the levee north of the town late on Sunday, flooding two districts and cutting the main road.</p>
+<p>Rescue teams worked through the night to move residents from the lowest streets to the sports hall on the hill, officials said.</p>
+<p>The regional council said repairs would begin once the water had fallen below the level of the old embankment.</p></article>`
+	for _, c := range []struct{ head, outlet, url string }{
+		{`<meta property="og:site_name" content="Valley Courier"><link rel="canonical" href="https://courier.example/2026/levee"><meta property="og:url" content="https://courier.example/amp/levee">`, "Valley Courier", "https://courier.example/2026/levee"},
+		{`<meta property="og:url" content="https://courier.example/amp/levee"><link rel="canonical" href="/relative">`, "", "https://courier.example/amp/levee"},
+		{``, "", ""},
+	} {
+		a, err := ParseHTML("page.html", `<!doctype html><html><head><title>Levee breaks</title>`+c.head+`</head><body>`+body+`</body></html>`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Outlet != c.outlet || a.URL != c.url {
+			t.Errorf("head %q: outlet %q, URL %q; want %q, %q", c.head, a.Outlet, a.URL, c.outlet, c.url)
+		}
+	}
+}

@@ -12,14 +12,17 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
+	"golang.org/x/net/html"
 	unicodeenc "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -368,6 +371,13 @@ func fromHTML(a *Article, page string) error {
 	if a.Byline == "" {
 		a.Byline = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(doc.Byline()), "By "))
 	}
+	if a.Outlet == "" {
+		// og:site_name, else the page's site name as readability reads it.
+		a.Outlet = strings.Join(strings.Fields(doc.SiteName()), " ")
+	}
+	if a.URL == "" {
+		a.URL = canonicalURL(page)
+	}
 	if a.Published == "" {
 		if t, err := doc.PublishedTime(); err == nil {
 			a.Published = t.UTC().Format("2006-01-02T15:04:05Z")
@@ -706,4 +716,51 @@ func size(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// maxHeadTokens bounds how far into a page canonicalURL reads: the head of
+// a saved news page ends well within it.
+const maxHeadTokens = 20000
+
+// canonicalURL returns a saved page's own address: its <link
+// rel="canonical">, else its og:url; "" when it names none or the address
+// is not absolute http(s).
+func canonicalURL(page string) string {
+	z := html.NewTokenizer(strings.NewReader(page))
+	var og string
+	for n := 0; n < maxHeadTokens; n++ {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		name, hasAttr := z.TagName()
+		tag := string(name)
+		if tag == "body" {
+			break
+		}
+		if !hasAttr || tag != "link" && tag != "meta" {
+			continue
+		}
+		attrs := make(map[string]string)
+		for more := true; more; {
+			var k, v []byte
+			k, v, more = z.TagAttr()
+			attrs[string(k)] = strings.TrimSpace(string(v))
+		}
+		switch {
+		case tag == "link" && slices.Contains(strings.Fields(strings.ToLower(attrs["rel"])), "canonical") && absoluteHTTP(attrs["href"]):
+			return attrs["href"]
+		case tag == "meta" && attrs["property"] == "og:url" && absoluteHTTP(attrs["content"]) && og == "":
+			og = attrs["content"]
+		}
+	}
+	return og
+}
+
+func absoluteHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
