@@ -49,6 +49,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -387,7 +388,7 @@ func (r *Report) overview(href func(int) string) *Overview {
 		}
 	}
 	for i, a := range r.Articles {
-		date := a.Published
+		date := displayDate(a.Published)
 		if date == "" {
 			date = a.Dateline
 		}
@@ -700,4 +701,18 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 		return err
 	}
 	return WriteDirAtomic(dir, files)
+}
+
+// displayDate shows a publication time in one zone, UTC, and a readable
+// form: "2026-03-01T10:30:00+03:00" is "1 Mar 2026, 07:30 UTC", a date
+// alone "1 Mar 2026". A time it cannot read is shown as given.
+func displayDate(s string) string {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t.Format("2 Jan 2006")
+	}
+	return s
 }

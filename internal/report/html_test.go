@@ -422,3 +422,17 @@ func TestWriteDirAtomic(t *testing.T) {
 		t.Error("notes.txt lost")
 	}
 }
+
+func TestDisplayDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-03-01T10:30:00+03:00": "1 Mar 2026, 07:30 UTC",
+		"2026-03-01T07:30:00Z":      "1 Mar 2026, 07:30 UTC",
+		"2026-03-01":                "1 Mar 2026",
+		"March 1":                   "March 1",
+		"":                          "",
+	} {
+		if got := displayDate(in); got != want {
+			t.Errorf("displayDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
