@@ -160,3 +160,59 @@ func shellWords(t *testing.T, s string) []string {
 	}
 	return out
 }
+
+// TestNewsroomGolden runs the report on testdata/newsroom, a hand-written
+// folder (a wire story, a saved web page, a JSONL feed, a Russian story and
+// its copy), against its golden report.json, and checks the report details
+// it was written for. go test ./cmd/compare -run Newsroom -update rewrites
+// the golden file.
+func TestNewsroomGolden(t *testing.T) {
+	inRoot(t)
+	dir := filepath.Join(t.TempDir(), "report")
+	if _, stderr, code := compare(t, "", "report", "-o", dir, "testdata/newsroom"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	got := mustRead(t, filepath.Join(dir, "report.json"))
+	golden(t, "newsroom/report.json", got)
+	for _, want := range []string{
+		`"outlet": "Valley Courier"`,                              // og:site_name
+		`"url": "https://courier.example/2026/05/03/arva-floods"`, // rel=canonical
+		`"Nina Costa in Vellano"`,                                 // "… contributed to this report"
+		`"speaker": "Marco Ferri"`,                                // "said the mayor of Vellano, Marco Ferri"
+		`"speaker": "Lucia Brandi"`,                               // "said Dr Lucia Brandi of the University of Arvena"
+		`"speaker": "Иван Петров"`,                                // «…», — сказал Петров
+		`"marks": "«»"`,
+		`"what": "killed: people"`,
+		`"what": "resident"`, // 10,000 residents evacuated, not killed
+		`"names": []`,        // the Syria table stays out of these stories
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report.json lacks %s", want)
+		}
+	}
+	for _, bad := range []string{`"text": "Лесная"`, `"text": "Новые Сады"`} {
+		if strings.Contains(got, bad) {
+			t.Errorf("report.json lists a station name as a quotation: %s", bad)
+		}
+	}
+	page := mustRead(t, filepath.Join(dir, "index.html"))
+	for _, want := range []string{"3 May 2026, 19:40 UTC", "«Это важный день"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+
+	// A table of names the user supplies.
+	names := filepath.Join(t.TempDir(), "names.txt")
+	os.WriteFile(names, []byte("# floods\nflood defences: levee, embankment, dyke\n"), 0o644)
+	if _, stderr, code := compare(t, "", "report", "-o", dir, "--names", names, "testdata/newsroom"); code != 0 {
+		t.Fatalf("--names: exit %d: %s", code, stderr)
+	}
+	if got := mustRead(t, filepath.Join(dir, "report.json")); !strings.Contains(got, `"referent": "flood defences"`) {
+		t.Error("--names: the user's referent is not in report.json")
+	}
+	os.WriteFile(names, []byte("no colon\n"), 0o644)
+	if _, stderr, code := compare(t, "", "report", "-o", dir, "--names", names, "testdata/newsroom"); code != exitUsage || !strings.Contains(stderr, "line 1") {
+		t.Errorf("--names with a bad line: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -68,7 +68,8 @@ var (
 	// auxiliaries and adverbs that stand between a subject and its verb.
 	fillers = setOf("also has had have would will later earlier then again reportedly previously once further strongly repeatedly just has've had've recently separately")
 	// prepositions that make the name after them an object, not a subject.
-	prepositions = setOf("in to from at on near for with of by about against after before over under into across between among toward towards via")
+	prepositions = setOf("in to from at on near for with of by about against after before over under into across between among toward towards via" +
+		" в во на с со по о об от из к ко у за под над при для до после без через")
 	// relatives that open a clause to skip: "De Mistura, whose two
 	// predecessors quit, has said".
 	relatives   = setOf("who whose which that where whom")
