@@ -421,7 +421,19 @@ func (r *Report) clusterView(k int, heatmap bool) ClusterView {
 	}
 	for _, p := range c.Core {
 		pv := PieceView{Outlets: len(p.Members)}
+		at := make(map[string]int) // article → its entry: one per outlet
 		for _, car := range p.Carriers {
+			if k, ok := at[car.Article]; ok {
+				// Another sentence of the same outlet: one entry, its
+				// sentences in order, the strongest link shown.
+				e := &pv.Carriers[k]
+				e.Text += " " + car.Text
+				if car.Score > e.Score && car.Match == e.Match || e.Match == "" {
+					e.Match, e.With, e.Score = car.Match, label(car.With), car.Score
+				}
+				continue
+			}
+			at[car.Article] = len(pv.Carriers)
 			pv.Carriers = append(pv.Carriers, CarrierView{
 				ArticleRef: r.member(r.index[car.Article]), Text: car.Text,
 				Match: car.Match, With: label(car.With), Score: car.Score,

@@ -436,3 +436,25 @@ func TestDisplayDate(t *testing.T) {
 		}
 	}
 }
+
+// TestCoreOneEntryPerOutlet: a piece two sentences of one outlet carry is
+// shown with that outlet once, its sentences joined in order.
+func TestCoreOneEntryPerOutlet(t *testing.T) {
+	inRoot(t)
+	rep := build(t, 0, "testdata/seeds")
+	p := &rep.Clusters[0].Core[0]
+	second := p.Carriers[0]
+	second.Text = "A second sentence of the same outlet."
+	p.Carriers = append(p.Carriers[:1], append([]Carrier{second}, p.Carriers[1:]...)...)
+	pv := rep.clusterView(0, false).Core[0]
+	seen := map[string]bool{}
+	for _, c := range pv.Carriers {
+		if seen[c.ID] {
+			t.Errorf("outlet %s listed twice in one piece", c.ID)
+		}
+		seen[c.ID] = true
+	}
+	if !strings.Contains(pv.Carriers[0].Text, second.Text) {
+		t.Errorf("first entry %q: want the outlet's two sentences joined", pv.Carriers[0].Text)
+	}
+}
