@@ -603,13 +603,15 @@ func DiffRows(a, b *align.Doc) []DiffRow {
 			add(&cur.Right, "", b.Text[pb:e.B.EndOffset])
 			pa, pb = e.A.EndOffset, e.B.EndOffset
 		case align.Delete:
+			end := wholeSentenceEnd(a, e.A)
 			add(&cur.Left, "", a.Text[pa:e.A.Offset])
-			add(&cur.Left, "del", a.Text[e.A.Offset:e.A.EndOffset])
-			pa = e.A.EndOffset
+			add(&cur.Left, "del", a.Text[e.A.Offset:end])
+			pa = end
 		case align.Insert:
+			end := wholeSentenceEnd(b, e.B)
 			add(&cur.Right, "", b.Text[pb:e.B.Offset])
-			add(&cur.Right, "ins", b.Text[e.B.Offset:e.B.EndOffset])
-			pb = e.B.EndOffset
+			add(&cur.Right, "ins", b.Text[e.B.Offset:end])
+			pb = end
 		}
 	}
 	add(&cur.Left, "", a.Text[pa:])
@@ -632,6 +634,28 @@ func Follows(e align.Edit, pa, pb int) bool {
 		return okB
 	}
 	return false
+}
+
+// wholeSentenceEnd returns where a deleted or inserted span s ends: with
+// the full stop that closes it when s is whole sentences (it starts a
+// paragraph or follows a sentence's end, and its closing punctuation ends
+// one), so that a dropped sentence is struck out with its stop ("said.
+// [-Entire streets flooded.-]", not "said. [-Entire streets flooded-].");
+// else at its last word.
+func wholeSentenceEnd(d *align.Doc, s align.Span) int {
+	c := closing(d, s)
+	if c == s.EndOffset || !strings.ContainsAny(d.Text[s.EndOffset:c], ".!?") {
+		return s.EndOffset
+	}
+	before := strings.TrimRightFunc(d.Text[:s.Offset], unicode.IsSpace)
+	if before == "" || strings.HasSuffix(d.Text[:s.Offset], "\n\n") {
+		return c
+	}
+	r, _ := utf8.DecodeLastRuneInString(before)
+	if strings.ContainsRune(".!?…\"”»", r) {
+		return c
+	}
+	return s.EndOffset
 }
 
 // closing returns where span s ends with the punctuation after its last

@@ -458,3 +458,30 @@ func TestCoreOneEntryPerOutlet(t *testing.T) {
 		t.Errorf("first entry %q: want the outlet's two sentences joined", pv.Carriers[0].Text)
 	}
 }
+
+// TestDiffRowsWholeSentence: a dropped or added sentence is struck out
+// with its full stop; a dropped word inside a sentence leaves the stop.
+func TestDiffRowsWholeSentence(t *testing.T) {
+	for _, c := range []struct{ a, b, want string }{
+		{"Rescue teams worked through the night to move families from the lowest streets, officials said. Entire streets flooded.",
+			"Rescue teams worked through the night to move families from the lowest streets, officials said.", "del:Entire streets flooded."},
+		{"The river rose fast, officials said.\n\nEntire streets were flooded by noon.\n\nSchools closed on Monday in the whole valley.",
+			"The river rose fast, officials said.\n\nSchools closed on Monday in the whole valley.", "del:Entire streets were flooded by noon."},
+		{"one two three four five six seven eight nine ten eleven. Alpha beta gamma fast.",
+			"one two three four five six seven eight nine ten eleven. Alpha beta gamma.", "del:fast"},
+		{"one two three four five six seven eight nine ten eleven.",
+			"one two three four five six seven eight nine ten eleven. New words added here.", "ins:New words added here."},
+	} {
+		var got []string
+		for _, r := range DiffRows(align.NewDoc(c.a), align.NewDoc(c.b)) {
+			for _, s := range append(r.Left, r.Right...) {
+				if s.Op != "" {
+					got = append(got, s.Op+":"+s.Text)
+				}
+			}
+		}
+		if len(got) != 1 || got[0] != c.want {
+			t.Errorf("%q against %q: changes %q, want %q", c.a, c.b, got, c.want)
+		}
+	}
+}
