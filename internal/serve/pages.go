@@ -18,6 +18,7 @@ import (
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/quote"
 )
 
 // Page limits.
@@ -31,12 +32,14 @@ const (
 	maxPassagePartners = 20
 )
 
-// funcs are the formatting functions of the templates (the report's
-// three, which its templates call, and serve's links).
+// funcs are the formatting functions of the templates (the report's,
+// which its templates call, and serve's links).
 var funcs = template.FuncMap{
 	"pct":        func(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) },
 	"num3":       func(x float64) string { return fmt.Sprintf("%.3f", x) },
 	"num2":       func(x float64) string { return fmt.Sprintf("%.2f", x) },
+	"quoted":     quote.Quoted,
+	"quotedAt":   quote.QuotedAt,
 	"articleURL": articleURL,
 	"outletURL":  func(name string) string { return "/outlet/" + url.PathEscape(name) },
 	"storyURL":   func(id string) string { return "/story/" + url.PathEscape(id) },
