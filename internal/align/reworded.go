@@ -135,18 +135,6 @@ func Dice(a, b []uint64) float64 {
 	if len(a)+len(b) == 0 {
 		return 0
 	}
-	common := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			common++
-			i++
-			j++
-		}
-	}
+	common := shingle.Intersect(a, b) // on sorted multisets, a repeat counts as often as both have it
 	return 2 * float64(common) / float64(len(a)+len(b))
 }

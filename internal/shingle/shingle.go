@@ -329,7 +329,8 @@ func Meet[T cmp.Ordered](a, b []T) bool {
 	return false
 }
 
-// Intersect returns how many elements two sorted sets share.
+// Intersect returns how many elements two sorted sets share; of two sorted
+// multisets, how many they share, a repeated element as often as both hold it.
 func Intersect(a, b []uint64) int {
 	n := 0
 	for i, j := 0, 0; i < len(a) && j < len(b); {
