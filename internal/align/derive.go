@@ -39,11 +39,11 @@ type Side struct {
 	Copy      float64 // in shared copy passages
 	Quote     float64 // in shared quotes and no copy passage
 	Reworded  float64 // in sentences reworded from one of the other's (RewordedScore), in no passage
-	Sentences float64 // its sentences' best scores against the other's (0: none reaches RewordedScore), weighed by words
-	Best      float64 // the best score of any of its sentences against the other's
-	Grams3    float64 // inside a three-word sequence the other text has
-	Grams5    float64 // inside a five-word shingle the other text has
-	Vocab     float64 // of its distinct content words, the share the other has
+	Sentences float64 // its own sentences' best scores against the other's (0: none reaches RewordedScore), weighed by words
+	Best      float64 // the best score of any of its own sentences against the other's
+	Grams3    float64 // of its own words, inside a three-word sequence the other text has
+	Grams5    float64 // of its own words, inside a five-word shingle the other text has
+	Vocab     float64 // of the distinct content words among its own, the share the other has
 	Names     float64 // of its distinct names, the share the other has
 	Numbers   float64 // of its distinct numbers, the share the other has
 }
@@ -95,8 +95,8 @@ func (d *Doc) wordFacts() *wordFacts {
 				}
 			}
 		}
-		f.vocab = distinct(f.vocab)
-		f.ownVocab = distinct(f.ownVocab)
+		f.vocab = shingle.Set(f.vocab)
+		f.ownVocab = shingle.Set(f.ownVocab)
 		f.names, f.numbers = shingle.Facts(d.Text, d.Tokens)
 		d.words = f
 	})
@@ -142,10 +142,7 @@ func MeasureWords(a, b *Doc, res *Result) {
 func MeasureSentences(ctx context.Context, a, b *Doc, res *Result) error {
 	fa, fb := a.sentenceFacts(), b.sentenceFacts()
 	coverA, coverB := passageCover(res.Passages, len(a.Tokens), len(b.Tokens))
-	if err := sentenceShares(ctx, fa, fb, coverA, coverB, &res.A, &res.B); err != nil {
-		return err
-	}
-	return nil
+	return sentenceShares(ctx, fa, fb, coverA, coverB, &res.A, &res.B)
 }
 
 // wordSide sets side s of d against o from their words and shingles.
@@ -159,7 +156,7 @@ func wordSide(d, o *Doc, fd, fo *wordFacts, s *Side) {
 }
 
 // grams3Covered marks the words of d inside a three-word sequence that o
-// has too (both as sentenceFacts.grams3) and returns the share of d's own
+// has too (both as wordFacts.grams3) and returns the share of d's own
 // words marked.
 func grams3Covered(d, o []uint64, quoted []bool) float64 {
 	cover := make([]bool, len(quoted))
@@ -207,11 +204,6 @@ func ownShare(cover, quoted []bool) float64 {
 		}
 	}
 	return share(in, own)
-}
-
-func distinct(s []uint64) []uint64 {
-	slices.Sort(s)
-	return slices.Compact(s)
 }
 
 // passageShares sets the Copy and Quote shares of both sides from the
@@ -270,18 +262,18 @@ func sentenceShares(ctx context.Context, fa, fb *sentenceFacts, coverA, coverB [
 	if err != nil {
 		return err
 	}
-	sentenceSide(fa.sentences, bestA, coverA, len(coverA), sa)
-	sentenceSide(fb.sentences, bestB, coverB, len(coverB), sb)
+	sentenceSide(fa.sentences, bestA, coverA, sa)
+	sentenceSide(fb.sentences, bestB, coverB, sb)
 	return nil
 }
 
 // sentenceSide sets one side's sentence measures from each sentence's best
-// score (0: no counterpart).
-func sentenceSide(sents []Sentence, best []float64, cover []bool, n int, s *Side) {
-	reworded, close := 0, 0.0
+// score (0: no counterpart); cover marks the text's words in a passage.
+func sentenceSide(sents []Sentence, best []float64, cover []bool, s *Side) {
+	reworded, scored := 0, 0.0
 	for k, sn := range sents {
 		s.Best = max(s.Best, best[k])
-		close += best[k] * float64(sn.Words())
+		scored += best[k] * float64(sn.Words())
 		if best[k] == 0 {
 			continue
 		}
@@ -291,7 +283,8 @@ func sentenceSide(sents []Sentence, best []float64, cover []bool, n int, s *Side
 			}
 		}
 	}
-	s.Reworded, s.Sentences = share(reworded, n), close/float64(max(n, 1))
+	n := len(cover)
+	s.Reworded, s.Sentences = share(reworded, n), scored/float64(max(n, 1))
 }
 
 func share(n, of int) float64 {
