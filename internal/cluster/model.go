@@ -12,9 +12,9 @@ import (
 // Whether one text is built from another is decided from its Features by a
 // multinomial logistic regression over three classes, the METER corpus's
 // labels: not derived, partly derived, wholly derived (Class). The weights
-// are named constants (Weights) fitted with eval.FitModel on every
-// labelled METER pair; `compare eval --meter` fits the same model inside
-// the folds of its held-out protocols and reports those figures.
+// are named constants (Fitted) fitted with eval.FitMeter on the labelled
+// METER pairs; `compare eval --meter` fits the same model inside the folds
+// of its held-out protocols and reports those figures.
 
 // Class is what the model says of a pair's derived side.
 type Class int
@@ -27,7 +27,7 @@ const (
 	NumClasses
 )
 
-// Features names the model's inputs, in the order Features returns them.
+// FeatureNames names the model's inputs, in the order Features returns them.
 var FeatureNames = []string{
 	"copy", "quote", "grams3", "grams5", "sentences", "best",
 	"vocab", "names", "numbers", "log_words", "log_ratio",
@@ -40,8 +40,10 @@ const NumFeatures = 11
 // the one more of whose distinct content words and names the other has
 // (align.Side Vocab + Names). A text built from another keeps its words
 // and adds few; its source has many the derived text dropped, bylines and
-// names among them. On METER's derived articles this names the agency copy
-// as the source for 719 of 739 (0.973; Vocab alone 0.962, Grams3 alone
+// names among them. On METER it names the newspaper article the derived
+// side of 662 of the 675 derived pairs cluster.Verify measures (0.981).
+// When the rule was chosen, with every derived pair measured and Vocab
+// over all words: 719 of 739 (0.973; Vocab alone 0.962, Grams3 alone
 // 0.954, shared-passage coverage 0.773).
 //
 // Two texts within DerivationTie of each other are copies of one another
@@ -232,15 +234,12 @@ func Verify(ctx context.Context, a, b *align.Doc) (align.Result, error) {
 	if err != nil {
 		return r, err
 	}
-	switch {
-	case byPassages(&r) >= Derived:
-		align.MeasureWords(a, b, &r) // for Derivation, which side is the copy
-		return r, nil
-	case !Measures(&r, a, b):
+	rel := byPassages(&r)
+	if rel < Derived && !Measures(&r, a, b) {
 		return r, nil
 	}
-	align.MeasureWords(a, b, &r)
-	if byPassages(&r) < Partial && !Fitted.mayDerive(&r) {
+	align.MeasureWords(a, b, &r) // a pair its passages decide: for Derivation, which side is the copy
+	if rel >= Derived || rel < Partial && !Fitted.mayDerive(&r) {
 		return r, nil
 	}
 	return r, align.MeasureSentences(ctx, a, b, &r)

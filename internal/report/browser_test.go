@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"fmt"
-	"github.com/copydesk/copydesk/internal/chromiumtest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/copydesk/copydesk/internal/chromiumtest"
 )
 
 // browser starts a headless Chromium with a fresh profile. Its second

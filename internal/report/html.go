@@ -544,7 +544,8 @@ func NewDiffPage(aa, ab *article.Article, a, b *align.Doc, rel cluster.Relation,
 		Similarity: Round3(v.Cosine), AInB: Round3(v.AInB), BInA: Round3(v.BInA),
 		Rows: DiffRows(a, b),
 	}
-	if p := cluster.NewPair(0, 1, v); rel >= cluster.Partial {
+	if rel >= cluster.Partial {
+		p := cluster.NewPair(0, 1, v)
 		d.Taken = takenOf(&p, 0, 1)
 	}
 	return &Page{Title: fmt.Sprintf("copydesk: %s against %s", ma.Label, mb.Label), Diff: d}
