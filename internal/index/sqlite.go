@@ -668,59 +668,42 @@ func scanEdge(r scanner) (Edge, error) {
 
 func (t *sqliteTx) Edges(ctx context.Context, seqs []int64) ([]Edge, error) {
 	var out []Edge
-	add := func(r *sql.Rows) error {
+	addEdge := func(r *sql.Rows) error {
 		e, err := scanEdge(r)
 		out = append(out, e)
 		return err
 	}
+	addLinks := func(r *sql.Rows) error { // a links row: b and its older partners
+		var b int64
+		var list []byte
+		if err := r.Scan(&b, &list); err != nil {
+			return err
+		}
+		var err error
+		out, err = linkEdges(out, b, list, nil)
+		return err
+	}
 	if seqs == nil {
-		if err := t.each(ctx, "SELECT "+edgeCols+" FROM edges", add); err != nil {
+		if err := t.each(ctx, "SELECT "+edgeCols+" FROM edges", addEdge); err != nil {
 			return nil, err
 		}
-	} else {
-		for _, col := range []string{"a", "b"} {
-			if err := t.queryIn(ctx, "SELECT "+edgeCols+" FROM edges WHERE "+col+" IN (%s)", anys(seqs), add); err != nil {
-				return nil, err
-			}
+		if err := t.each(ctx, "SELECT b, a FROM links", addLinks); err != nil {
+			return nil, err
+		}
+		return sortEdges(out), nil
+	}
+	for _, col := range []string{"a", "b"} {
+		if err := t.queryIn(ctx, "SELECT "+edgeCols+" FROM edges WHERE "+col+" IN (%s)", anys(seqs), addEdge); err != nil {
+			return nil, err
 		}
 	}
-	if seqs != nil {
-		return t.edgesLinked(ctx, seqs, out)
-	}
-	err := t.each(ctx, "SELECT b, a FROM links", func(r *sql.Rows) error {
-		var b int64
-		var list []byte
-		if err := r.Scan(&b, &list); err != nil {
-			return err
-		}
-		var err error
-		out, err = linkEdges(out, b, list, nil)
-		return err
-	})
-	if err != nil {
+	// The links touching seqs, both read through primary keys: the links
+	// rows of seqs (their older partners) and the link_back rows naming
+	// them (their newer ones).
+	if err := t.queryIn(ctx, "SELECT b, a FROM links WHERE b IN (%s)", anys(seqs), addLinks); err != nil {
 		return nil, err
 	}
-	return sortEdges(out), nil
-}
-
-// edgesLinked appends to out the links touching seqs: the links rows of
-// seqs (their older partners) and the link_back rows naming them (their
-// newer ones), both read through their primary keys.
-func (t *sqliteTx) edgesLinked(ctx context.Context, seqs []int64, out []Edge) ([]Edge, error) {
-	err := t.queryIn(ctx, "SELECT b, a FROM links WHERE b IN (%s)", anys(seqs), func(r *sql.Rows) error {
-		var b int64
-		var list []byte
-		if err := r.Scan(&b, &list); err != nil {
-			return err
-		}
-		var err error
-		out, err = linkEdges(out, b, list, nil)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = t.queryIn(ctx, "SELECT a, b FROM link_back WHERE a IN (%s)", anys(seqs), func(r *sql.Rows) error {
+	err := t.queryIn(ctx, "SELECT a, b FROM link_back WHERE a IN (%s)", anys(seqs), func(r *sql.Rows) error {
 		var e Edge
 		err := r.Scan(&e.A, &e.B)
 		out = append(out, e)
