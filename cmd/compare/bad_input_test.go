@@ -8,6 +8,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -81,6 +83,11 @@ func badCases() []badCase {
 		{name: "unreadable file (read error)", path: readError, want: []problem{{"$", "input/output error"}}},
 		{name: "FIFO in a directory", path: fifoDir, keeps: []string{"$/a.txt"},
 			want: []problem{{"$/feed.jsonl", "not a regular file"}}},
+		// A FIFO or process substitution (<(cat feed.jsonl.gz)) is read
+		// by its content, whatever its name; a gzip stream cut short is
+		// named as such after the articles before the cut.
+		{name: "FIFO of truncated gzip JSONL", path: truncatedGzipFIFO, keeps: []string{"fifo-1", "fifo-2"},
+			want: []problem{{"$: line 3", "gzip stream truncated or corrupt"}}},
 		{name: "path that does not exist", path: file("no/such/file.txt"), want: []problem{{"$", "no such file or directory"}}},
 		{name: "binary on standard input", path: func(*testing.T) string { return "-" }, stdin: "\x7fELF\x02\x01\x01\x00\x00",
 			want: []problem{{"$", "binary file (NUL byte at offset 7)"}}},
@@ -240,6 +247,73 @@ func fifoDir(t *testing.T) string {
 		t.Skipf("cannot make a FIFO here: %v", err)
 	}
 	return dir
+}
+
+// truncatedGzipFIFO makes a FIFO with no extension that gives, to each
+// reader that opens it, a gzipped JSONL feed of two articles cut short
+// just after them (the third line is lost).
+func truncatedGzipFIFO(t *testing.T) string {
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	gz.Write([]byte(`{"id":"fifo-1","text":"Storms closed the northern pass for a third day."}` + "\n" +
+		`{"id":"fifo-2","text":"The town council voted to rebuild the old bridge."}` + "\n"))
+	gz.Flush()
+	data := buf.Bytes()[:buf.Len():buf.Len()]
+	gz.Write([]byte(`{"id":"fifo-3","text":"This line is lost."}` + "\n"))
+	gz.Close()
+	return fifoServing(t, data)
+}
+
+// fifoServing makes a FIFO and serves data to each reader that opens it,
+// one after another, until the test ends. Each reader gets a FIFO of its
+// own: before the writer closes one (and its reader sees the end), a new
+// FIFO is renamed into its place for the next reader.
+func fifoServing(t *testing.T, data []byte) string {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "feed")
+	mkfifo := func() error {
+		tmp := filepath.Join(dir, ".feed.next")
+		if err := syscall.Mkfifo(tmp, 0o644); err != nil {
+			return err
+		}
+		return os.Rename(tmp, path)
+	}
+	if err := mkfifo(); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			f, err := os.OpenFile(path, os.O_WRONLY, 0) // waits for a reader
+			if err != nil {
+				return
+			}
+			select {
+			case <-done:
+				f.Close()
+				return
+			default:
+			}
+			f.Write(data)
+			err = mkfifo()
+			f.Close()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		close(done)
+		// A reader lets the writer waiting in open go on and see done.
+		if r, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+			defer r.Close()
+		}
+		wg.Wait()
+	})
+	return path
 }
 
 func copyFile(t *testing.T, from, to string) {

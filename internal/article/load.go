@@ -143,33 +143,7 @@ func (r *Reader) readPath(ctx context.Context, p string, fn func(Article) error)
 			r.bad(fmt.Errorf("-: no standard input"))
 			return nil
 		}
-		// Standard input may be a JSONL feed of any length: stream it.
-		br := bufio.NewReaderSize(r.Stdin, 1<<16)
-		if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
-			// gzip on standard input (zcat not needed).
-			gz, err := gzip.NewReader(br)
-			if err != nil {
-				r.bad(fmt.Errorf("-: gzip: %w", err))
-				return nil
-			}
-			defer gz.Close()
-			br = bufio.NewReaderSize(gz, 1<<16)
-		}
-		head, _ := br.Peek(512)
-		kind := sniff(head)
-		rec := func(a Article) error { a.Source = "-"; return fn(a) }
-		switch kind {
-		case kindJSONL:
-			return r.readJSONL(ctx, "-", br, rec)
-		case kindJSON:
-			return r.readJSON(ctx, "-", br, rec)
-		}
-		data, err := readLimited(br, r.maxBytes())
-		if err != nil {
-			r.bad(fmt.Errorf("-: %w", err))
-			return nil
-		}
-		return r.emitFile("-", kind, data, fn)
+		return r.readStream(ctx, "-", r.Stdin, fn)
 	}
 	info, err := os.Stat(p)
 	if err != nil {
@@ -179,6 +153,11 @@ func (r *Reader) readPath(ctx context.Context, p string, fn func(Article) error)
 	if !info.IsDir() {
 		if kindOf(p) == kindOther && info.Mode().IsRegular() {
 			r.note("%s: not an article file name (.txt, .html, .json, .jsonl, .jsonl.gz); read by its content", p)
+		}
+		if !info.Mode().IsRegular() && kindOf(p) != kindJSONL && kindOf(p) != kindJSON {
+			// A FIFO or process substitution (<(zcat feed.gz)) given
+			// by name: read by its content, as standard input is.
+			return r.openStream(ctx, p, fn)
 		}
 		return r.readFile(ctx, p, info, fn)
 	}
@@ -227,6 +206,73 @@ func (r *Reader) readPath(ctx context.Context, p string, fn func(Article) error)
 	})
 }
 
+// openStream opens a path that is not a regular file (a FIFO, a process
+// substitution's /dev/fd/N, a device) and reads it by its content.
+func (r *Reader) openStream(ctx context.Context, p string, fn func(Article) error) error {
+	f, err := os.Open(p)
+	if err != nil {
+		r.bad(fmt.Errorf("%s: %w", p, unwrapPathError(err)))
+		return nil
+	}
+	defer f.Close()
+	return r.readStream(ctx, p, f, fn)
+}
+
+// readStream reads a stream of unknown kind and length, standard input or
+// a path that is not a regular file, by its content: gzip (by its magic
+// bytes) is uncompressed, then the first bytes tell JSON lines, a JSON
+// array, HTML or text. JSON is streamed; a text or HTML article is read
+// up to the size limit. Articles of a JSON stream have Source name.
+func (r *Reader) readStream(ctx context.Context, name string, in io.Reader, fn func(Article) error) error {
+	br := bufio.NewReaderSize(in, 1<<16)
+	if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+		gz, err := newGzip(br)
+		if err != nil {
+			r.bad(fmt.Errorf("%s: %w", name, err))
+			return nil
+		}
+		defer gz.Close()
+		br = bufio.NewReaderSize(gz, 1<<16)
+	}
+	head, _ := br.Peek(512)
+	kind := sniff(head)
+	rec := func(a Article) error { a.Source = name; return fn(a) }
+	switch kind {
+	case kindJSONL:
+		return r.readJSONL(ctx, name, br, rec)
+	case kindJSON:
+		return r.readJSON(ctx, name, br, rec)
+	}
+	data, err := readLimited(br, r.maxBytes())
+	if err != nil {
+		r.bad(fmt.Errorf("%s: %w", name, err))
+		return nil
+	}
+	return r.emitFile(name, kind, data, fn)
+}
+
+// gzipReader is a gzip stream whose read errors say that the stream is
+// truncated or corrupt, so a bad line names the cause, not only
+// "unexpected EOF".
+type gzipReader struct{ *gzip.Reader }
+
+func (g gzipReader) Read(p []byte) (int, error) {
+	n, err := g.Reader.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("gzip stream truncated or corrupt: %w", err)
+	}
+	return n, err
+}
+
+// newGzip opens a gzip stream; its error says the input is not gzip.
+func newGzip(in io.Reader) (gzipReader, error) {
+	gz, err := gzip.NewReader(in)
+	if err != nil {
+		return gzipReader{}, fmt.Errorf("not gzip: %w", err)
+	}
+	return gzipReader{gz}, nil
+}
+
 func (r *Reader) readFile(ctx context.Context, p string, info fs.FileInfo, fn0 func(Article) error) error {
 	kind := kindOf(p)
 	fn := func(a Article) error { // a record's file, for FILE#ID
@@ -244,9 +290,9 @@ func (r *Reader) readFile(ctx context.Context, p string, info fs.FileInfo, fn0 f
 		defer f.Close()
 		var in io.Reader = f
 		if strings.HasSuffix(p, ".gz") {
-			gz, err := gzip.NewReader(f)
+			gz, err := newGzip(f)
 			if err != nil {
-				r.bad(fmt.Errorf("%s: not gzip: %w", p, err))
+				r.bad(fmt.Errorf("%s: %w", p, err))
 				return nil
 			}
 			defer gz.Close()
@@ -552,6 +598,12 @@ func (r *Reader) readJSONL(ctx context.Context, name string, in io.Reader, fn fu
 			}
 		}
 		line, long, err := readLine(br, limit)
+		if err != nil && err != io.EOF {
+			// A read error (a truncated gzip stream) cut the line: it is
+			// reported, not parsed.
+			r.bad(fmt.Errorf("%s: line %d: %w", name, n, err))
+			return nil
+		}
 		if len(line) > 0 || long {
 			switch {
 			case long:
@@ -566,10 +618,6 @@ func (r *Reader) readJSONL(ctx context.Context, name string, in io.Reader, fn fu
 			}
 		}
 		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			r.bad(fmt.Errorf("%s: line %d: %w", name, n, err))
 			return nil
 		}
 	}

@@ -62,6 +62,9 @@ func (r *Reader) readJSONLParallel(ctx context.Context, name string, in io.Reade
 			b := &jsonlBatch{first: n, done: make(chan struct{})}
 			for len(b.lines) < jsonlBatchLines {
 				line, long, err := readLine(br, limit)
+				if err != nil && err != io.EOF {
+					line, long = nil, false // cut by a read error: not parsed
+				}
 				n++
 				b.lines = append(b.lines, line)
 				b.long = append(b.long, long)
