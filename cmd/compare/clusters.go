@@ -1,13 +1,12 @@
 package main
 
 import (
-	"cmp"
 	"io"
-	"slices"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/report"
 )
 
@@ -32,16 +31,11 @@ more articles.`,
 		Action: func(c *cli.Context) error {
 			format, err := report.ParseFormat(c.String("format"))
 			if err != nil {
-				return usageError{err}
+				return cmdline.Usage(err)
 			}
-			var level cluster.Level
-			switch c.String("level") {
-			case "copy":
-				level = cluster.Copy
-			case "story":
-				level = cluster.StoryLvl
-			default:
-				return usageError{errorf("--level: %q is not copy or story", c.String("level"))}
+			level, err := cluster.ParseLevel(c.String("level"))
+			if err != nil {
+				return cmdline.Usagef("--level: %w", err)
 			}
 			if c.String("index") != "" {
 				members, err := e.indexClusters(c, level)
@@ -57,18 +51,9 @@ more articles.`,
 			groups := res.Groups(level)
 			members := make([]report.Member, len(res.IDs))
 			for i, g := range groups {
-				members[i] = report.Member{ID: res.IDs[i], Cluster: res.IDs[g], Level: c.String("level")}
+				members[i] = report.Member{ID: res.IDs[i], Cluster: res.IDs[g], Level: level.String()}
 			}
 			return e.output(c, func(w io.Writer) error { return report.WriteClusters(w, format, members) })
 		},
 	}
-}
-
-// sortedPairs orders pairs strongest first, then by article order.
-func sortedPairs(pairs []cluster.Pair) []cluster.Pair {
-	out := slices.Clone(pairs)
-	slices.SortStableFunc(out, func(a, b cluster.Pair) int {
-		return cmp.Or(cmp.Compare(b.Relation, a.Relation), cmp.Compare(a.I, b.I), cmp.Compare(a.J, b.J))
-	})
-	return out
 }

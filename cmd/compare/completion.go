@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/copydesk/copydesk/internal/cmdline"
 )
 
 // bashCompletion asks compare itself for the words that can follow (the
@@ -58,7 +60,7 @@ func completionCommand() *cli.Command {
 				}
 				script = s
 			default:
-				return usageError{errors.New("completion: give bash, zsh or fish")}
+				return cmdline.Usage(errors.New("completion: give bash, zsh or fish"))
 			}
 			_, err := fmt.Fprint(c.App.Writer, script)
 			return err

@@ -14,6 +14,7 @@ import (
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/report"
 )
@@ -43,7 +44,7 @@ ID in a JSONL or JSON feed. A file whose own name holds # is read whole.`,
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
-				return usageError{errors.New("diff: give exactly two articles, A and B (FILE or FILE#ID)")}
+				return cmdline.Usage(errors.New("diff: give exactly two articles, A and B (FILE or FILE#ID)"))
 			}
 			if err := checkColor(c); err != nil {
 				return err
@@ -53,7 +54,7 @@ ID in a JSONL or JSON feed. A file whose own name holds # is read whole.`,
 				format = "html"
 			}
 			if format != "text" && format != "html" && format != "json" {
-				return usageError{fmt.Errorf("--format: %q is not text, html or json", format)}
+				return cmdline.Usage(fmt.Errorf("--format: %q is not text, html or json", format))
 			}
 			arts := make([]article.Article, 0, 2)
 			for _, arg := range c.Args().Slice() {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/eval"
 	"github.com/copydesk/copydesk/internal/pipeline"
 )
@@ -62,7 +63,7 @@ the set (articles.jsonl, pairs.jsonl).`,
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
 			if format != "text" && format != "json" {
-				return usageError{fmt.Errorf("--format: %q is not text or json", format)}
+				return cmdline.Usage(fmt.Errorf("--format: %q is not text or json", format))
 			}
 			if dir := c.String("meter"); dir != "" {
 				out, err := e.evalMeter(c, dir)
@@ -72,7 +73,7 @@ the set (articles.jsonl, pairs.jsonl).`,
 				return e.output(c, func(w io.Writer) error { return out.write(w, format) })
 			}
 			if c.String("gold") == "" && c.String("pairs") == "" && !c.Bool("synth") {
-				return usageError{errors.New("eval: say what to score: --gold FIELD, --pairs FILE, --synth or --meter DIR")}
+				return cmdline.Usage(errors.New("eval: say what to score: --gold FIELD, --pairs FILE, --synth or --meter DIR"))
 			}
 			arts, err := e.load(c)
 			if err != nil {
@@ -192,7 +193,7 @@ func (e *env) readLabels(c *cli.Context, field string) (map[string]string, error
 		}
 	}
 	if len(labels) == 0 {
-		return nil, usageError{fmt.Errorf("--gold %s: no labels found (give JSONL inputs with that field, or --labels FILE)", field)}
+		return nil, cmdline.Usage(fmt.Errorf("--gold %s: no labels found (give JSONL inputs with that field, or --labels FILE)", field))
 	}
 	return labels, nil
 }
@@ -208,7 +209,7 @@ func (e *env) readPairs(path string) ([]eval.GoldPair, error) {
 		return nil, err
 	}
 	if len(gold) == 0 {
-		return nil, usageError{fmt.Errorf("--pairs %s: no pairs", path)}
+		return nil, cmdline.Usage(fmt.Errorf("--pairs %s: no pairs", path))
 	}
 	return gold, nil
 }

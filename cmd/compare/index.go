@@ -13,6 +13,7 @@ import (
 
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/report"
 )
@@ -25,7 +26,7 @@ func indexFlag() cli.Flag {
 func indexDSN(c *cli.Context) (string, error) {
 	dsn := c.String("index")
 	if dsn == "" {
-		return "", usageError{errors.New(c.Command.Name + ": --index DB is required (a SQLite file or a postgres:// URL)")}
+		return "", cmdline.Usage(errors.New(c.Command.Name + ": --index DB is required (a SQLite file or a postgres:// URL)"))
 	}
 	return dsn, nil
 }
@@ -110,7 +111,7 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 	size := 0
 	if write {
 		if size = c.Int("batch-size"); size < 0 {
-			return usageError{fmt.Errorf("--batch-size: %d is not a number of articles", size)}
+			return cmdline.Usage(fmt.Errorf("--batch-size: %d is not a number of articles", size))
 		}
 	}
 	r, err := e.reader(c)
@@ -264,7 +265,7 @@ func (e *env) indexStats(c *cli.Context) error {
 		return err
 	}
 	if f := c.String("format"); f != "text" && f != "json" {
-		return usageError{fmt.Errorf("--format: %q is not text or json", f)}
+		return cmdline.Usage(fmt.Errorf("--format: %q is not text or json", f))
 	}
 	st, err := index.Open(c.Context, dsn, true)
 	if err != nil {
@@ -313,7 +314,7 @@ func (e *env) indexRemove(c *cli.Context) error {
 		return err
 	}
 	if c.NArg() == 0 {
-		return usageError{errors.New("rm: no ID given")}
+		return cmdline.Usage(errors.New("rm: no ID given"))
 	}
 	st, err := index.Open(c.Context, dsn, false)
 	if err != nil {
@@ -334,7 +335,7 @@ func (e *env) indexRemove(c *cli.Context) error {
 // indexClusters groups what the index holds (compare clusters --index).
 func (e *env) indexClusters(c *cli.Context, level cluster.Level) ([]report.Member, error) {
 	if c.NArg() > 0 {
-		return nil, usageError{errors.New("clusters: give --index or PATHs, not both")}
+		return nil, cmdline.Usage(errors.New("clusters: give --index or PATHs, not both"))
 	}
 	st, err := index.Open(c.Context, c.String("index"), true)
 	if err != nil {
@@ -348,7 +349,7 @@ func (e *env) indexClusters(c *cli.Context, level cluster.Level) ([]report.Membe
 	groups := cluster.Groups(len(g.Articles), g.Pairs, level)
 	members := make([]report.Member, len(groups))
 	for i, gi := range groups {
-		members[i] = report.Member{ID: g.Articles[i].ID, Cluster: g.Articles[gi].ID, Level: c.String("level")}
+		members[i] = report.Member{ID: g.Articles[i].ID, Cluster: g.Articles[gi].ID, Level: level.String()}
 	}
 	return members, nil
 }

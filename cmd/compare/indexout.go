@@ -13,6 +13,7 @@ import (
 
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/report"
 )
@@ -154,7 +155,7 @@ func (e *env) indexRelations(c *cli.Context) error {
 	}
 	size := c.Int("batch-size")
 	if size < 0 {
-		return usageError{fmt.Errorf("--batch-size: %d is not a number of articles", size)}
+		return cmdline.Usage(fmt.Errorf("--batch-size: %d is not a number of articles", size))
 	}
 	arts, err := e.load(c)
 	if err != nil {

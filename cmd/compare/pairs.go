@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/report"
 )
 
@@ -42,11 +44,14 @@ shared_passages (passages of copy), shared_quotes (quoted speech both carry).`,
 	}
 }
 
-// pairRows turns verified pairs into output rows, strongest first, then by
-// the articles' input order.
+// pairRows turns verified pairs into output rows, in cluster.ComparePairs
+// order: strongest relation first, then higher score, then the articles'
+// input order.
 func pairRows(ids []string, verified []cluster.Pair, minRel cluster.Relation) []report.Pair {
 	var rows []report.Pair
-	for _, p := range sortedPairs(verified) {
+	sorted := slices.Clone(verified)
+	slices.SortFunc(sorted, cluster.ComparePairs)
+	for _, p := range sorted {
 		if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
 			continue
 		}
@@ -64,11 +69,11 @@ func minRelationFlag() cli.Flag {
 func pairsOutput(c *cli.Context) (report.Format, cluster.Relation, error) {
 	format, err := report.ParseFormat(c.String("format"))
 	if err != nil {
-		return "", 0, usageError{err}
+		return "", 0, cmdline.Usage(err)
 	}
 	minRel, err := cluster.ParseRelation(c.String("min-relation"))
 	if err != nil {
-		return "", 0, usageError{fmt.Errorf("--min-relation: %w", err)}
+		return "", 0, cmdline.Usage(fmt.Errorf("--min-relation: %w", err))
 	}
 	return format, minRel, nil
 }

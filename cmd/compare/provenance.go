@@ -12,6 +12,7 @@ import (
 
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/provenance"
@@ -51,10 +52,10 @@ in the README.`,
 		Action: func(c *cli.Context) error {
 			format, err := report.ParseFormat(c.String("format"))
 			if err != nil {
-				return usageError{err}
+				return cmdline.Usage(err)
 			}
 			if !slices.Contains(report.ProvTables, c.String("table")) {
-				return usageError{fmt.Errorf("--table: %q is not a table (want articles, links or outlets)", c.String("table"))}
+				return cmdline.Usage(fmt.Errorf("--table: %q is not a table (want articles, links or outlets)", c.String("table")))
 			}
 			opt := provenance.Options{Warn: func(id, problem string) {
 				e.bad++
@@ -73,7 +74,7 @@ in the README.`,
 				arts, pairs, err = indexProvenanceInput(c)
 			} else {
 				if c.String("since") != "" {
-					return usageError{errors.New("provenance: --since needs --index")}
+					return cmdline.Usage(errors.New("provenance: --since needs --index"))
 				}
 				arts, pairs, err = e.provenanceInput(c)
 			}
@@ -110,14 +111,14 @@ func (e *env) provenanceInput(c *cli.Context) ([]provenance.Article, []cluster.P
 // bodies of the articles in copy relations, for their credits and words.
 func indexProvenanceInput(c *cli.Context) ([]provenance.Article, []cluster.Pair, error) {
 	if c.NArg() > 0 {
-		return nil, nil, usageError{errors.New("provenance: give --index or PATHs, not both")}
+		return nil, nil, cmdline.Usage(errors.New("provenance: give --index or PATHs, not both"))
 	}
 	var since time.Time
 	if s := c.String("since"); s != "" {
 		t, err := time.Parse(time.DateOnly, s)
 		if err != nil {
 			if t, err = time.Parse(time.RFC3339, s); err != nil {
-				return nil, nil, usageError{fmt.Errorf("--since: %q is not a date (YYYY-MM-DD or RFC 3339)", s)}
+				return nil, nil, cmdline.Usage(fmt.Errorf("--since: %q is not a date (YYYY-MM-DD or RFC 3339)", s))
 			}
 		}
 		since = t

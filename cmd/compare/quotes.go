@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/quote"
 )
@@ -36,7 +37,7 @@ JSON: an array of {"speaker", "named", "statements": [{"speaker", "named",
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
 			if format != "text" && format != "json" {
-				return usageError{fmt.Errorf("--format: %q is not text or json", format)}
+				return cmdline.Usage(fmt.Errorf("--format: %q is not text or json", format))
 			}
 			arts, err := e.load(c)
 			if err != nil {

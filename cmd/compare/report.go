@@ -12,6 +12,7 @@ import (
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/framing"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/pipeline"
@@ -45,17 +46,17 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.Int("inline-words") < 1 || c.Int("max-diffs") < 1 {
-				return usageError{errors.New("--inline-words and --max-diffs take a number of 1 or more")}
+				return cmdline.Usage(errors.New("--inline-words and --max-diffs take a number of 1 or more"))
 			}
 			dir := c.String("output")
 			if dir == "" || dir == "-" {
-				return usageError{errors.New("report: --output DIR must name a directory (the report is several files)")}
+				return cmdline.Usage(errors.New("report: --output DIR must name a directory (the report is several files)"))
 			}
 			var names []framing.Referent
 			if f := c.String("names"); f != "" {
 				t, err := readNames(f)
 				if err != nil {
-					return usageError{err}
+					return cmdline.Usage(err)
 				}
 				names = t
 			}
@@ -68,7 +69,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 				res = r
 			} else {
 				if c.String("id") != "" || c.String("since") != "" {
-					return usageError{errors.New("report: --id and --since need --index")}
+					return cmdline.Usage(errors.New("report: --id and --since need --index"))
 				}
 				arts, err := e.load(c)
 				if err != nil {
@@ -102,18 +103,18 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 // frequencies), the texts are read back for the passages and diffs.
 func indexResult(c *cli.Context) (*pipeline.Result, error) {
 	if c.NArg() > 0 {
-		return nil, usageError{errors.New("report: give --index or PATHs, not both")}
+		return nil, cmdline.Usage(errors.New("report: give --index or PATHs, not both"))
 	}
 	id, sinceArg := c.String("id"), c.String("since")
 	if id != "" && sinceArg != "" {
-		return nil, usageError{errors.New("report: give --id or --since, not both")}
+		return nil, cmdline.Usage(errors.New("report: give --id or --since, not both"))
 	}
 	var since time.Time
 	if sinceArg != "" {
 		t, err := time.Parse(time.DateOnly, sinceArg)
 		if err != nil {
 			if t, err = time.Parse(time.RFC3339, sinceArg); err != nil {
-				return nil, usageError{fmt.Errorf("--since: %q is not a date (YYYY-MM-DD or RFC 3339)", sinceArg)}
+				return nil, cmdline.Usage(fmt.Errorf("--since: %q is not a date (YYYY-MM-DD or RFC 3339)", sinceArg))
 			}
 		}
 		since = t

@@ -19,43 +19,25 @@ import (
 	"golang.org/x/term"
 
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/report"
 )
 
-// Exit codes.
+// The exit statuses and errors of internal/cmdline, under the names this
+// package's code and tests use.
 const (
-	exitOK       = 0
-	exitBadInput = 1 // some inputs were bad; the rest was processed
-	exitUsage    = 2
-	// exitInterrupted is 128 + SIGINT, as a shell reports a command that
-	// Ctrl-C stopped.
-	exitInterrupted = 130
+	exitOK          = cmdline.ExitOK
+	exitBadInput    = cmdline.ExitBadInput
+	exitUsage       = cmdline.ExitUsage
+	exitInterrupted = cmdline.ExitInterrupted
 )
 
-// errInterrupted says that the run was stopped by Ctrl-C.
-var errInterrupted = errors.New("interrupted")
-
-// errBadInput says that some inputs were bad; each was reported on stderr.
-var errBadInput = errors.New("some inputs were bad")
-
-// usageError is a mistake in the command line.
-type usageError struct{ error }
-
-func exitCode(err error) int {
-	var ue usageError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &ue):
-		return exitUsage
-	case errors.Is(err, errInterrupted):
-		return exitInterrupted
-	case errors.Is(err, errBadInput):
-		return exitBadInput
-	}
-	return exitBadInput
-}
+var (
+	errInterrupted = cmdline.ErrInterrupted
+	errBadInput    = cmdline.ErrBadInput
+	exitCode       = cmdline.ExitCode
+)
 
 // env is what a command needs from outside: its streams and the shared
 // loading of articles.
@@ -101,14 +83,14 @@ prints a shell completion script.`,
 			completionCommand(),
 			provenanceCommand(e),
 		},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return cmdline.Usage(err) },
 
 		CommandNotFound: func(c *cli.Context, name string) {
 			e.unknown = name
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // errors are returned, not exited on
 	}
-	usage := func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+	usage := func(_ *cli.Context, err error, _ bool) error { return cmdline.Usage(err) }
 	var setUsage func([]*cli.Command)
 	setUsage = func(cmds []*cli.Command) {
 		for _, c := range cmds {
@@ -121,9 +103,9 @@ prints a shell completion script.`,
 	setUsage(app.Commands)
 	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
 	if err != nil {
-		var ue usageError
+		var ue cmdline.UsageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "compare: %s\n", escapeControls(dashDash(ue.error.Error())))
+			fmt.Fprintf(stderr, "compare: %s\n", escapeControls(dashDash(ue.Err.Error())))
 		} else if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			fmt.Fprintln(stderr, "compare: interrupted")
 			return errors.Join(errInterrupted, err)
@@ -135,10 +117,10 @@ prints a shell completion script.`,
 	if e.unknown != "" {
 		if near := nearest(e.unknown, app.Commands); near != "" {
 			fmt.Fprintf(stderr, "compare: no command %q; did you mean %q? (see compare --help)\n", e.unknown, near)
-			return usageError{fmt.Errorf("no command %q", e.unknown)}
+			return cmdline.Usage(fmt.Errorf("no command %q", e.unknown))
 		}
 		fmt.Fprintf(stderr, "compare: no command %q (see compare --help)\n", e.unknown)
-		return usageError{fmt.Errorf("no command %q", e.unknown)}
+		return cmdline.Usage(fmt.Errorf("no command %q", e.unknown))
 	}
 	if e.bad > 0 {
 		return errBadInput
@@ -236,14 +218,14 @@ func (e *env) load(c *cli.Context) ([]article.Article, error) {
 // each bad input on stderr.
 func (e *env) reader(c *cli.Context) (*article.Reader, error) {
 	if c.NArg() == 0 {
-		return nil, usageError{errors.New(c.Command.Name + ": no PATH given (a file, a directory, or - for standard input)")}
+		return nil, cmdline.Usage(errors.New(c.Command.Name + ": no PATH given (a file, a directory, or - for standard input)"))
 	}
-	maxBytes, err := parseSize(c.String("max-size"))
+	maxBytes, err := cmdline.ParseSize(c.String("max-size"))
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--max-size: %w", err)}
+		return nil, cmdline.Usage(fmt.Errorf("--max-size: %w", err))
 	}
 	if c.Int("workers") < 0 {
-		return nil, usageError{fmt.Errorf("--workers: %d is negative (0 or unset: one per core)", c.Int("workers"))}
+		return nil, cmdline.Usage(fmt.Errorf("--workers: %d is negative (0 or unset: one per core)", c.Int("workers")))
 	}
 	r := &article.Reader{
 		Stdin:    e.stdin,
@@ -339,7 +321,7 @@ func checkColor(c *cli.Context) error {
 	case "auto", "always", "never":
 		return nil
 	}
-	return usageError{fmt.Errorf("--color: %q is not auto, always or never", c.String("color"))}
+	return cmdline.Usage(fmt.Errorf("--color: %q is not auto, always or never", c.String("color")))
 }
 
 // flagName finds a flag named with one dash in the flag package's
@@ -364,26 +346,6 @@ func plural(n int, noun string) string {
 		}
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// parseSize reads "16MiB", "500k", "2GB" or a plain byte count.
-func parseSize(s string) (int64, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"gib", 1 << 30}, {"gb", 1 << 30}, {"g", 1 << 30}, {"mib", 1 << 20}, {"mb", 1 << 20}, {"m", 1 << 20}, {"kib", 1 << 10}, {"kb", 1 << 10}, {"k", 1 << 10}, {"b", 1}} {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%q is not a size (try 16MiB)", s)
-	}
-	return n * mult, nil
 }
 
 // flagsFirst lets flags follow paths ("compare report testdata/seeds -o

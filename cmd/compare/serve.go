@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/serve"
 )
 
@@ -33,15 +34,15 @@ server after the requests under way.`,
 				return err
 			}
 			if c.NArg() > 0 {
-				return usageError{errors.New("serve: takes no PATH")}
+				return cmdline.Usage(errors.New("serve: takes no PATH"))
 			}
-			maxBytes, err := parseSize(c.String("max-size"))
+			maxBytes, err := cmdline.ParseSize(c.String("max-size"))
 			if err != nil || maxBytes <= 0 {
-				return usageError{fmt.Errorf("--max-size: %q is not a size", c.String("max-size"))}
+				return cmdline.Usage(fmt.Errorf("--max-size: %q is not a size", c.String("max-size")))
 			}
 			addr := c.String("addr")
 			if _, _, err := net.SplitHostPort(addr); err != nil {
-				return usageError{fmt.Errorf("--addr: %q is not HOST:PORT", addr)}
+				return cmdline.Usage(fmt.Errorf("--addr: %q is not HOST:PORT", addr))
 			}
 			srv, err := serve.New(c.Context, serve.Config{DSN: dsn, AllowAdd: c.Bool("allow-add"), MaxBytes: maxBytes,
 				Log: log.New(e.stderr, "compare: ", 0)})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/report"
 	"github.com/copydesk/copydesk/internal/synth"
 )
@@ -44,22 +45,22 @@ alone): direction, immediate source, credit, wire share per outlet.`,
 		Subcommands: []*cli.Command{synthScoreCommand(e)},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return usageError{fmt.Errorf("synth: unexpected argument %q", c.Args().First())}
+				return cmdline.Usage(fmt.Errorf("synth: unexpected argument %q", c.Args().First()))
 			}
 			n := c.Int("n")
 			if n <= 0 {
-				return usageError{errors.New("--n must be positive")}
+				return cmdline.Usage(errors.New("--n must be positive"))
 			}
 			out := c.String("output")
 			if out == "" {
-				return usageError{errors.New("synth: --output must not be empty (- for standard output)")}
+				return cmdline.Usage(errors.New("synth: --output must not be empty (- for standard output)"))
 			}
 			truth := c.String("truth")
 			if truth == "" && !report.IsStream(out) {
 				truth = filepath.Join(filepath.Dir(out), "truth.jsonl")
 			}
 			if truth != "" && filepath.Clean(truth) == filepath.Clean(out) {
-				return usageError{errors.New("--truth and --output name the same file")}
+				return cmdline.Usage(errors.New("--truth and --output name the same file"))
 			}
 			if truth == "" {
 				// Never a truth.jsonl beside a device or in the working
@@ -92,7 +93,7 @@ func synthScoreCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			prov := c.String("provenance")
 			if c.NArg() > 1 || c.NArg() == 0 && prov == "" {
-				return usageError{errors.New("synth score: give one PAIRS.jsonl file (- for standard input), --provenance PROV.json, or both")}
+				return cmdline.Usage(errors.New("synth score: give one PAIRS.jsonl file (- for standard input), --provenance PROV.json, or both"))
 			}
 			tf, err := os.Open(c.String("truth"))
 			if err != nil {

@@ -3,6 +3,7 @@ package cluster
 import (
 	"cmp"
 	"container/heap"
+	"fmt"
 	"slices"
 
 	"github.com/copydesk/copydesk/internal/align"
@@ -51,6 +52,25 @@ func StoredPair(i, j int, r *align.Result, v Verdict) Pair {
 		}
 	}
 	return p
+}
+
+// Score is how strong a pair is within its relation, the figure the
+// outputs sort by and the report's heatmap shades by: for a copy relation
+// (duplicate, derived, partial) the larger share of a text inside passages
+// shared with the other, max(AInB, BInA); otherwise the TF-IDF cosine.
+func (p *Pair) Score() float64 {
+	if p.Relation >= Partial {
+		return max(p.AInB, p.BInA)
+	}
+	return p.Similarity
+}
+
+// ComparePairs is the order pairs are listed in (compare pairs, the
+// report, compare-beam's shards): strongest relation first, then higher
+// Score first, then by the articles' input order (I, then J).
+func ComparePairs(a, b Pair) int {
+	return cmp.Or(cmp.Compare(b.Relation, a.Relation), cmp.Compare(b.Score(), a.Score()),
+		cmp.Compare(a.I, b.I), cmp.Compare(a.J, b.J))
 }
 
 // Derived is the index of the article derived from Source (-1 when none).
@@ -135,6 +155,26 @@ const (
 	Copy     Level = iota // duplicate groups: duplicate and derived edges
 	StoryLvl              // story clusters: average linkage over story weights
 )
+
+// String is the level's name on the command line: copy or story.
+func (l Level) String() string {
+	if l == Copy {
+		return "copy"
+	}
+	return "story"
+}
+
+// ParseLevel reads a level's name, copy or story (--level of compare
+// clusters and compare-beam).
+func ParseLevel(s string) (Level, error) {
+	switch s {
+	case "copy":
+		return Copy, nil
+	case "story":
+		return StoryLvl, nil
+	}
+	return 0, fmt.Errorf("%q is not copy or story", s)
+}
 
 // Groups returns, for each of n articles, the index of the first article of
 // its group at the level asked; an article alone is its own group.

@@ -118,10 +118,7 @@ func (r *Report) heatmap(idx []int) *Heatmap {
 			rel, score := cluster.Unrelated, 0.0
 			c.Title = fmt.Sprintf("%d %s × %d %s: not compared (no shared terms)", mi.N, mi.Label, mj.N, mj.Label)
 			if p := r.pair(i, j); p != nil {
-				rel, score = p.Relation, p.Similarity
-				if rel >= cluster.Partial {
-					score = max(p.AInB, p.BInA)
-				}
+				rel, score = p.Relation, p.Score()
 				c.Title = fmt.Sprintf("%d %s × %d %s: %s, similarity %.3f, shared passages cover %.0f%% and %.0f%%, %d passages, %d shared quotes",
 					mi.N, mi.Label, mj.N, mj.Label, p.Relation, p.Similarity, 100*p.AInB, 100*p.BInA, p.Passages, p.Quotes)
 			}

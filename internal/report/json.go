@@ -152,9 +152,7 @@ func BuildNames(ctx context.Context, res *pipeline.Result, names []framing.Refer
 		})
 	}
 	r.rel = slices.Clone(res.Pairs)
-	slices.SortStableFunc(r.rel, func(a, b cluster.Pair) int {
-		return cmp.Or(cmp.Compare(b.Relation, a.Relation), cmp.Compare(a.I, b.I), cmp.Compare(a.J, b.J))
-	})
+	slices.SortFunc(r.rel, cluster.ComparePairs)
 	for k := range r.rel {
 		p := &r.rel[k]
 		r.pairs[[2]int{p.I, p.J}] = p
