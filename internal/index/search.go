@@ -21,6 +21,7 @@ package index
 // PostgreSQL, so no input is ever read as query syntax or SQL.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -96,6 +97,74 @@ type searcher interface {
 	search(ctx context.Context, q Query) ([]Hit, int, error)
 	outletDays(ctx context.Context, outlet string) ([]DayCount, error)
 	outletSeqs(ctx context.Context, outlet string, limit int) ([]int64, error)
+	// meta returns the records of seqs (those that exist), sorted by
+	// seq, with only Seq, PublishedAt and the article's metadata (no
+	// text): what a page lists of an article, read without the columns
+	// stored after its body.
+	meta(ctx context.Context, seqs []int64) ([]Record, error)
+}
+
+// metaCols are what meta reads of an article.
+const metaCols = "seq, id, outlet, title, url, published, published_at"
+
+func scanMeta(r scanner) (Record, error) {
+	var rec Record
+	var pub sql.NullInt64
+	a := &rec.Article
+	err := r.Scan(&rec.Seq, &a.ID, &a.Outlet, &a.Title, &a.URL, &a.Published, &pub)
+	if pub.Valid {
+		rec.PublishedAt = time.Unix(pub.Int64, 0).UTC()
+	}
+	return rec, err
+}
+
+func (t *sqliteTx) meta(ctx context.Context, seqs []int64) ([]Record, error) {
+	var out []Record
+	err := t.queryIn(ctx, "SELECT "+metaCols+" FROM articles WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
+		rec, err := scanMeta(r)
+		out = append(out, rec)
+		return err
+	})
+	slices.SortFunc(out, func(a, b Record) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, err
+}
+
+func (t *pgTx) meta(ctx context.Context, seqs []int64) ([]Record, error) {
+	var out []Record
+	err := t.each(ctx, "SELECT "+metaCols+" FROM articles WHERE seq = ANY($1) ORDER BY seq", []any{seqs}, func(r pgx.Rows) error {
+		rec, err := scanMeta(r)
+		out = append(out, rec)
+		return err
+	})
+	return out, err
+}
+
+// lightRecords returns the records of seqs (those that exist), sorted by
+// seq, with their metadata (searcher.meta) and terms (Tx.Light): what
+// classifies an article's stored pairs and lists its partners.
+func lightRecords(ctx context.Context, tx Tx, seqs []int64) ([]Record, error) {
+	s, ok := tx.(searcher)
+	if !ok {
+		return nil, errors.New("this index cannot list articles")
+	}
+	recs, err := s.meta(ctx, seqs)
+	if err != nil {
+		return nil, err
+	}
+	terms, err := tx.Light(ctx, seqs)
+	if err != nil {
+		return nil, err
+	}
+	if len(terms) != len(recs) {
+		return nil, fmt.Errorf("index changed while reading it (%d articles, %d terms rows)", len(recs), len(terms))
+	}
+	for i := range recs {
+		if recs[i].Seq != terms[i].Seq {
+			return nil, fmt.Errorf("seq %d: no terms row", recs[i].Seq)
+		}
+		recs[i].Terms = terms[i].Terms
+	}
+	return recs, nil
 }
 
 // ftsQuery turns words into an FTS5 query that matches them all, each
