@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/synth"
 )
@@ -419,5 +420,39 @@ func TestProvenance(t *testing.T) {
 	_, _, body = get(t, hs.URL+"/article/orig")
 	if !strings.Contains(body, "this is the original") {
 		t.Errorf("the original's page does not say so")
+	}
+}
+
+// TestStorySliceKeepsSources: a page of a story renumbers its articles,
+// and a copy pair's source with them.
+func TestStorySliceKeepsSources(t *testing.T) {
+	// 14 stories around c (the last), the one after 10 derived from c:
+	// page 1 keeps the derived one and 11 others, not 11 and 12.
+	var arts []article.Article
+	var pairs []cluster.Pair
+	for i := range StoryPage + 3 {
+		arts = append(arts, article.Article{ID: fmt.Sprint("a", i)})
+	}
+	c := len(arts) - 1
+	arts[c].ID = "c"
+	for i := range c {
+		pairs = append(pairs, cluster.Pair{I: i, J: c, Relation: cluster.Story, Source: -1})
+	}
+	pairs[c-1] = cluster.Pair{I: c - 1, J: c, Relation: cluster.Derived, Source: c}
+	kept, got, paging := storySlice(arts, pairs, "c", 1)
+	if paging == nil || len(kept) != StoryPage+1 {
+		t.Fatalf("page 1: %d articles (%v)", len(kept), paging)
+	}
+	for _, p := range got {
+		want := -1
+		if p.Relation == cluster.Derived {
+			want = p.J
+			if kept[p.I].ID != fmt.Sprint("a", c-1) || kept[p.J].ID != "c" {
+				t.Errorf("derived pair %+v joins %s and %s", p, kept[p.I].ID, kept[p.J].ID)
+			}
+		}
+		if p.Source != want {
+			t.Errorf("pair %+v: source %d, want %d", p, p.Source, want)
+		}
 	}
 }

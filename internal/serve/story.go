@@ -102,6 +102,9 @@ func storySlice(arts []article.Article, pairs []cluster.Pair, id string, page in
 		i, okI := at[p.I]
 		j, okJ := at[p.J]
 		if okI && okJ {
+			if p.Source >= 0 {
+				p.Source = at[p.Source]
+			}
 			p.I, p.J = i, j
 			ps = append(ps, p)
 		}
