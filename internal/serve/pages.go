@@ -3,6 +3,7 @@ package serve
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/copydesk/copydesk/internal/align"
@@ -77,17 +79,35 @@ func (s *Server) page(h handler, name string) http.HandlerFunc {
 			w.Write(buf.Bytes())
 			return
 		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		kept, keeps := data.(keepsHTML)
+		if keeps {
+			if b := kept.html().Load(); b != nil {
+				w.Write(*b)
+				return
+			}
+		}
 		if t, ok := data.(interface{ title() string }); ok {
 			l.Title = t.title()
 		}
 		if err := s.t.ExecuteTemplate(&buf, "layout", l); err != nil {
 			s.log.Printf("serve: %s: %v", r.URL.Path, err)
+			w.Header().Del("Content-Type")
 			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 			return
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if keeps {
+			b := buf.Bytes()
+			kept.html().Store(&b)
+		}
 		w.Write(buf.Bytes())
 	}
+}
+
+// keepsHTML is page data that keeps its HTML once rendered (a cached
+// article page: the layout around it depends on nothing else).
+type keepsHTML interface {
+	html() *atomic.Pointer[[]byte]
 }
 
 // api serves a handler's data as JSON.
@@ -280,9 +300,13 @@ type articleView struct {
 	Relations  []relView       `json:"relations"`
 	Provenance provView        `json:"provenance"`
 	Story      int             `json:"story_articles"` // articles in its story view
+
+	rendered atomic.Pointer[[]byte] // its HTML page, once rendered
 }
 
 func (v *articleView) title() string { return "copydesk: " + v.Article.Label() }
+
+func (v *articleView) html() *atomic.Pointer[[]byte] { return &v.rendered }
 
 // relView is a relation of the article to another.
 type relView struct {
@@ -310,20 +334,43 @@ type passageView struct {
 	Words          int    `json:"words"`
 }
 
-// article shows one article with its relations and shared passages.
+// article shows one article with its relations and shared passages,
+// from the page cache when it was built at the index's generation.
 func (s *Server) article(_ http.ResponseWriter, r *http.Request, st index.Store) (any, error) {
 	id := r.PathValue("id")
-	arts, pairs, err := index.Around(r.Context(), st, id)
-	if err != nil {
-		if found, ferr := index.Articles(r.Context(), st, []string{id}); ferr == nil && len(found) == 0 {
-			return nil, notFound("no article %q in the index", id)
-		}
+	if _, err := s.generation(r.Context(), st); err != nil {
 		return nil, err
 	}
-	c := slices.IndexFunc(arts, func(a article.Article) bool { return a.ID == id })
+	if v, ok := s.pages.Get(id); ok {
+		return v, nil
+	}
+	// Requests for a page being built wait for it rather than build it
+	// again; it is built whether or not its first asker waits.
+	v, err, _ := s.building.Do(id, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), requestTimeout)
+		defer cancel()
+		near, err := index.Direct(ctx, st, id, maxPassagePartners, &s.df)
+		if err != nil {
+			if found, ferr := index.Articles(ctx, st, []string{id}); ferr == nil && len(found) == 0 {
+				return nil, notFound("no article %q in the index", id)
+			}
+			return nil, err
+		}
+		v := articleOf(near)
+		s.keep(id, near.Generation, v)
+		return v, nil
+	})
+	return v, err
+}
+
+// articleOf lays out an article's page: its relations (strongest first),
+// the passages it shares with its copy partners, its provenance among
+// them.
+func articleOf(near *index.Near) *articleView {
+	arts, c := near.Articles, near.Centre
 	v := &articleView{Article: arts[c], Relations: []relView{}, Passages: []passageView{}, Story: len(arts)}
 	var rels []cluster.Pair
-	for _, p := range pairs {
+	for _, p := range near.Pairs {
 		if (p.I == c || p.J == c) && p.Relation >= cluster.Story {
 			rels = append(rels, p)
 		}
@@ -331,7 +378,7 @@ func (s *Server) article(_ http.ResponseWriter, r *http.Request, st index.Store)
 	slices.SortStableFunc(rels, func(a, b cluster.Pair) int { return cmp.Compare(b.Relation, a.Relation) })
 	text := pipeline.Text(&arts[c])
 	doc := align.NewDoc(text)
-	for k, p := range rels {
+	for _, p := range rels {
 		o, this, that := p.J, p.AInB, p.BInA
 		if p.J == c {
 			o, this, that = p.I, p.BInA, p.AInB
@@ -339,8 +386,8 @@ func (s *Server) article(_ http.ResponseWriter, r *http.Request, st index.Store)
 		other := &arts[o]
 		v.Relations = append(v.Relations, relView{ID: other.ID, Outlet: other.Outlet, Title: other.Title, Relation: p.Relation.String(),
 			ThisInThat: round3(this), ThatInThis: round3(that), Similarity: round3(p.Similarity), Passages: p.Passages, Quotes: p.Quotes})
-		if k >= maxPassagePartners || p.Passages+p.Quotes == 0 {
-			continue
+		if !slices.Contains(near.Copies, o) {
+			continue // no shared passage, or past maxPassagePartners
 		}
 		res := align.Verify(doc, align.NewDoc(pipeline.Text(other)))
 		for _, ps := range res.Passages {
@@ -349,8 +396,8 @@ func (s *Server) article(_ http.ResponseWriter, r *http.Request, st index.Store)
 		}
 	}
 	v.Segs = segments(text, v.Passages)
-	v.Provenance = provenanceOf(arts, pairs, c)
-	return v, nil
+	v.Provenance = provenanceAmong(near)
+	return v
 }
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }

@@ -3,13 +3,15 @@ package serve
 import (
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/provenance"
 )
 
-// provView is an article's provenance as its story shows it
-// (provenance.Build over the articles and pairs of index.Around): its
-// immediate sources and its chain of main sources to the original.
+// provView is an article's provenance among its copy partners
+// (provenance.Build over the article, the articles it shares a passage or
+// a quote with, and the stored pairs among them: see provenanceAmong):
+// its immediate sources and its chain of main sources to the original.
 type provView struct {
 	Sources  []provSource `json:"sources"` // immediate sources, the main one first
 	Chain    []provSource `json:"chain"`   // main source, its main source, ... to the original
@@ -26,6 +28,31 @@ type provSource struct {
 	Credited bool    `json:"credited"`
 	Evidence string  `json:"evidence"`
 	Reason   string  `json:"reason"`
+}
+
+// provenanceAmong returns the provenance of near's article among the
+// articles whose text near holds (its copy partners): a chain leaves the
+// page's neighbourhood no further than a copy partner's own sources among
+// them; the story page holds the wider view.
+func provenanceAmong(near *index.Near) provView {
+	at := make(map[int]int, len(near.Copies))
+	arts := make([]article.Article, len(near.Copies))
+	for k, i := range near.Copies {
+		at[i], arts[k] = k, near.Articles[i]
+	}
+	var pairs []cluster.Pair
+	for _, p := range near.Pairs {
+		i, okI := at[p.I]
+		j, okJ := at[p.J]
+		if okI && okJ {
+			p.I, p.J = i, j
+			if p.Source >= 0 {
+				p.Source = at[p.Source]
+			}
+			pairs = append(pairs, p)
+		}
+	}
+	return provenanceOf(arts, pairs, at[near.Centre])
 }
 
 // provenanceOf returns the provenance of arts[c] among arts and pairs.

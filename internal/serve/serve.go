@@ -52,6 +52,9 @@ import (
 	"sync"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/sync/singleflight"
+
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/templates"
 )
@@ -71,6 +74,15 @@ const (
 	PerPage = 20
 	// maxPage is the last page a search serves (MaxCount hits at most).
 	maxPage = index.MaxCount / PerPage
+	// cachedPages is how many article pages the server keeps built (a
+	// page's values are about the size of its HTML: 17 KB on the 100k
+	// synth index), all of them for the generation of the index last read.
+	cachedPages = 2000
+	// genTTL is how long the generation of the index last read is
+	// trusted: an article page shows what another process added or
+	// removed at most this late (reading it costs a count of the
+	// articles, ~10 ms at 100k).
+	genTTL = time.Second
 )
 
 // Config is what the server needs.
@@ -93,6 +105,15 @@ type Server struct {
 	// storyCSP allows the report page's inline style by its hash.
 	storyCSP string
 	log      *log.Logger
+	// pages keeps the latest article pages built, each for the
+	// generation of the index it was read at; df keeps the document
+	// frequencies they weighed.
+	pages    *lru.Cache[string, *articleView]
+	building singleflight.Group // article pages being built, by id
+	df       index.DFCache
+	genMu    sync.Mutex
+	gen      index.Generation // the index's, as last read
+	genAt    time.Time        // when
 }
 
 // New opens the index (upgrading an older schema first, the one write
@@ -104,7 +125,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Stores <= 0 {
 		cfg.Stores = max(4, 2*runtime.GOMAXPROCS(0))
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, pool: make(chan index.Store, cfg.Stores)}
+	pages, err := lru.New[string, *articleView](cachedPages)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, pool: make(chan index.Store, cfg.Stores), pages: pages}
 	if s.log == nil {
 		s.log = log.New(io.Discard, "", 0)
 	}
@@ -181,6 +206,38 @@ func (s *Server) store(ctx context.Context) (index.Store, error) {
 }
 
 func (s *Server) release(st index.Store) { s.pool <- st }
+
+// generation returns the index's generation, read again once genTTL has
+// passed; a new one empties the page cache.
+func (s *Server) generation(ctx context.Context, st index.Store) (index.Generation, error) {
+	s.genMu.Lock()
+	gen, fresh := s.gen, time.Since(s.genAt) < genTTL
+	s.genMu.Unlock()
+	if fresh {
+		return gen, nil
+	}
+	gen, err := index.CurrentGeneration(ctx, st)
+	if err != nil {
+		return gen, err
+	}
+	s.genMu.Lock()
+	defer s.genMu.Unlock()
+	if gen != s.gen {
+		s.pages.Purge()
+	}
+	s.gen, s.genAt = gen, time.Now()
+	return gen, nil
+}
+
+// keep caches an article page built at generation gen, if that is the
+// generation the cache holds.
+func (s *Server) keep(id string, gen index.Generation, v *articleView) {
+	s.genMu.Lock()
+	defer s.genMu.Unlock()
+	if gen == s.gen {
+		s.pages.Add(id, v)
+	}
+}
 
 // parse reads the templates: the report's (for its story view, diffs
 // and stylesheet) and serve's own.

@@ -456,3 +456,37 @@ func TestStorySliceKeepsSources(t *testing.T) {
 		}
 	}
 }
+
+// TestArticlePageCache: an article page is served from the cache while
+// the index stays as it was, and shows a copy added by another store
+// once genTTL has passed.
+func TestArticlePageCache(t *testing.T) {
+	base := seeds(t)[0]
+	orig := article.Article{ID: "orig", Outlet: "The Wire Desk", Title: "The original", Published: "2016-03-01T09:00:00Z", Body: base.Body}
+	dsn := filepath.Join(t.TempDir(), "index.db")
+	srv, hs := newServer(t, dsn, []article.Article{orig}, Config{})
+	_, _, first := get(t, hs.URL+"/article/orig")
+	if _, ok := srv.pages.Get("orig"); !ok {
+		t.Fatal("the article page was not cached")
+	}
+	if _, _, again := get(t, hs.URL+"/article/orig"); again != first {
+		t.Error("the cached page differs from the first")
+	}
+	ctx := context.Background()
+	st, err := index.Open(ctx, dsn, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy1 := article.Article{ID: "copy1", Outlet: "Daily Post", Title: "A copy", Published: "2016-03-01T10:00:00Z",
+		Body: base.Body + "\n\nThe council will meet again next Tuesday to discuss the matter further with residents."}
+	if _, err := index.Add(ctx, st, []article.Article{copy1}, index.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	time.Sleep(genTTL + 100*time.Millisecond)
+	var av articleView
+	getJSON(t, hs.URL+"/api/article/orig", &av)
+	if len(av.Relations) != 1 || av.Relations[0].ID != "copy1" || len(av.Passages) == 0 {
+		t.Errorf("after adding a copy: relations %+v, %d passages", av.Relations, len(av.Passages))
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -40,8 +41,21 @@ func main() {
 	duration := flag.Duration("duration", 30*time.Second, "how long to run (at most)")
 	maxReq := flag.Int("max", 200000, "stop after this many requests")
 	sample := flag.Int("sample", 2000, "articles drawn from the index for the requests")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run (server and clients) to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*dsn, *kind, *clients, *duration, *maxReq, *sample); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
@@ -122,6 +136,9 @@ func run(dsn, kind string, clients int, duration time.Duration, maxReq, sample i
 		pct(0.50).Round(time.Microsecond*100), pct(0.95).Round(time.Microsecond*100), pct(0.99).Round(time.Microsecond*100), lat[len(lat)-1].Round(time.Millisecond))
 	if errs > 0 {
 		fmt.Println("first error:", firstErr)
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Printf("load average at the end (1, 5, 15 min): %s\n", strings.Join(strings.Fields(string(b))[:3], " "))
 	}
 	return nil
 }
