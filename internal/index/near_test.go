@@ -98,6 +98,10 @@ func (t countingTx) meta(ctx context.Context, seqs []int64) ([]Record, error) {
 	t.c.calls++
 	return t.Tx.(searcher).meta(ctx, seqs)
 }
+func (t countingTx) copyEdges(ctx context.Context, seqs []int64) ([]Edge, error) {
+	t.c.calls++
+	return t.Tx.(searcher).copyEdges(ctx, seqs)
+}
 func (t countingTx) search(ctx context.Context, q Query) ([]Hit, int, error) {
 	return t.Tx.(searcher).search(ctx, q)
 }

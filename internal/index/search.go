@@ -102,6 +102,35 @@ type searcher interface {
 	// text): what a page lists of an article, read without the columns
 	// stored after its body.
 	meta(ctx context.Context, seqs []int64) ([]Record, error)
+	// copyEdges returns the stored pairs touching seqs that share a
+	// passage or a quote (the edges table, not the links), sorted by
+	// (a, b).
+	copyEdges(ctx context.Context, seqs []int64) ([]Edge, error)
+}
+
+func (t *sqliteTx) copyEdges(ctx context.Context, seqs []int64) ([]Edge, error) {
+	var out []Edge
+	for _, col := range []string{"a", "b"} {
+		err := t.queryIn(ctx, "SELECT "+edgeCols+" FROM edges WHERE "+col+" IN (%s)", anys(seqs), func(r *sql.Rows) error {
+			e, err := scanEdge(r)
+			out = append(out, e)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sortEdges(out), nil
+}
+
+func (t *pgTx) copyEdges(ctx context.Context, seqs []int64) ([]Edge, error) {
+	var out []Edge
+	err := t.each(ctx, "SELECT "+edgeCols+" FROM edges WHERE a = ANY($1) OR b = ANY($1)", []any{seqs}, func(r pgx.Rows) error {
+		e, err := scanEdge(r)
+		out = append(out, e)
+		return err
+	})
+	return sortEdges(out), err
 }
 
 // metaCols are what meta reads of an article.
@@ -228,8 +257,7 @@ func (t *sqliteTx) search(ctx context.Context, q Query) ([]Hit, int, error) {
 		// them, without joining (a common word matches most articles).
 		return t.searchWords(ctx, m, q)
 	} else if m != "" {
-		from = " FROM search s JOIN articles a ON a.seq = s.rowid"
-		where, args = append([]string{"search MATCH ?"}, where...), append([]any{m}, args...)
+		return t.searchFiltered(ctx, m, q, where, args)
 	} else if strings.TrimSpace(q.Text) != "" {
 		return nil, 0, nil // no word to look for
 	}
@@ -253,6 +281,35 @@ func (t *sqliteTx) search(ctx context.Context, q Query) ([]Hit, int, error) {
 }
 
 // searchWords is search of words without filters (SQLite).
+// The queries of searchFiltered, around the filters' conditions.
+const (
+	filteredPageSQL  = "SELECT " + hitCols + " FROM search s JOIN articles a ON a.seq = s.rowid WHERE search MATCH ? AND %s ORDER BY s.rowid DESC LIMIT ? OFFSET ?"
+	filteredCountSQL = "SELECT count(*) FROM (SELECT 1 FROM articles a WHERE %s AND +a.seq IN (SELECT rowid FROM search WHERE search MATCH ?) LIMIT ?)"
+)
+
+// searchFiltered is search of words with filters (SQLite). The page
+// walks FTS5's matches newest first, each joined with its article, and
+// stops once it is full (no sort of every match); the count walks the
+// filters' covering index (articles_outlet or articles_published) and
+// tests each seq against the matches, read once into a set (the "+"
+// keeps SQLite from looking up the matches by seq one at a time instead).
+func (t *sqliteTx) searchFiltered(ctx context.Context, m string, q Query, where []string, args []any) ([]Hit, int, error) {
+	cond := strings.Join(where, " AND ")
+	var hits []Hit
+	err := t.eachArgs(ctx, fmt.Sprintf(filteredPageSQL, cond), func(r *sql.Rows) error {
+		var h Hit
+		err := r.Scan(&h.Seq, &h.ID, &h.Outlet, &h.Title, &h.Published)
+		hits = append(hits, h)
+		return err
+	}, append(append([]any{m}, args...), q.Limit, q.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	var n int
+	err = t.tx.QueryRowContext(ctx, fmt.Sprintf(filteredCountSQL, cond), append(slices.Clone(args), m, MaxCount+1)...).Scan(&n)
+	return hits, n, t.wrap(err)
+}
+
 func (t *sqliteTx) searchWords(ctx context.Context, m string, q Query) ([]Hit, int, error) {
 	var hits []Hit
 	err := t.eachArgs(ctx, "SELECT "+hitCols+" FROM (SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) s JOIN articles a ON a.seq = s.rowid ORDER BY a.seq DESC", func(r *sql.Rows) error {
@@ -380,15 +437,79 @@ type Link struct {
 	cluster.Pair // I, J are meaningless here
 }
 
-// LinksOf returns the relations (story or stronger) of the articles seqs
-// (Hit.Seq), classified as the index classifies them now.
-func LinksOf(ctx context.Context, st Store, seqs []int64) ([]Link, error) {
+// RelationsOf returns the relations of each of seqs (Hit.Seq) to other
+// articles, those at least as strong as least (story or stronger),
+// classified as the index classifies them now; dfc (nil: none) keeps the
+// document frequencies read. Copy relations do not depend on document
+// frequencies: with least partial or stronger, only the stored pairs
+// sharing a passage or quote are read, and no terms.
+func RelationsOf(ctx context.Context, st Store, seqs []int64, least cluster.Relation, dfc *DFCache) (map[int64][]cluster.Relation, error) {
 	tx, err := st.Begin(ctx, false)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	return linksOf(ctx, tx, seqs)
+	s, ok := tx.(searcher)
+	if !ok {
+		return nil, errors.New("this index cannot search")
+	}
+	var edges []Edge
+	if least >= cluster.Partial {
+		edges, err = s.copyEdges(ctx, seqs)
+	} else {
+		edges, err = tx.Edges(ctx, seqs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	all := slices.Clone(seqs)
+	for _, e := range edges {
+		all = append(all, e.A, e.B)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	pos := make(map[int64]int, len(all))
+	vecs := make([]shingle.Vector, len(all))
+	for i, seq := range all {
+		pos[seq] = i
+	}
+	if least < cluster.Partial {
+		if vecs, err = weighAll(ctx, tx, all, dfc); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[int64][]cluster.Relation)
+	for _, e := range edges {
+		p := classify(pos[e.A], pos[e.B], &e, vecs[pos[e.A]], vecs[pos[e.B]])
+		if p.Relation >= least && p.Relation >= cluster.Story {
+			out[e.A], out[e.B] = append(out[e.A], p.Relation), append(out[e.B], p.Relation)
+		}
+	}
+	return out, nil
+}
+
+// weighAll returns the vectors of seqs (sorted; nil for a seq not
+// indexed) at the index's current document frequencies.
+func weighAll(ctx context.Context, tx Tx, seqs []int64, dfc *DFCache) ([]shingle.Vector, error) {
+	n, next, err := tx.Count(ctx)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := tx.Light(ctx, seqs)
+	if err != nil {
+		return nil, err
+	}
+	got, err := nearVectors(ctx, tx, dfc, Generation{N: n, Next: next}, recs)
+	if err != nil {
+		return nil, err
+	}
+	vecs := make([]shingle.Vector, len(seqs))
+	for k, r := range recs {
+		if i, ok := slices.BinarySearch(seqs, r.Seq); ok {
+			vecs[i] = got[k]
+		}
+	}
+	return vecs, nil
 }
 
 // OutletLinks returns the relations (story or stronger) of the outlet's latest
@@ -411,7 +532,8 @@ func OutletLinks(ctx context.Context, st Store, outlet string, limit int) (n int
 	return len(seqs), links, err
 }
 
-// linksOf classifies the stored edges touching seqs.
+// linksOf classifies the stored edges touching seqs (story or
+// stronger).
 func linksOf(ctx context.Context, tx Tx, seqs []int64) ([]Link, error) {
 	edges, err := tx.Edges(ctx, seqs)
 	if err != nil {
@@ -423,29 +545,21 @@ func linksOf(ctx context.Context, tx Tx, seqs []int64) ([]Link, error) {
 	}
 	slices.Sort(all)
 	all = slices.Compact(all)
-	recs, err := tx.Load(ctx, all, false)
+	recs, err := lightRecords(ctx, tx, all)
 	if err != nil {
 		return nil, err
 	}
-	n, _, err := tx.Count(ctx)
+	n, next, err := tx.Count(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var terms []uint64
-	for _, r := range recs {
-		for _, t := range r.Terms {
-			terms = append(terms, t.Hash)
-		}
-	}
-	df := shingle.DF{N: n, Count: make(map[uint64]int32)}
-	if err := fetchDF(ctx, tx, &dfCache{}, &df, nil, terms, n); err != nil {
+	vecs, err := nearVectors(ctx, tx, nil, Generation{N: n, Next: next}, recs)
+	if err != nil {
 		return nil, err
 	}
 	pos := make(map[int64]int, len(recs))
-	vecs := make([]shingle.Vector, len(recs))
 	for i, r := range recs {
 		pos[r.Seq] = i
-		vecs[i] = shingle.NewVector(r.Terms, &df)
 	}
 	var out []Link
 	for _, e := range edges {

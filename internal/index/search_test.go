@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -229,9 +230,12 @@ func checkEdgesBySeq(t *testing.T, st Store) {
 }
 
 // checkPlan asserts that SQLite's plan for q mentions use.
-func checkPlan(t *testing.T, st Store, q, use string) {
+func checkPlan(t *testing.T, st Store, q, use string, args ...any) {
 	var plan []string
-	rows, err := st.(*sqliteStore).db.Query("EXPLAIN QUERY PLAN "+q, 1)
+	if args == nil {
+		args = []any{1}
+	}
+	rows, err := st.(*sqliteStore).db.Query("EXPLAIN QUERY PLAN "+q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,5 +250,48 @@ func checkPlan(t *testing.T, st Store, q, use string) {
 	}
 	if !strings.Contains(strings.Join(plan, "; "), use) {
 		t.Errorf("plan of %q: %q, want it %s", q, plan, use)
+	}
+}
+
+// TestSearchFilteredPlans: SQLite pages words with filters in FTS5's
+// order (no sort of every match) and counts them from the filters'
+// covering index.
+func TestSearchFilteredPlans(t *testing.T) {
+	st := open(t, filepath.Join(t.TempDir(), "i.db"), false)
+	if _, err := Add(context.Background(), st, searchArts(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		cond, index string
+		args        []any
+	}{
+		{"a.outlet = ?", "COVERING INDEX articles_outlet", []any{"Alpha"}},
+		{"a.published_at >= ? AND a.published_at < ?", "COVERING INDEX articles_published", []any{1, 2}},
+		{"a.outlet = ? AND a.published_at >= ?", "COVERING INDEX articles_outlet", []any{"Alpha", 1}},
+	} {
+		page := fmt.Sprintf(filteredPageSQL, f.cond)
+		pageArgs := append(append([]any{`"valley"`}, f.args...), 20, 0)
+		checkPlan(t, st, page, "SCAN s VIRTUAL TABLE", pageArgs...)
+		checkNoPlan(t, st, page, "TEMP B-TREE", pageArgs...)
+		checkPlan(t, st, fmt.Sprintf(filteredCountSQL, f.cond), f.index, append(slices.Clone(f.args), `"valley"`, MaxCount+1)...)
+	}
+}
+
+// checkNoPlan fails if the plan of q names avoid.
+func checkNoPlan(t *testing.T, st Store, q, avoid string, args ...any) {
+	rows, err := st.(*sqliteStore).db.Query("EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(detail, avoid) {
+			t.Errorf("plan of %q: %q", q, detail)
+		}
 	}
 }

@@ -26,9 +26,11 @@ import (
 // Page limits.
 const (
 	// relationScan is how many matches a search with a relation filter
-	// reads to find the ones with that relation (their relations are read
-	// from the index a page at a time); its count is of those.
-	relationScan = 1000
+	// reads at most to find the ones with that relation (their relations
+	// are read from the index relationChunk at a time); it stops earlier
+	// once it has its page and one more, and then counts "more than".
+	relationScan  = 1000
+	relationChunk = 100
 	// maxPassagePartners is how many related articles an article page
 	// aligns to highlight the passages it shares with them.
 	maxPassagePartners = 20
@@ -152,8 +154,8 @@ type searchView struct {
 	Relation string `json:"relation"`
 	Page     int    `json:"page"`
 	// Total counts the matches (up to index.MaxCount, or, with a relation
-	// filter, among the first relationScan matches); AtLeast says there
-	// may be more.
+	// filter, up to the page's last and among the first relationScan
+	// matches); AtLeast says there are more.
 	Total     int       `json:"total"`
 	AtLeast   bool      `json:"total_is_lower_bound"`
 	Hits      []hitView `json:"hits"`
@@ -212,21 +214,25 @@ func (s *Server) search(_ http.ResponseWriter, r *http.Request, st index.Store) 
 			v.Hits = append(v.Hits, hitView{Hit: h})
 		}
 	}
-	v.Prev, v.Next = pageLinks(r.URL, page, page*PerPage < v.Total)
+	v.Prev, v.Next = pageLinks(r.URL, page, page*PerPage < v.Total || v.AtLeast && page*PerPage <= v.Total)
 	return v, nil
 }
 
 // searchRelated finds the page of matches having the relation asked for,
-// among the first relationScan matches.
+// among the first relationScan matches: it stops at the first match past
+// the page (Total is then the page's last, AtLeast set).
 func (s *Server) searchRelated(r *http.Request, st index.Store, iq index.Query, v *searchView) error {
 	want := func(rel cluster.Relation) bool { return rel.String() == v.Relation }
+	least := cluster.Partial // the weakest relation read
 	if v.Relation == "copy" {
 		want = func(rel cluster.Relation) bool { return rel >= cluster.Partial }
-	} else if _, err := cluster.ParseRelation(v.Relation); err != nil || v.Relation == cluster.Unrelated.String() {
+	} else if rel, err := cluster.ParseRelation(v.Relation); err != nil || rel == cluster.Unrelated {
 		return badRequest("relation: %q is none of copy, duplicate, derived, partial, story", v.Relation)
+	} else {
+		least = rel
 	}
 	skip := iq.Offset
-	iq.Offset, iq.Limit = 0, 200
+	iq.Offset, iq.Limit = 0, relationChunk
 	for iq.Offset < relationScan {
 		hits, n, err := index.Search(r.Context(), st, iq)
 		if err != nil {
@@ -236,21 +242,25 @@ func (s *Server) searchRelated(r *http.Request, st index.Store, iq index.Query, 
 		for i, h := range hits {
 			seqs[i] = h.Seq
 		}
-		links, err := index.LinksOf(r.Context(), st, seqs)
+		rels, err := index.RelationsOf(r.Context(), st, seqs, least, &s.df)
 		if err != nil {
 			return err
 		}
 		for _, h := range hits {
 			best, found := cluster.Unrelated, false
-			for _, l := range links {
-				if (l.SeqA == h.Seq || l.SeqB == h.Seq) && want(l.Relation) && (!found || l.Relation > best) {
-					best, found = l.Relation, true
+			for _, rel := range rels[h.Seq] {
+				if want(rel) && (!found || rel > best) {
+					best, found = rel, true
 				}
 			}
 			if !found {
 				continue
 			}
-			if v.Total >= skip && len(v.Hits) < PerPage {
+			if v.Total == skip+PerPage {
+				v.AtLeast = true // one past the page: more than Total
+				return nil
+			}
+			if v.Total >= skip {
 				v.Hits = append(v.Hits, hitView{Hit: h, Relation: best.String()})
 			}
 			v.Total++

@@ -127,6 +127,7 @@ func TestPages(t *testing.T) {
 			if sr.Total == 0 || sr.Hits[0].Relation == "" {
 				t.Errorf("relation=copy: %+v", sr)
 			}
+			checkRelationPages(t, hs.URL, sr)
 			var all searchView
 			getJSON(t, hs.URL+"/api/search?page=2", &all)
 			if all.Total != len(arts) || len(all.Hits) != PerPage {
@@ -488,5 +489,33 @@ func TestArticlePageCache(t *testing.T) {
 	getJSON(t, hs.URL+"/api/article/orig", &av)
 	if len(av.Relations) != 1 || av.Relations[0].ID != "copy1" || len(av.Passages) == 0 {
 		t.Errorf("after adding a copy: relations %+v, %d passages", av.Relations, len(av.Passages))
+	}
+}
+
+// checkRelationPages: a relation search stops one match past its page
+// (then "more than" its last) and the next page goes on from there.
+func checkRelationPages(t *testing.T, base string, first searchView) {
+	t.Helper()
+	if first.AtLeast != (first.Total == PerPage) || len(first.Hits) != min(first.Total, PerPage) {
+		t.Fatalf("relation=copy page 1: %d hits, total %d, at least %v", len(first.Hits), first.Total, first.AtLeast)
+	}
+	if !first.AtLeast {
+		return
+	}
+	var second searchView
+	getJSON(t, base+"/api/search?relation=copy&page=2", &second)
+	if len(second.Hits) == 0 || second.Total <= PerPage {
+		t.Fatalf("relation=copy page 2: %d hits, total %d", len(second.Hits), second.Total)
+	}
+	seen := map[string]bool{}
+	for _, h := range append(first.Hits, second.Hits...) {
+		if seen[h.ID] {
+			t.Errorf("relation=copy: %s on both pages", h.ID)
+		}
+		seen[h.ID] = true
+	}
+	_, _, body := get(t, base+"/?relation=copy")
+	if !strings.Contains(body, fmt.Sprintf("More than %d articles", PerPage)) || !strings.Contains(body, "page=2") {
+		t.Errorf("relation=copy page 1 says neither more than %d nor links page 2", PerPage)
 	}
 }

@@ -7,7 +7,9 @@
 //	go run ./internal/serve/testdata/loadtest -index x.db -kind search [-clients 50] [-duration 30s] [-max 200000]
 //
 // Kinds: search (a word drawn from the indexed headlines, every tenth
-// with an outlet filter, pages 1-3), article (a random indexed article's
+// with an outlet filter, pages 1-3), filter (such a word with one filter
+// in turn: the article's outlet, 15 days either side of its date, or
+// relation=copy; pages 1-3), article (a random indexed article's
 // page), check (POST /api/check of a random indexed article's text with
 // a sentence added, i.e. a crafted copy). Requests go to loopback only.
 package main
@@ -36,7 +38,7 @@ import (
 
 func main() {
 	dsn := flag.String("index", "", "the index (SQLite file or postgres:// URL)")
-	kind := flag.String("kind", "search", "search, article or check")
+	kind := flag.String("kind", "search", "search, filter, article or check")
 	clients := flag.Int("clients", 50, "concurrent clients")
 	duration := flag.Duration("duration", 30*time.Second, "how long to run (at most)")
 	maxReq := flag.Int("max", 200000, "stop after this many requests")
@@ -172,7 +174,7 @@ func draw(ctx context.Context, dsn string, n int) ([]map[string]string, error) {
 	}
 	var out []map[string]string
 	for _, a := range found {
-		out = append(out, map[string]string{"id": a.ID, "outlet": a.Outlet, "title": a.Title, "text": a.Body})
+		out = append(out, map[string]string{"id": a.ID, "outlet": a.Outlet, "title": a.Title, "text": a.Body, "published": a.Published})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: no articles", dsn)
@@ -194,6 +196,25 @@ func requests(kind, base string, arts []map[string]string) (func(*rand.Rand) *ht
 			req, _ := http.NewRequest("GET", base+"/?"+q.Encode(), nil)
 			return req
 		}, nil
+	case "filter":
+		return func(rng *rand.Rand) *http.Request {
+			a := arts[rng.IntN(len(arts))]
+			words := strings.Fields(a["title"])
+			q := url.Values{"q": {words[rng.IntN(len(words))]}, "page": {fmt.Sprint(1 + rng.IntN(3))}}
+			switch rng.IntN(3) {
+			case 0:
+				q.Set("outlet", a["outlet"])
+			case 1:
+				if t, err := time.Parse(time.RFC3339, a["published"]); err == nil {
+					q.Set("from", t.AddDate(0, 0, -15).Format(time.DateOnly))
+					q.Set("to", t.AddDate(0, 0, 15).Format(time.DateOnly))
+				}
+			default:
+				q.Set("relation", "copy")
+			}
+			req, _ := http.NewRequest("GET", base+"/?"+q.Encode(), nil)
+			return req
+		}, nil
 	case "article":
 		return func(rng *rand.Rand) *http.Request {
 			req, _ := http.NewRequest("GET", base+"/article/"+url.PathEscape(arts[rng.IntN(len(arts))]["id"]), nil)
@@ -208,5 +229,5 @@ func requests(kind, base string, arts []map[string]string) (func(*rand.Rand) *ht
 			return req
 		}, nil
 	}
-	return nil, fmt.Errorf("kind %q: want search, article or check", kind)
+	return nil, fmt.Errorf("kind %q: want search, filter, article or check", kind)
 }
