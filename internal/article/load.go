@@ -64,6 +64,12 @@ type Reader struct {
 	// two different texts never share an id.
 	StdinID string
 
+	// flightBytes, when set, is the parallel JSONL reader's bound on bytes
+	// in flight in place of jsonlFlightBytes; onFlight is told of each
+	// change of those bytes (tests).
+	flightBytes int64
+	onFlight    func(n int64)
+
 	seen map[string]string // id → where it was first read
 	skip []os.FileInfo     // Skip, stated once
 }
@@ -642,11 +648,15 @@ func (r *Reader) emitRecord(name, unit string, n int, a Article, warn, err error
 }
 
 // readLine reads one line without its newline. A line longer than limit is
-// skipped to its end and reported as long.
+// skipped to its end and reported as long. A blank line is nil: a feed of
+// blank lines costs no allocation per line.
 func readLine(br *bufio.Reader, limit int64) (line []byte, long bool, err error) {
 	var buf []byte
 	for {
 		chunk, err := br.ReadSlice('\n')
+		if buf == nil && !long && err != bufio.ErrBufferFull && len(bytes.TrimRight(chunk, "\r\n")) == 0 {
+			return nil, false, err
+		}
 		if !long {
 			if int64(len(buf)+len(chunk)) > limit+1 {
 				long, buf = true, nil

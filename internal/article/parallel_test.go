@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -90,5 +92,67 @@ func TestParallelJSONLStops(t *testing.T) {
 	})
 	if !errors.Is(err, context.Canceled) || n > jsonlBatchLines {
 		t.Fatalf("cancelled: got %v after %d articles", err, n)
+	}
+}
+
+// TestParallelJSONLBoundsBytes reads a feed of huge lines (valid articles
+// and garbage) on several workers with a small bound on bytes in flight:
+// counted as the reader reads and hands on lines, they never pass the bound
+// and one line, however far the reader could run ahead of a slow consumer;
+// and the articles and messages are the serial reader's.
+func TestParallelJSONLBoundsBytes(t *testing.T) {
+	const lineBytes = 300 << 10
+	const budget = 1 << 20
+	var b strings.Builder
+	for i := range 30 {
+		if i%3 == 2 {
+			b.WriteString(strings.Repeat("garbage ", lineBytes/8) + "\n")
+			continue
+		}
+		fmt.Fprintf(&b, "{\"id\":\"h%d\",\"text\":\"%s\"}\n", i, strings.Repeat("many words in a line ", lineBytes/21))
+	}
+	path := filepath.Join(t.TempDir(), "huge.jsonl")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	read := func(r *Reader, full chan struct{}) ([]string, []string) {
+		var ids, bad []string
+		r.Bad = func(err error) { bad = append(bad, err.Error()) }
+		err := r.Read(context.Background(), []string{path}, func(a Article) error {
+			ids = append(ids, a.ID)
+			if full != nil && len(ids) == 1 {
+				<-full // let the reader fill the bound before going on
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids, bad
+	}
+	wantIDs, wantBad := read(&Reader{}, nil)
+	if len(wantIDs) != 20 || len(wantBad) != 10 {
+		t.Fatalf("serial read: %d articles, %d bad: the test input is not what it should be", len(wantIDs), len(wantBad))
+	}
+	for _, workers := range []int{2, 4, 8} {
+		var cur, peak atomic.Int64
+		full := make(chan struct{})
+		var once sync.Once
+		r := &Reader{Workers: workers, flightBytes: budget}
+		r.onFlight = func(n int64) {
+			c := cur.Add(n)
+			for p := peak.Load(); c > p && !peak.CompareAndSwap(p, c); p = peak.Load() {
+			}
+			if c >= budget-lineBytes {
+				once.Do(func() { close(full) })
+			}
+		}
+		ids, bad := read(r, full)
+		if !reflect.DeepEqual(ids, wantIDs) || !reflect.DeepEqual(bad, wantBad) {
+			t.Errorf("workers=%d: %d articles, %d bad; serial: %d, %d", workers, len(ids), len(bad), len(wantIDs), len(wantBad))
+		}
+		if max := int64(budget + lineBytes + 64); peak.Load() > max || cur.Load() != 0 {
+			t.Errorf("workers=%d: %d bytes in flight at most (%d at the end), want at most %d", workers, peak.Load(), cur.Load(), max)
+		}
 	}
 }
