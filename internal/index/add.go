@@ -49,6 +49,10 @@ type Options struct {
 	// pairs for 1,000 synthetic articles against 100k): a full run reports
 	// those too.
 	CopyOnly bool
+	// DF, for Check, keeps the stored document frequencies it reads for
+	// the next checks at the same generation of the index (a server's
+	// checks read mostly the same terms); Add ignores it.
+	DF *DFCache
 }
 
 // Relation is a verified pair by article id; Pair.I and Pair.J are the
@@ -230,7 +234,10 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 		}
 	}
 	df := shingle.DF{N: n - len(oldRecs) + len(batch), Count: make(map[uint64]int32)}
-	var dfs dfCache
+	dfs := dfCache{gen: Generation{N: n, Next: next}}
+	if !write {
+		dfs.shared = opt.DF
+	}
 	if err := fetchDF(ctx, tx, &dfs, &df, delta, mapKeys(delta), n); err != nil {
 		return nil, err
 	}
@@ -652,8 +659,13 @@ func lookup(ctx context.Context, tx Tx, batch []*prepared, skip []int64, allPair
 }
 
 // dfCache holds the whole DF table, adjusted by delta, once fetchDF has
-// read it.
-type dfCache struct{ all map[uint64]int32 }
+// read it; or, with shared set, reads the stored counts through shared
+// (at generation gen) and never the whole table.
+type dfCache struct {
+	all    map[uint64]int32
+	shared *DFCache
+	gen    Generation
+}
 
 // fetchDF sets the frequencies of terms in df: the stored ones adjusted by
 // delta. Past n/2 terms (n: the articles indexed; the DF table holds a few
@@ -666,6 +678,15 @@ func fetchDF(ctx context.Context, tx Tx, c *dfCache, df *shingle.DF, delta map[u
 	}
 	slices.Sort(terms)
 	terms = slices.Compact(terms)
+	if c.shared != nil {
+		if err := c.shared.fill(ctx, tx, c.gen, terms, df); err != nil {
+			return err
+		}
+		for _, t := range terms {
+			df.Count[t] += delta[t]
+		}
+		return nil
+	}
 	if len(terms) > n/2 {
 		all, err := tx.AllDF(ctx)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -195,4 +196,38 @@ func centrePairs(arts []article.Article, pairs []cluster.Pair, id string) []stri
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestCheckWithDFCache: Check through a DFCache finds the same pairs,
+// scores included, as without, again once the cache holds the terms, and
+// after an add (a new generation).
+func TestCheckWithDFCache(t *testing.T) {
+	ctx := context.Background()
+	arts := synthetic(t, 3, 90)
+	st := open(t, filepath.Join(t.TempDir(), "i.db"), false)
+	if _, err := Add(ctx, st, arts[:60], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	dfc := &DFCache{}
+	check := func(when string) {
+		t.Helper()
+		want, err := Check(ctx, st, arts[60:75], Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			got, err := Check(ctx, st, arts[60:75], Options{DF: dfc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got.Pairs) != fmt.Sprint(want.Pairs) {
+				t.Errorf("%s: with a DFCache:\n%v\nwithout:\n%v", when, got.Pairs, want.Pairs)
+			}
+		}
+	}
+	check("60 indexed")
+	if _, err := Add(ctx, st, arts[75:], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	check("75 indexed")
 }

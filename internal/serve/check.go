@@ -75,7 +75,7 @@ func (s *Server) check(_ http.ResponseWriter, r *http.Request, st index.Store) (
 	if add && !s.cfg.AllowAdd {
 		return nil, &httpError{http.StatusForbidden, "this server does not add articles (start it with --allow-add)"}
 	}
-	res, err := index.Check(r.Context(), st, arts, index.Options{})
+	res, err := index.Check(r.Context(), st, arts, index.Options{DF: &s.df})
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (s *Server) check(_ http.ResponseWriter, r *http.Request, st index.Store) (
 
 // matches lays out what one checked article relates to in the index:
 // the strongest maxCheckMatches relations, each aligned for its shared
-// passages and drawn side by side.
+// passages and, on the HTML page, drawn side by side.
 func (s *Server) matches(r *http.Request, st index.Store, a *article.Article, pairs []index.Relation, batch map[string]*article.Article) (checkedView, error) {
 	cv := checkedView{ID: a.ID, Title: a.Title, Matches: []matchView{}}
 	var rels []index.Relation
@@ -151,12 +151,17 @@ func (s *Server) matches(r *http.Request, st index.Store, a *article.Article, pa
 			m.Passages = append(m.Passages, passageView{With: o.ID, Offset: ps.A.Offset, EndOffset: ps.A.EndOffset,
 				OtherOffset: ps.B.Offset, OtherEndOffset: ps.B.EndOffset, Quote: ps.Quote, Words: ps.A.Words()})
 		}
-		m.Diff = *report.NewDiffPage(a, o, doc, od, p.Pair.Relation, &res).Diff
-		m.Diff.Similarity = round3(p.Pair.Similarity)
+		if !isAPI(r) { // the side-by-side diff is the HTML page's alone
+			m.Diff = *report.NewDiffPage(a, o, doc, od, p.Pair.Relation, &res).Diff
+			m.Diff.Similarity = round3(p.Pair.Similarity)
+		}
 		cv.Matches = append(cv.Matches, m)
 	}
 	return cv, nil
 }
+
+// isAPI reports whether r asks for JSON (a /api/ route).
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // checkInput reads the articles to check: the form's text or file
 // (.txt, .html, .jsonl), or an API body (text, JSON or JSON lines by
