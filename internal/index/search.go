@@ -62,6 +62,9 @@ type Query struct {
 	From, To time.Time // published at or after From, before To
 	// Limit and Offset page the hits (Limit 0: 20).
 	Limit, Offset int
+	// NoCount skips counting the matches (Search then returns -1): for a
+	// caller that counted the same query before.
+	NoCount bool
 }
 
 // Hit is one article found.
@@ -75,7 +78,7 @@ type Hit struct {
 
 // Search returns a page of the articles matching q, newest indexed first,
 // and how many match in all (counted up to MaxCount; more is reported as
-// MaxCount+1).
+// MaxCount+1; -1 with q.NoCount).
 func Search(ctx context.Context, st Store, q Query) ([]Hit, int, error) {
 	tx, err := st.Begin(ctx, false)
 	if err != nil {
@@ -276,6 +279,9 @@ func (t *sqliteTx) search(ctx context.Context, q Query) ([]Hit, int, error) {
 		return nil, 0, err
 	}
 	var n int
+	if q.NoCount {
+		return hits, -1, nil
+	}
 	err = t.tx.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1"+from+cond+" LIMIT ?)", append(args, MaxCount+1)...).Scan(&n)
 	return hits, n, t.wrap(err)
 }
@@ -306,6 +312,9 @@ func (t *sqliteTx) searchFiltered(ctx context.Context, m string, q Query, where 
 		return nil, 0, err
 	}
 	var n int
+	if q.NoCount {
+		return hits, -1, nil
+	}
 	err = t.tx.QueryRowContext(ctx, fmt.Sprintf(filteredCountSQL, cond), append(slices.Clone(args), m, MaxCount+1)...).Scan(&n)
 	return hits, n, t.wrap(err)
 }
@@ -322,6 +331,9 @@ func (t *sqliteTx) searchWords(ctx context.Context, m string, q Query) ([]Hit, i
 		return nil, 0, err
 	}
 	var n int
+	if q.NoCount {
+		return hits, -1, nil
+	}
 	err = t.tx.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ?)", m, MaxCount+1).Scan(&n)
 	return hits, n, t.wrap(err)
 }
@@ -356,6 +368,9 @@ func (t *pgTx) search(ctx context.Context, q Query) ([]Hit, int, error) {
 		return nil, 0, err
 	}
 	var total int
+	if q.NoCount {
+		return hits, -1, nil
+	}
 	err = t.tx.QueryRow(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1%s%s LIMIT %d) m", from, cond, MaxCount+1), args...).Scan(&total)
 	return hits, total, t.wrap(err)
 }

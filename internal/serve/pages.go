@@ -205,9 +205,20 @@ func (s *Server) search(_ http.ResponseWriter, r *http.Request, st index.Store) 
 			return nil, err
 		}
 	} else {
-		hits, n, err := index.Search(r.Context(), st, iq)
+		gen, err := s.generation(r.Context(), st)
 		if err != nil {
 			return nil, err
+		}
+		key := countKey{iq.Text, iq.Outlet, iq.From, iq.To}
+		n, counted := s.counts.Get(key)
+		iq.NoCount = counted
+		hits, got, err := index.Search(r.Context(), st, iq)
+		if err != nil {
+			return nil, err
+		}
+		if !counted {
+			n = got
+			s.keepCount(key, gen, n)
 		}
 		v.Total, v.AtLeast = min(n, index.MaxCount), n > index.MaxCount
 		for _, h := range hits {
@@ -216,6 +227,13 @@ func (s *Server) search(_ http.ResponseWriter, r *http.Request, st index.Store) 
 	}
 	v.Prev, v.Next = pageLinks(r.URL, page, page*PerPage < v.Total || v.AtLeast && page*PerPage <= v.Total)
 	return v, nil
+}
+
+// countKey is a search's query without its page: its count is the same
+// on every page.
+type countKey struct {
+	text, outlet string
+	from, to     time.Time
 }
 
 // searchRelated finds the page of matches having the relation asked for,

@@ -78,6 +78,10 @@ const (
 	// page's values are about the size of its HTML: 17 KB on the 100k
 	// synth index), all of them for the generation of the index last read.
 	cachedPages = 2000
+	// cachedCounts is how many searches' counts the server keeps (for the
+	// same search's other pages), for the generation of the index last
+	// read.
+	cachedCounts = 10000
 	// genTTL is how long the generation of the index last read is
 	// trusted: an article page shows what another process added or
 	// removed at most this late (reading it costs a count of the
@@ -109,7 +113,8 @@ type Server struct {
 	// generation of the index it was read at; df keeps the document
 	// frequencies they weighed.
 	pages    *lru.Cache[string, *articleView]
-	building singleflight.Group // article pages being built, by id
+	counts   *lru.Cache[countKey, int] // searches' counts, for their other pages
+	building singleflight.Group        // article pages being built, by id
 	df       index.DFCache
 	genMu    sync.Mutex
 	gen      index.Generation // the index's, as last read
@@ -129,7 +134,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, pool: make(chan index.Store, cfg.Stores), pages: pages}
+	counts, err := lru.New[countKey, int](cachedCounts)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, pool: make(chan index.Store, cfg.Stores), pages: pages, counts: counts}
 	if s.log == nil {
 		s.log = log.New(io.Discard, "", 0)
 	}
@@ -224,9 +233,20 @@ func (s *Server) generation(ctx context.Context, st index.Store) (index.Generati
 	defer s.genMu.Unlock()
 	if gen != s.gen {
 		s.pages.Purge()
+		s.counts.Purge()
 	}
 	s.gen, s.genAt = gen, time.Now()
 	return gen, nil
+}
+
+// keepCount caches a search's count made at generation gen, if that is
+// the generation the cache holds.
+func (s *Server) keepCount(key countKey, gen index.Generation, n int) {
+	s.genMu.Lock()
+	defer s.genMu.Unlock()
+	if gen == s.gen {
+		s.counts.Add(key, n)
+	}
 }
 
 // keep caches an article page built at generation gen, if that is the

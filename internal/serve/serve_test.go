@@ -519,3 +519,33 @@ func checkRelationPages(t *testing.T, base string, first searchView) {
 		t.Errorf("relation=copy page 1 says neither more than %d nor links page 2", PerPage)
 	}
 }
+
+// TestSearchCountCache: a search's count is kept for its other pages and
+// made again once the index has changed.
+func TestSearchCountCache(t *testing.T) {
+	arts := seeds(t)
+	dsn := filepath.Join(t.TempDir(), "index.db")
+	srv, hs := newServer(t, dsn, arts, Config{})
+	var sr searchView
+	getJSON(t, hs.URL+"/api/search?q=Toner", &sr)
+	if n, ok := srv.counts.Get(countKey{text: "Toner"}); !ok || n != sr.Total || sr.Total == 0 {
+		t.Fatalf("count of Toner: kept %d (%v), shown %d", n, ok, sr.Total)
+	}
+	ctx := context.Background()
+	st, err := index.Open(ctx, dsn, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := article.Article{ID: "extra", Outlet: "Daily Post", Title: "Toner again", Published: "2016-03-02T10:00:00Z",
+		Body: "Mr Toner spoke again on Wednesday about something else entirely, far from the talks."}
+	if _, err := index.Add(ctx, st, []article.Article{extra}, index.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	time.Sleep(genTTL + 100*time.Millisecond)
+	var after searchView
+	getJSON(t, hs.URL+"/api/search?q=Toner", &after)
+	if after.Total != sr.Total+1 || len(after.Hits) == 0 || after.Hits[0].ID != "extra" {
+		t.Errorf("after adding one: total %d (before %d), first %+v", after.Total, sr.Total, after.Hits)
+	}
+}
