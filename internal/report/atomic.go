@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -165,6 +166,13 @@ type File struct {
 // other files, an existing dir is replaced only when it holds nothing but
 // regular files of the kinds a report writes (*.html, *.json).
 func WriteDirAtomic(dir string, files []File) error {
+	return WriteDirAtomicContext(context.Background(), dir, files)
+}
+
+// WriteDirAtomicContext is WriteDirAtomic stopped by ctx: it looks at ctx
+// before each file and once more before the swap, and once ctx is done it
+// returns ctx's error, leaving dir as it was.
+func WriteDirAtomicContext(ctx context.Context, dir string, files []File) error {
 	target, err := resolveLinks(filepath.Clean(dir))
 	if err != nil {
 		return err
@@ -186,6 +194,9 @@ func WriteDirAtomic(dir string, files []File) error {
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if f.Name != filepath.Base(f.Name) || f.Name == "." || f.Name == ".." {
 			return fmt.Errorf("%s: bad file name %q", dir, f.Name)
 		}
@@ -195,6 +206,9 @@ func WriteDirAtomic(dir string, files []File) error {
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return fmt.Errorf("%s: %w", dir, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err // the last moment to leave dir as it was
 	}
 	old := ""
 	if _, err := os.Lstat(dir); err == nil {

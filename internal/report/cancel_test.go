@@ -60,3 +60,21 @@ func dirFiles(t *testing.T, dir string) map[string]string {
 	}
 	return files
 }
+
+// LayoutContext looks at ctx as it lays out: cancelled, it lays out
+// nothing and says so.
+func TestLayoutCancelled(t *testing.T) {
+	inRoot(t)
+	rep := build(t, 0, "testdata/seeds", "testdata/crafted")
+	if len(rep.Clusters) == 0 {
+		t.Fatal("no story cluster to lay out")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if pages, err := rep.LayoutContext(ctx); pages != nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("LayoutContext(cancelled) = %v, %v; want nil, context.Canceled", pages, err)
+	}
+	if pages, err := rep.LayoutContext(context.Background()); err != nil || len(pages.Pages) == 0 {
+		t.Errorf("LayoutContext = %v, %v", pages, err)
+	}
+}

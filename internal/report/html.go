@@ -312,9 +312,18 @@ type Pages struct {
 }
 
 // Layout builds the pages of the report.
-func (r *Report) Layout() *Pages { return r.layout(cmp.Or(r.InlineWords, InlineWords)) }
+func (r *Report) Layout() *Pages {
+	pages, _ := r.LayoutContext(context.Background())
+	return pages
+}
 
-func (r *Report) layout(inlineWords int) *Pages {
+// LayoutContext is Layout stopped by ctx: it looks at ctx before each
+// cluster and each diff it lays out, and returns ctx's error once done.
+func (r *Report) LayoutContext(ctx context.Context) (*Pages, error) {
+	return r.layout(ctx, cmp.Or(r.InlineWords, InlineWords))
+}
+
+func (r *Report) layout(ctx context.Context, inlineWords int) (*Pages, error) {
 	words := 0
 	for _, c := range r.Clusters {
 		for _, id := range c.Members {
@@ -332,7 +341,10 @@ func (r *Report) layout(inlineWords int) *Pages {
 	index := &Page{Title: "copydesk: " + plural(len(r.Articles), "article") + ", " + plural(len(r.Clusters), "story cluster"), Overview: ov}
 	out := &Pages{Names: []string{"index.html"}, Pages: []*Page{index}}
 	for k := range r.Clusters {
-		cv := r.clusterView(k, ov.Heatmap == nil)
+		cv, err := r.clusterView(ctx, k, ov.Heatmap == nil)
+		if err != nil {
+			return nil, err
+		}
 		if inline {
 			index.Clusters = append(index.Clusters, cv)
 			continue
@@ -344,7 +356,7 @@ func (r *Report) layout(inlineWords int) *Pages {
 			Clusters: []ClusterView{cv},
 		})
 	}
-	return out
+	return out, nil
 }
 
 func plural(n int, noun string) string {
@@ -408,7 +420,11 @@ func (r *Report) overview(href func(int) string) *Overview {
 	return ov
 }
 
-func (r *Report) clusterView(k int, heatmap bool) ClusterView {
+// clusterView lays out story cluster k; ctx stops it between diffs.
+func (r *Report) clusterView(ctx context.Context, k int, heatmap bool) (ClusterView, error) {
+	if err := ctx.Err(); err != nil {
+		return ClusterView{}, err
+	}
 	c := &r.Clusters[k]
 	cv := ClusterView{N: k + 1, Anchor: fmt.Sprintf("cluster-%d", k+1), Members: r.members(c.Members), Compared: c.Compared, Framing: c.Framing}
 	idx := make([]int, len(c.Members))
@@ -485,11 +501,14 @@ func (r *Report) clusterView(k int, heatmap bool) ClusterView {
 			})
 			continue
 		}
+		if err := ctx.Err(); err != nil {
+			return ClusterView{}, err
+		}
 		d := r.diff(p.I, p.J)
 		d.Open = n == 0
 		cv.Diffs = append(cv.Diffs, d)
 	}
-	return cv
+	return cv, nil
 }
 
 // diffCommand is the compare diff command that draws the pair of articles i
@@ -704,40 +723,25 @@ func WriteReport(dir string, r *Report) error {
 }
 
 // WriteReportContext is WriteReport stopped by ctx: cancelled while the
-// pages are laid out or written, it returns ctx's error at once (the
-// layout, which does not look at ctx, is left to finish unseen) and dir
-// keeps its previous contents.
+// pages are laid out (between two diffs) or written (between two files,
+// and before the new directory takes the old one's place), it returns
+// ctx's error and dir keeps its previous contents.
 func WriteReportContext(ctx context.Context, dir string, r *Report) error {
-	laid := make(chan *Pages, 1)
-	go func() { laid <- r.Layout() }()
-	var pages *Pages
-	select {
-	case pages = <-laid:
-	case <-ctx.Done():
-		return ctx.Err()
+	pages, err := r.LayoutContext(ctx)
+	if err != nil {
+		return err
 	}
-	files := []File{{Name: "report.json", Write: func(w io.Writer) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return WriteJSON(w, r)
-	}}}
+	files := []File{{Name: "report.json", Write: func(w io.Writer) error { return WriteJSON(w, r) }}}
 	for k, name := range pages.Names {
 		p := pages.Pages[k]
 		files = append(files, File{Name: name, Write: func(w io.Writer) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
 			if err := WritePage(w, p); err != nil {
 				return fmt.Errorf("%s: %w", path.Join(dir, name), err)
 			}
 			return nil
 		}})
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return WriteDirAtomic(dir, files)
+	return WriteDirAtomicContext(ctx, dir, files)
 }
 
 // displayDate shows a publication time in one zone, UTC, and a readable

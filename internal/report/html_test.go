@@ -295,7 +295,7 @@ func TestSplitLayout(t *testing.T) {
 	// the index, which then holds no cluster section.
 	inRoot(t)
 	rep := build(t, 0, "testdata/seeds", "testdata/crafted")
-	pages := rep.layout(0)
+	pages, _ := rep.layout(context.Background(), 0)
 	if len(pages.Pages) != 1+len(rep.Clusters) || len(rep.Clusters) != 2 {
 		t.Fatalf("%d pages for %d clusters", len(pages.Pages), len(rep.Clusters))
 	}
@@ -446,7 +446,8 @@ func TestCoreOneEntryPerOutlet(t *testing.T) {
 	second := p.Carriers[0]
 	second.Text = "A second sentence of the same outlet."
 	p.Carriers = append(p.Carriers[:1], append([]Carrier{second}, p.Carriers[1:]...)...)
-	pv := rep.clusterView(0, false).Core[0]
+	cv, _ := rep.clusterView(context.Background(), 0, false)
+	pv := cv.Core[0]
 	seen := map[string]bool{}
 	for _, c := range pv.Carriers {
 		if seen[c.ID] {
