@@ -30,6 +30,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/copydesk/copydesk/internal/index"
@@ -93,6 +94,7 @@ func run(dsn, kind string, clients int, duration time.Duration, maxReq, sample i
 	var firstErr string
 	stop := time.Now().Add(duration)
 	var wg sync.WaitGroup
+	cpu0 := cpuTime()
 	begin := time.Now()
 	for c := range clients {
 		rng := rand.New(rand.NewPCG(uint64(c), 7))
@@ -136,6 +138,8 @@ func run(dsn, kind string, clients int, duration time.Duration, maxReq, sample i
 	fmt.Printf("kind=%s clients=%d requests=%d errors=%d wall=%.1fs rate=%.0f/s p50=%v p95=%v p99=%v max=%v\n",
 		kind, clients, len(lat), errs, wall.Seconds(), float64(len(lat))/wall.Seconds(),
 		pct(0.50).Round(time.Microsecond*100), pct(0.95).Round(time.Microsecond*100), pct(0.99).Round(time.Microsecond*100), lat[len(lat)-1].Round(time.Millisecond))
+	cpu := cpuTime() - cpu0
+	fmt.Printf("cpu=%.1fs (server and clients, %.2f ms a request)\n", cpu.Seconds(), float64(cpu.Microseconds())/1000/float64(len(lat)))
 	if errs > 0 {
 		fmt.Println("first error:", firstErr)
 	}
@@ -230,4 +234,13 @@ func requests(kind, base string, arts []map[string]string) (func(*rand.Rand) *ht
 		}, nil
 	}
 	return nil, fmt.Errorf("kind %q: want search, filter, article or check", kind)
+}
+
+// cpuTime is the user and system time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
