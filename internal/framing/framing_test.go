@@ -226,3 +226,68 @@ func TestNamesOnlyForItsStory(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberWordsLanguages: number words of each table read as counts,
+// with their scale words ("40 миллиардов" is 4e10); words that look like
+// one but are not (a name, "per cent", "due to", "Sept.") are not.
+func TestNumberWordsLanguages(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		value float64
+		noun  string // in the wording
+	}{
+		{"В Москве закрыты четыре станции метро.", 4, "станции"},
+		{"Ущерб оценили в 40 миллиардов рублей.", 40e9, "рублей"},
+		{"Эвакуированы две тысячи жителей.", 2000, "жителей"},
+		{"Бюджет составит 3 млрд рублей.", 3e9, "рублей"},
+		{"Из-за паводка пострадали пять посёлков.", 5, "посёлков"},
+		{"Vier Menschen wurden verletzt.", 4, "menschen"},
+		{"Der Schaden beträgt 3 Millionen Euro.", 3e6, "euro"},
+		{"Trois ponts ont été fermés.", 3, "ponts"},
+		{"Quattro fiumi sono esondati.", 4, "fiumi"},
+		{"Cinco carreteras fueron cortadas.", 5, "carreteras"},
+		{"Floods cut forty roads.", 40, "roads"},
+	} {
+		fs := numbersIn(c.text)
+		if len(fs) != 1 || fs[0].value != c.value || !strings.Contains(strings.ToLower(fs[0].wording), c.noun) {
+			t.Errorf("%q: %+v, want %v counting %s", c.text, fs, c.value, c.noun)
+		}
+	}
+	for _, text := range []string{
+		"Otto Schmidt said the river rose.",
+		"Turnout was 40 per cent; cent coins are rare.",
+		"The payment was due yesterday.",
+		"The hall opened in Sept. after repairs.",
+	} {
+		if fs := numbersIn(text); len(fs) != 0 {
+			t.Errorf("%q: %+v, want no count", text, fs)
+		}
+	}
+	if fs := numbersIn("Работы завершены на три месяца раньше срока."); len(fs) != 1 || fs[0].noun != "месяца" {
+		t.Errorf("a unit ends the counted words: %+v", fs)
+	}
+	both := []Doc{{ID: "a", Text: "Открыты две новые станции. Откроют ещё четыре станции."}, {ID: "b", Text: "Две новые станции открыты. Позже откроют четыре станции."}}
+	for _, f := range Numbers(both) {
+		if f.Disagree {
+			t.Errorf("outlets giving the same values disagree: %+v", f)
+		}
+	}
+	if f := Numbers([]Doc{{ID: "a", Text: "Открыты две станции."}, {ID: "b", Text: "Открыты три станции."}}); len(f) != 1 || !f[0].Disagree {
+		t.Errorf("2 and 3 stations: %+v, want one fact in disagreement", f)
+	}
+	// A word two tables list means one value in both.
+	for lang, tbl := range numberTables {
+		for _, s := range []string{tbl.words, tbl.scales} {
+			m := map[string]float64{}
+			readPairs(s, m)
+			if len(m)*2 != len(strings.Fields(s)) {
+				t.Errorf("%s: a word listed twice or a value missing in %q", lang, s)
+			}
+			for w, v := range m {
+				if numberWords[w] != v && scales[w] != v {
+					t.Errorf("%s: %q is %v here, but %v/%v merged", lang, w, v, numberWords[w], scales[w])
+				}
+			}
+		}
+	}
+}

@@ -7,7 +7,7 @@
 // # Numbers
 //
 // A numeric fact is a number (digits, "270,000" or "270 000", or a number
-// word, "four") and the words it counts: up to two words after it that are
+// word of numberTables, "four", "четыре") and the words it counts: up to two words after it that are
 // neither function words nor prepositions ("250 civilians", "82 army
 // troops", "34 ISIS militants"), or a month before it ("February 27"). A
 // qualifier before it ("at least", "more than") is kept in its wording.
@@ -64,12 +64,10 @@ type Fact struct {
 const MaxRatio = 2.0
 
 var (
-	numberWords = map[string]float64{"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000, "dozen": 12}
-	scales      = map[string]float64{"hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9}
-	months      = setOf("january february march april may june july august september october november december")
-	qualifiers  = setOf("at least more than over nearly about almost some around up to fewer less")
-	notNouns    = setOf("in on at of to for from with by around across since ago per and or as near against between during after before under over into than")
-	deathWords  = setOf("killed dead died deaths death toll killing lives")
+	months     = setOf("january february march april may june july august september october november december")
+	qualifiers = setOf("at least more than over nearly about almost some around up to fewer less")
+	notNouns   = setOf("in on at of to for from with by around across since ago per and or as near against between during after before under over into than")
+	deathWords = setOf("killed dead died deaths death toll killing lives")
 	// verbsOfDeath never are the counted noun ("210 combatants killed").
 	verbsOfDeath = setOf("killed died killing")
 	// countSynonyms fold counted nouns that name the same thing.
@@ -235,9 +233,6 @@ var adjectivesInEd = setOf("allied armed affiliated united based backed led rela
 
 var irregularVerbs = setOf("left fled took made drove cut hit lost saw rose fell sent brought")
 
-// unitNouns measure rather than count; they end a counted phrase.
-var unitNouns = setOf("hours hour days day weeks week months month years year percent km kilometres kilometers miles mile minutes minute")
-
 func fold(noun string) string {
 	if s, ok := countSynonyms[noun]; ok {
 		return s
@@ -376,13 +371,24 @@ func outlets(ns []Number) int {
 	return len(seen)
 }
 
-// disagree reports whether two outlets give different values.
+// disagree reports whether two outlets give different values: whether
+// their sets of values differ. Two outlets that both write "two new
+// stations" and "four more stations" agree.
 func disagree(ns []Number) bool {
-	for _, a := range ns {
-		for _, b := range ns {
-			if a.Article != b.Article && a.Value != b.Value {
-				return true
-			}
+	values := make(map[string][]float64)
+	for _, n := range ns {
+		if !slices.Contains(values[n.Article], n.Value) {
+			values[n.Article] = append(values[n.Article], n.Value)
+		}
+	}
+	var first []float64
+	for _, n := range ns {
+		vs := values[n.Article]
+		slices.Sort(vs)
+		if first == nil {
+			first = vs
+		} else if !slices.Equal(first, vs) {
+			return true
 		}
 	}
 	return false
