@@ -147,32 +147,48 @@ func writeDiff(w io.Writer, aa, ab *article.Article, a, b *align.Doc, v *align.R
 			bw.WriteString(b.Text[pos:ed.B.EndOffset])
 			pos = ed.B.EndOffset
 		case align.Delete:
-			// The punctuation closing B's last word stays with it
-			// ("said. [-One-]", not "said [-One-] ."), and one space
-			// separates the deletion from what follows.
-			next := len(b.Text)
-			if ed.B.Start < len(b.Tokens) {
-				next = int(b.Tokens[ed.B.Start].Start)
-			}
-			k := pos
-			for k < next && b.Text[k] != ' ' && b.Text[k] != '\n' {
-				k++
-			}
-			bw.WriteString(b.Text[pos:k])
-			pos = k
-			bw.WriteString(" " + del + a.Text[ed.A.Offset:ed.A.EndOffset] + end[0])
-			if pos >= len(b.Text) || b.Text[pos] != ' ' && b.Text[pos] != '\n' {
-				bw.WriteString(" ")
-			}
+			// A whole sentence is marked with its stop, as in the report.
+			pa = report.WholeSentenceEnd(a, ed.A)
+			pos = writeDeletion(bw, a, b, ed, pos, del+a.Text[ed.A.Offset:pa]+end[0])
 		case align.Insert:
+			stop := report.WholeSentenceEnd(b, ed.B)
 			bw.WriteString(b.Text[pos:ed.B.Offset])
-			bw.WriteString(ins + b.Text[ed.B.Offset:ed.B.EndOffset] + end[1])
-			pos = ed.B.EndOffset
+			bw.WriteString(ins + b.Text[ed.B.Offset:stop] + end[1])
+			pos = stop
 		}
 	}
 	bw.WriteString(b.Text[pos:])
 	bw.WriteString("\n")
 	return bw.Flush()
+}
+
+// writeDeletion writes the deletion mark of A's words that B lacks, at
+// B's byte pos, and returns the next byte of B to print. The punctuation
+// closing B's last word stays with it ("said. [-One.-]", not "said [-One-]
+// ."), and one space separates the mark from what follows. Words that
+// opened a paragraph of A are marked at the start of B's next paragraph,
+// not at the end of the one before, when a paragraph break follows.
+func writeDeletion(bw *bufio.Writer, a, b *align.Doc, ed align.Edit, pos int, mark string) int {
+	next := len(b.Text)
+	if ed.B.Start < len(b.Tokens) {
+		next = int(b.Tokens[ed.B.Start].Start)
+	}
+	opensParagraph := strings.HasSuffix(strings.TrimRight(a.Text[:ed.A.Offset], " \t"), "\n\n") || strings.TrimSpace(a.Text[:ed.A.Offset]) == ""
+	if opensParagraph && next < len(b.Text) && strings.Contains(b.Text[pos:next], "\n\n") {
+		bw.WriteString(b.Text[pos:next])
+		bw.WriteString(mark + " ")
+		return next
+	}
+	k := pos
+	for k < next && b.Text[k] != ' ' && b.Text[k] != '\n' {
+		k++
+	}
+	bw.WriteString(b.Text[pos:k])
+	bw.WriteString(" " + mark)
+	if k >= len(b.Text) || b.Text[k] != ' ' && b.Text[k] != '\n' {
+		bw.WriteString(" ")
+	}
+	return k
 }
 
 // writeDiffJSON writes the pair's scores and B's text as edits of A's:

@@ -106,7 +106,7 @@ func TestDiffFileHashID(t *testing.T) {
 	}
 	os.WriteFile("feed.jsonl", []byte(feed.String()), 0o644)
 	out, stderr, code := compare(t, "", "diff", "feed.jsonl#r1", "feed.jsonl#r2")
-	if code != 0 || !strings.Contains(out, "A: r1\nB: r2\n") || !strings.Contains(out, "office said. [-One-] {+Two+}.") {
+	if code != 0 || !strings.Contains(out, "A: r1\nB: r2\n") || !strings.Contains(out, "office said. [-One.-] {+Two.+}") {
 		t.Fatalf("diff FILE#ID: exit %d\n%s%s", code, out, stderr)
 	}
 	if _, stderr, code := compare(t, "", "diff", "feed.jsonl#nope", "feed.jsonl#r2"); code == 0 || !strings.Contains(stderr, `no article with id "nope"`) {

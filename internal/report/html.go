@@ -623,12 +623,12 @@ func DiffRows(a, b *align.Doc) []DiffRow {
 			add(&cur.Right, "", b.Text[pb:e.B.EndOffset])
 			pa, pb = e.A.EndOffset, e.B.EndOffset
 		case align.Delete:
-			end := wholeSentenceEnd(a, e.A)
+			end := WholeSentenceEnd(a, e.A)
 			add(&cur.Left, "", a.Text[pa:e.A.Offset])
 			add(&cur.Left, "del", a.Text[e.A.Offset:end])
 			pa = end
 		case align.Insert:
-			end := wholeSentenceEnd(b, e.B)
+			end := WholeSentenceEnd(b, e.B)
 			add(&cur.Right, "", b.Text[pb:e.B.Offset])
 			add(&cur.Right, "ins", b.Text[e.B.Offset:end])
 			pb = end
@@ -656,13 +656,13 @@ func Follows(e align.Edit, pa, pb int) bool {
 	return false
 }
 
-// wholeSentenceEnd returns where a deleted or inserted span s ends: with
+// WholeSentenceEnd returns where a deleted or inserted span s ends: with
 // the full stop that closes it when s is whole sentences (it starts a
 // paragraph or follows a sentence's end, and its closing punctuation ends
 // one), so that a dropped sentence is struck out with its stop ("said.
 // [-Entire streets flooded.-]", not "said. [-Entire streets flooded-].");
 // else at its last word.
-func wholeSentenceEnd(d *align.Doc, s align.Span) int {
+func WholeSentenceEnd(d *align.Doc, s align.Span) int {
 	c := closing(d, s)
 	if c == s.EndOffset || !strings.ContainsAny(d.Text[s.EndOffset:c], ".!?") {
 		return s.EndOffset
