@@ -289,34 +289,47 @@ func (t *sqliteTx) search(ctx context.Context, q Query) ([]Hit, int, error) {
 // searchWords is search of words without filters (SQLite).
 // The queries of searchFiltered, around the filters' conditions.
 const (
-	filteredPageSQL  = "SELECT " + hitCols + " FROM search s JOIN articles a ON a.seq = s.rowid WHERE search MATCH ? AND %s ORDER BY s.rowid DESC LIMIT ? OFFSET ?"
-	filteredCountSQL = "SELECT count(*) FROM (SELECT 1 FROM articles a WHERE %s AND +a.seq IN (SELECT rowid FROM search WHERE search MATCH ?) LIMIT ?)"
+	filteredPageSQL = "SELECT " + hitCols + " FROM search s JOIN articles a ON a.seq = s.rowid WHERE search MATCH ? AND %s ORDER BY s.rowid DESC LIMIT ? OFFSET ?"
+	filteredSeqsSQL = "SELECT a.seq FROM articles a WHERE %s AND +a.seq IN (SELECT rowid FROM search WHERE search MATCH ?) ORDER BY a.seq DESC LIMIT ?"
 )
 
-// searchFiltered is search of words with filters (SQLite). The page
-// walks FTS5's matches newest first, each joined with its article, and
-// stops once it is full (no sort of every match); the count walks the
-// filters' covering index (articles_outlet or articles_published) and
-// tests each seq against the matches, read once into a set (the "+"
-// keeps SQLite from looking up the matches by seq one at a time instead).
+// searchFiltered is search of words with filters (SQLite). Counted, it
+// reads the seqs of every match (up to MaxCount+1), newest first, in one
+// query that walks the filters' covering index (articles_outlet or
+// articles_published) and tests each seq against the words' matches, read
+// once into a set (the "+" keeps SQLite from looking up the matches by
+// seq one at a time instead); the page is then a slice of them. Not
+// counted (q.NoCount), it walks FTS5's matches newest first, each joined
+// with its article, and stops once the page is full.
 func (t *sqliteTx) searchFiltered(ctx context.Context, m string, q Query, where []string, args []any) ([]Hit, int, error) {
 	cond := strings.Join(where, " AND ")
 	var hits []Hit
-	err := t.eachArgs(ctx, fmt.Sprintf(filteredPageSQL, cond), func(r *sql.Rows) error {
+	scanHit := func(r *sql.Rows) error {
 		var h Hit
 		err := r.Scan(&h.Seq, &h.ID, &h.Outlet, &h.Title, &h.Published)
 		hits = append(hits, h)
 		return err
-	}, append(append([]any{m}, args...), q.Limit, q.Offset)...)
+	}
+	if q.NoCount {
+		err := t.eachArgs(ctx, fmt.Sprintf(filteredPageSQL, cond), scanHit, append(append([]any{m}, args...), q.Limit, q.Offset)...)
+		return hits, -1, err
+	}
+	var seqs []int64
+	err := t.eachArgs(ctx, fmt.Sprintf(filteredSeqsSQL, cond), func(r *sql.Rows) error {
+		var seq int64
+		err := r.Scan(&seq)
+		seqs = append(seqs, seq)
+		return err
+	}, append(slices.Clone(args), m, MaxCount+1)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	var n int
-	if q.NoCount {
-		return hits, -1, nil
+	page := seqs[min(q.Offset, len(seqs)):min(q.Offset+q.Limit, len(seqs))]
+	if len(page) > 0 {
+		err = t.queryIn(ctx, "SELECT "+hitCols+" FROM articles a WHERE a.seq IN (%s)", anys(page), scanHit)
 	}
-	err = t.tx.QueryRowContext(ctx, fmt.Sprintf(filteredCountSQL, cond), append(slices.Clone(args), m, MaxCount+1)...).Scan(&n)
-	return hits, n, t.wrap(err)
+	slices.SortFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Seq, a.Seq) })
+	return hits, len(seqs), err
 }
 
 func (t *sqliteTx) searchWords(ctx context.Context, m string, q Query) ([]Hit, int, error) {

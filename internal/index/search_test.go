@@ -61,6 +61,11 @@ func TestSearch(t *testing.T) {
 			search(Query{Text: "valley", From: time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC)}, []string{"a2"}, 1)
 			search(Query{To: time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC)}, []string{"a1"}, 1)
 			search(Query{Text: "valley", Limit: 1, Offset: 1}, []string{"a2"}, 3)
+			march := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+			search(Query{Text: "valley", From: march, Limit: 1, Offset: 1}, []string{"a1"}, 2)
+			search(Query{Text: "valley", From: march, Limit: 1, Offset: 1, NoCount: true}, []string{"a1"}, -1)
+			search(Query{Text: "valley", From: march, Limit: 5, Offset: 2}, nil, 2)
+			search(Query{Text: "valley", NoCount: true}, []string{"a4", "a2", "a1"}, -1)
 			search(Query{}, []string{"a4", "a3", "a2", "a1"}, 4)
 			search(Query{Text: `"Quoted" OR NOT; -- '); DROP TABLE articles;`}, []string{"a3"}, 1)
 			search(Query{Text: `* ") ( NEAR`}, []string{}, 0)
@@ -254,8 +259,8 @@ func checkPlan(t *testing.T, st Store, q, use string, args ...any) {
 }
 
 // TestSearchFilteredPlans: SQLite pages words with filters in FTS5's
-// order (no sort of every match) and counts them from the filters'
-// covering index.
+// order (no sort of every match) and reads the seqs it counts from the
+// filters' covering index.
 func TestSearchFilteredPlans(t *testing.T) {
 	st := open(t, filepath.Join(t.TempDir(), "i.db"), false)
 	if _, err := Add(context.Background(), st, searchArts(), Options{}); err != nil {
@@ -273,7 +278,7 @@ func TestSearchFilteredPlans(t *testing.T) {
 		pageArgs := append(append([]any{`"valley"`}, f.args...), 20, 0)
 		checkPlan(t, st, page, "SCAN s VIRTUAL TABLE", pageArgs...)
 		checkNoPlan(t, st, page, "TEMP B-TREE", pageArgs...)
-		checkPlan(t, st, fmt.Sprintf(filteredCountSQL, f.cond), f.index, append(slices.Clone(f.args), `"valley"`, MaxCount+1)...)
+		checkPlan(t, st, fmt.Sprintf(filteredSeqsSQL, f.cond), f.index, append(slices.Clone(f.args), `"valley"`, MaxCount+1)...)
 	}
 }
 
