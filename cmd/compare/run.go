@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -105,7 +104,7 @@ prints a shell completion script.`,
 	if err != nil {
 		var ue cmdline.UsageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "compare: %s\n", escapeControls(dashDash(ue.Err.Error())))
+			fmt.Fprintf(stderr, "compare: %s\n", escapeControls(cmdline.DashDash(ue.Err.Error())))
 		} else if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			fmt.Fprintln(stderr, "compare: interrupted")
 			return errors.Join(errInterrupted, err)
@@ -322,16 +321,6 @@ func checkColor(c *cli.Context) error {
 		return nil
 	}
 	return cmdline.Usage(fmt.Errorf("--color: %q is not auto, always or never", c.String("color")))
-}
-
-// flagName finds a flag named with one dash in the flag package's
-// messages ("flag provided but not defined: -bogus").
-var flagName = regexp.MustCompile(`(not defined: |for flag |needs an argument: )-([A-Za-z0-9][A-Za-z0-9-]+)`)
-
-// dashDash spells a long flag in a usage message with two dashes, as the
-// commands document them: "--bogus", not "-bogus"; one letter keeps one.
-func dashDash(msg string) string {
-	return flagName.ReplaceAllString(msg, "$1--$2")
 }
 
 // plural is "1 article", "2 articles": n and noun, with an s (es after

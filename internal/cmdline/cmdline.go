@@ -11,6 +11,7 @@ package cmdline
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -97,4 +98,14 @@ func ParseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size (try 16MiB)", s)
 	}
 	return n * mult, nil
+}
+
+// flagName finds a flag named with one dash in the flag package's
+// messages ("flag provided but not defined: -bogus").
+var flagName = regexp.MustCompile(`(not defined: |for flag |needs an argument: )-([A-Za-z0-9][A-Za-z0-9-]+)`)
+
+// DashDash spells a long flag in a flag error with two dashes, as the
+// commands document them: "--bogus", not "-bogus"; one letter keeps one.
+func DashDash(msg string) string {
+	return flagName.ReplaceAllString(msg, "$1--$2")
 }

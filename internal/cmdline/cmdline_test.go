@@ -53,3 +53,17 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+func TestDashDash(t *testing.T) {
+	for in, want := range map[string]string{
+		"flag provided but not defined: -bogus":        "flag provided but not defined: --bogus",
+		`invalid value "abc" for flag -workers: parse`: `invalid value "abc" for flag --workers: parse`,
+		"flag needs an argument: -o":                   "flag needs an argument: -o",
+		"flag needs an argument: -max-size":            "flag needs an argument: --max-size",
+		"--level: \"x\" is not copy or story":          "--level: \"x\" is not copy or story",
+	} {
+		if got := DashDash(in); got != want {
+			t.Errorf("DashDash(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

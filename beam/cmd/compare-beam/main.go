@@ -7,17 +7,23 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+
+	"github.com/copydesk/copydesk/internal/cmdline"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
+	if err != nil && ctx.Err() != nil {
+		err = errors.Join(cmdline.ErrInterrupted, err)
+		fmt.Fprintln(os.Stderr, "compare-beam: interrupted")
+	} else if err != nil {
 		fmt.Fprintln(os.Stderr, "compare-beam:", err)
 	}
-	os.Exit(exitCode(err))
+	stop()
+	os.Exit(cmdline.ExitCode(err))
 }

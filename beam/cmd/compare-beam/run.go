@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,29 +16,12 @@ import (
 
 	"github.com/copydesk/copydesk/beam/internal/batch"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/cmdline"
 )
 
-// Exit codes, as compare's.
-const (
-	exitOK       = 0
-	exitBadInput = 1 // some lines were bad; the rest was processed
-	exitUsage    = 2
-)
-
+// errBadInput: some lines were bad; each was counted and logged, the rest
+// processed (exit 1).
 var errBadInput = errors.New("some input lines were bad")
-
-type usageError struct{ error }
-
-func exitCode(err error) int {
-	var ue usageError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &ue):
-		return exitUsage
-	}
-	return exitBadInput
-}
 
 const usageHead = `Usage: compare-beam --input GLOB --output DIR [--level copy|story] [--min-relation R] [--runner prism|flink|spark|dataflow] [runner flags]
 
@@ -53,7 +35,7 @@ sorted order, which is the order compare is given them in.
 
 A malformed line is counted (counter bad-lines), logged with its file and line
 and skipped. Exit status: 0 ok, 1 some lines were bad (the rest was processed)
-or the run failed, 2 usage error.
+or the run failed, 2 usage error, 130 interrupted (Ctrl-C).
 
 Flags:
 `
@@ -76,10 +58,12 @@ Runner flags (Apache Beam; the most used):
 Every other flag of the Apache Beam SDK is accepted too; --help-beam lists them.
 `
 
-// run is the whole program.
+// run is the whole program: --help prints the usage on stdout and returns
+// nil; a mistake in the command line is a cmdline usage error, which main
+// prints on stderr (exit 2).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare-beam", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // errors are returned and printed once, by main
 	input := fs.String("input", "", "JSONL files to read: a glob (`GLOB`), local or gs://; .gz files are decompressed")
 	output := fs.String("output", "", "directory (`DIR`, local or gs://) for pairs-*.jsonl and clusters-*.jsonl")
 	level := fs.String("level", "story", "clusters to write: copy (duplicate groups) or story (story clusters)")
@@ -95,20 +79,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fs.Var(f.Value, f.Name, f.Usage)
 		}
 	})
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageHead)
-		fs.VisitAll(func(f *flag.Flag) {
-			if flag.CommandLine.Lookup(f.Name) == nil {
-				printFlag(stderr, f)
-			}
-		})
-		fmt.Fprint(stderr, runnerHelp)
-	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout, fs)
 			return nil
 		}
-		return usageError{err}
+		return cmdline.Usagef("%s (see compare-beam --help)", cmdline.DashDash(err.Error()))
 	}
 	if *helpBeam {
 		flag.CommandLine.VisitAll(func(f *flag.Flag) { printFlag(stdout, f) })
@@ -116,39 +92,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	beam.Init() // on a worker, runs the harness and does not return
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q (inputs are given by --input)", fs.Arg(0))
+		return cmdline.Usagef("unexpected argument %q (inputs are given by --input)", fs.Arg(0))
 	}
 	if *input == "" || *output == "" {
-		fs.Usage()
-		return usagef("--input and --output are required")
+		return cmdline.Usagef("--input and --output are required (see compare-beam --help)")
 	}
 	var opt batch.Options
-	switch *level {
-	case "copy":
-		opt.Level = cluster.Copy
-	case "story":
-		opt.Level = cluster.StoryLvl
-	default:
-		return usagef("--level: %q is not copy or story", *level)
+	var err error
+	if opt.Level, err = cluster.ParseLevel(*level); err != nil {
+		return cmdline.Usagef("--level: %v", err)
 	}
 	r, err := cluster.ParseRelation(*minRel)
 	if err != nil {
-		return usagef("--min-relation: %v", err)
+		return cmdline.Usagef("--min-relation: %v", err)
 	}
 	opt.MinRelation = r
 	if *shards < 1 || *rounds < 1 {
-		return usagef("--shards and --cc-rounds must be at least 1")
+		return cmdline.Usagef("--shards and --cc-rounds must be at least 1")
 	}
 	opt.Shards, opt.Rounds, opt.Output = *shards, *rounds, *output
-	if opt.MaxBytes, err = parseSize(*maxSize); err != nil {
-		return usagef("--max-size: %v", err)
+	if opt.MaxBytes, err = cmdline.ParseSize(*maxSize); err != nil {
+		return cmdline.Usagef("--max-size: %v", err)
 	}
 	opt.Files, err = batch.Glob(ctx, *input)
 	if err != nil {
 		return err
 	}
 	if len(opt.Files) == 0 {
-		return usagef("--input: no file matches %q", *input)
+		return cmdline.Usagef("--input: no file matches %q", *input)
 	}
 	if !strings.Contains(opt.Output, "://") {
 		if err := os.MkdirAll(opt.Output, 0o755); err != nil {
@@ -216,27 +187,14 @@ func printFlag(w io.Writer, f *flag.Flag) {
 	fmt.Fprintln(w, line)
 }
 
-func usagef(format string, args ...any) error {
-	err := fmt.Errorf(format, args...)
-	return usageError{err}
-}
-
-// parseSize reads "16MiB", "500k", "2GB" or a plain byte count.
-func parseSize(s string) (int64, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"gib", 1 << 30}, {"gb", 1 << 30}, {"g", 1 << 30}, {"mib", 1 << 20}, {"mb", 1 << 20}, {"m", 1 << 20}, {"kib", 1 << 10}, {"kb", 1 << 10}, {"k", 1 << 10}, {"b", 1}} {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
-			break
+// printUsage writes the help: what the command does, its own flags, then
+// the runner flags most used.
+func printUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, usageHead)
+	fs.VisitAll(func(f *flag.Flag) {
+		if flag.CommandLine.Lookup(f.Name) == nil {
+			printFlag(w, f)
 		}
-	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%q is not a size (try 16MiB)", s)
-	}
-	return n * mult, nil
+	})
+	fmt.Fprint(w, runnerHelp)
 }

@@ -62,8 +62,10 @@ func (f *pairRowsFn) ProcessElement(e edge, emit func(int, edge)) {
 	emit(shardOf(e.A+e.B, f.Shards), e)
 }
 
-// writePairsFn writes one shard of pairs, in `compare pairs` order:
-// strongest first, then by the articles' input order.
+// writePairsFn writes one shard of pairs, in `compare pairs` order
+// (cluster.ComparePairs): strongest relation first, then higher score, then
+// the articles' input order (a node name starts with its article's input
+// position, big-endian).
 type writePairsFn struct {
 	Dir    string
 	Shards int
@@ -76,7 +78,7 @@ func (f *writePairsFn) ProcessElement(ctx context.Context, shard int, _ func(*in
 		edges = append(edges, e)
 	}
 	slices.SortFunc(edges, func(x, y edge) int {
-		return cmp.Or(cmp.Compare(y.Relation, x.Relation), cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B))
+		return cmp.Or(cluster.ComparePairs(x.pair(0, 1), y.pair(0, 1)), cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B))
 	})
 	rows := make([]report.Pair, len(edges))
 	for i, e := range edges {
