@@ -86,3 +86,22 @@ func TestFlagErrorsDashDash(t *testing.T) {
 		t.Errorf("%s", stderr)
 	}
 }
+
+// TestHelpOnStdout: every --help (the program's, a command's, a
+// subcommand's, compare help) is printed on stdout with exit 0 and nothing
+// on stderr; a usage error is printed on stderr with exit 2 and nothing on
+// stdout.
+func TestHelpOnStdout(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"pairs", "--help"}, {"index", "--help"}, {"index", "add", "--help"}, {"help", "clusters"}, {"serve", "-h"}} {
+		out, stderr, code := compare(t, "", args...)
+		if code != exitOK || !strings.Contains(out, "USAGE") || stderr != "" {
+			t.Errorf("%v: exit %d, stdout %d bytes, stderr %q", args, code, len(out), stderr)
+		}
+	}
+	for _, args := range [][]string{{"--bogus"}, {"pairs", "--bogus"}, {"index", "bogus"}, {"clusters", "--level", "stories", "x"}, {"serve", "--max-size", "lots"}} {
+		out, stderr, code := compare(t, "", args...)
+		if code != exitUsage || out != "" || !strings.HasPrefix(stderr, "compare: ") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, stderr)
+		}
+	}
+}

@@ -37,8 +37,8 @@ server after the requests under way.`,
 				return cmdline.Usage(errors.New("serve: takes no PATH"))
 			}
 			maxBytes, err := cmdline.ParseSize(c.String("max-size"))
-			if err != nil || maxBytes <= 0 {
-				return cmdline.Usage(fmt.Errorf("--max-size: %q is not a size", c.String("max-size")))
+			if err != nil {
+				return cmdline.Usagef("--max-size: %w", err)
 			}
 			addr := c.String("addr")
 			if _, _, err := net.SplitHostPort(addr); err != nil {
