@@ -201,6 +201,9 @@ func WriteDirAtomicContext(ctx context.Context, dir string, files []File) error 
 			return fmt.Errorf("%s: bad file name %q", dir, f.Name)
 		}
 		if err := writeSynced(filepath.Join(tmp, f.Name), f.Write); err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr // stopped, not failed
+			}
 			return fmt.Errorf("%s: %w", filepath.Join(dir, f.Name), err)
 		}
 	}

@@ -324,6 +324,35 @@ func (r *Report) LayoutContext(ctx context.Context) (*Pages, error) {
 }
 
 func (r *Report) layout(ctx context.Context, inlineWords int) (*Pages, error) {
+	pl, err := r.plan(ctx, inlineWords)
+	if err != nil {
+		return nil, err
+	}
+	out := &Pages{Names: []string{"index.html"}, Pages: []*Page{pl.index}}
+	for k := range pl.pages {
+		page, err := r.clusterPage(ctx, pl, k)
+		if err != nil {
+			return nil, err
+		}
+		out.Names = append(out.Names, clusterFile(k))
+		out.Pages = append(out.Pages, page)
+	}
+	return out, nil
+}
+
+// layoutPlan is a report laid out but for its cluster pages: index.html,
+// whole (with the clusters inline when they are small), and the number of
+// cluster pages, each laid out only when it is written (a page of word
+// diffs is tens of times its articles' size: all of them at once did not
+// fit in memory at 100k articles).
+type layoutPlan struct {
+	index   *Page
+	pages   int  // cluster pages after index.html: 0 when inline
+	heatmap bool // a cluster view draws its own heatmap (the overview has none)
+}
+
+// plan lays out index.html and counts the cluster pages.
+func (r *Report) plan(ctx context.Context, inlineWords int) (*layoutPlan, error) {
 	words := 0
 	for _, c := range r.Clusters {
 		for _, id := range c.Members {
@@ -338,25 +367,35 @@ func (r *Report) layout(ctx context.Context, inlineWords int) (*Pages, error) {
 		return fmt.Sprintf("%s#cluster-%d", clusterFile(k), k+1)
 	}
 	ov := r.overview(href)
-	index := &Page{Title: "copydesk: " + plural(len(r.Articles), "article") + ", " + plural(len(r.Clusters), "story cluster"), Overview: ov}
-	out := &Pages{Names: []string{"index.html"}, Pages: []*Page{index}}
+	pl := &layoutPlan{
+		index:   &Page{Title: "copydesk: " + plural(len(r.Articles), "article") + ", " + plural(len(r.Clusters), "story cluster"), Overview: ov},
+		heatmap: ov.Heatmap == nil,
+	}
+	if !inline {
+		pl.pages = len(r.Clusters)
+		return pl, nil
+	}
 	for k := range r.Clusters {
-		cv, err := r.clusterView(ctx, k, ov.Heatmap == nil)
+		cv, err := r.clusterView(ctx, k, pl.heatmap)
 		if err != nil {
 			return nil, err
 		}
-		if inline {
-			index.Clusters = append(index.Clusters, cv)
-			continue
-		}
-		out.Names = append(out.Names, clusterFile(k))
-		out.Pages = append(out.Pages, &Page{
-			Title:    fmt.Sprintf("copydesk: story cluster %d (%d articles)", k+1, len(cv.Members)),
-			Home:     "index.html",
-			Clusters: []ClusterView{cv},
-		})
+		pl.index.Clusters = append(pl.index.Clusters, cv)
 	}
-	return out, nil
+	return pl, nil
+}
+
+// clusterPage lays out the page of story cluster k.
+func (r *Report) clusterPage(ctx context.Context, pl *layoutPlan, k int) (*Page, error) {
+	cv, err := r.clusterView(ctx, k, pl.heatmap)
+	if err != nil {
+		return nil, err
+	}
+	return &Page{
+		Title:    fmt.Sprintf("copydesk: story cluster %d (%d articles)", k+1, len(cv.Members)),
+		Home:     "index.html",
+		Clusters: []ClusterView{cv},
+	}, nil
 }
 
 func plural(n int, noun string) string {
@@ -725,16 +764,24 @@ func WriteReport(dir string, r *Report) error {
 // WriteReportContext is WriteReport stopped by ctx: cancelled while the
 // pages are laid out (between two diffs) or written (between two files,
 // and before the new directory takes the old one's place), it returns
-// ctx's error and dir keeps its previous contents.
+// ctx's error and dir keeps its previous contents. A cluster page is laid
+// out as it is written, one at a time.
 func WriteReportContext(ctx context.Context, dir string, r *Report) error {
-	pages, err := r.LayoutContext(ctx)
+	pl, err := r.plan(ctx, cmp.Or(r.InlineWords, InlineWords))
 	if err != nil {
 		return err
 	}
-	files := []File{{Name: "report.json", Write: func(w io.Writer) error { return WriteJSON(w, r) }}}
-	for k, name := range pages.Names {
-		p := pages.Pages[k]
+	files := []File{
+		{Name: "report.json", Write: func(w io.Writer) error { return WriteJSON(w, r) }},
+		{Name: "index.html", Write: func(w io.Writer) error { return WritePage(w, pl.index) }},
+	}
+	for k := range pl.pages {
+		name := clusterFile(k)
 		files = append(files, File{Name: name, Write: func(w io.Writer) error {
+			p, err := r.clusterPage(ctx, pl, k)
+			if err != nil {
+				return err
+			}
 			if err := WritePage(w, p); err != nil {
 				return fmt.Errorf("%s: %w", path.Join(dir, name), err)
 			}
