@@ -17,12 +17,12 @@
 //
 // A key shared by very many articles says little about any two of them:
 // boilerplate every page of a site carries, a stock phrase, a common word.
-// A bucket larger than MaxBucket is not expanded into all its pairs (that
-// would be quadratic): for LSH, whose buckets of that size are usually one
-// story syndicated thousands of times, each member is paired with the
-// bucket's first member, so the copies still end up in one group; for
-// anchors and terms the bucket is dropped. Either way it is counted in
-// Stats.Capped.
+// A bucket larger than its route's Max (MaxBucket, MaxAnchorBucket) is not
+// expanded into all its pairs (that would be quadratic): for LSH, whose
+// buckets of that size are usually one story syndicated thousands of
+// times, each member is paired with the bucket's first member, so the
+// copies still end up in one group; for anchors and terms the bucket is
+// dropped. Either way it is counted in Stats.Capped.
 package candidate
 
 import (
@@ -30,8 +30,23 @@ import (
 	"slices"
 )
 
-// MaxBucket is the largest bucket expanded into all its pairs.
+// MaxBucket is the largest bucket the LSH and story routes expand into
+// all its pairs, and the largest cap of any route: a reader of postings
+// (the index) needs at most MaxBucket+1 of a key's to apply every route's
+// rule.
 const MaxBucket = 200
+
+// MaxAnchorBucket is the anchor route's cap. A sampled 8-word shingle held
+// by more than a hundred articles is a stock phrase, not a passage worth
+// aligning: on `compare synth -n 100000 --seed 1`, its first 60,000
+// articles gave 489,027 candidates at a cap of 200, 379,000 of them from
+// anchor buckets of 101 to 200 articles, verified at 1,400 µs an article
+// against 390 at 100,000 articles (where those buckets had grown past 200
+// and were dropped). At 100 the 60,000 give 110,259 candidates and the
+// same copy clusters, and 370 partial pairs between different stories
+// (false, by the generator's truth) and one same-story pair are no longer
+// found; no planted reuse is lost. At 50 one planted partial is lost.
+const MaxAnchorBucket = 100
 
 // Pair is a candidate pair of article indexes, I < J.
 type Pair struct{ I, J int32 }
@@ -47,16 +62,17 @@ type Stats struct {
 // shared keys it needs.
 type Route struct {
 	MinShared int  // keys two articles must share
+	Max       int  // largest bucket expanded into all its pairs, at most MaxBucket
 	Star      bool // pair an oversized bucket's members with its first member
 }
 
 var (
 	// LSH is the band-key route.
-	LSH = Route{MinShared: 1, Star: true}
+	LSH = Route{MinShared: 1, Max: MaxBucket, Star: true}
 	// Anchors is the anchor-shingle route.
-	Anchors = Route{MinShared: 2}
+	Anchors = Route{MinShared: 2, Max: MaxAnchorBucket}
 	// Terms is the story route.
-	Terms = Route{MinShared: 2}
+	Terms = Route{MinShared: 2, Max: MaxBucket}
 )
 
 type entry struct {
@@ -133,7 +149,7 @@ func (r Route) findReference(keys [][]uint64) ([]Pair, Stats) {
 // BucketPairs applies route r's rule to one bucket of n members, sorted by
 // article order: it calls pair(x, y) with member positions x < y for each
 // pair the bucket gives, and reports whether the bucket was capped (larger
-// than MaxBucket: paired star-wise with member 0 when r.Star, else dropped).
+// than r.Max: paired star-wise with member 0 when r.Star, else dropped).
 // Find uses it on every bucket; a distributed run (beam/internal/batch) calls it
 // on buckets it has grouped itself, so both apply the same rule.
 func BucketPairs(r Route, n int, pair func(x, y int)) (capped bool) {
@@ -146,7 +162,7 @@ func bucketPairsFrom(r Route, n, f int, pair func(x, y int)) (capped bool) {
 	if n < 2 {
 		return false
 	}
-	if n > MaxBucket {
+	if n > r.Max {
 		if r.Star {
 			for y := max(1, f); y < n; y++ {
 				pair(0, y)

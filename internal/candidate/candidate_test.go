@@ -71,6 +71,22 @@ func TestFindStarAndCap(t *testing.T) {
 	if pairs, st := Anchors.Find(keys); len(pairs) != 0 || st.Capped != 1 {
 		t.Fatalf("anchors: oversized bucket not dropped: %d pairs, %+v", len(pairs), st)
 	}
+	// The anchor route's own cap: a stock phrase's two sampled shingles in
+	// MaxAnchorBucket articles still pair them, in one more they do not.
+	for _, n := range []int{MaxAnchorBucket, MaxAnchorBucket + 1} {
+		phrase := make([][]uint64, n)
+		for i := range phrase {
+			phrase[i] = []uint64{7, 8}
+		}
+		pairs, st := Anchors.Find(phrase)
+		want, capped := n*(n-1)/2, 0
+		if n > MaxAnchorBucket {
+			want, capped = 0, 2
+		}
+		if len(pairs) != want || st.Capped != capped {
+			t.Fatalf("anchors, bucket of %d: %d pairs, %+v; want %d pairs, %d capped", n, len(pairs), st, want, capped)
+		}
+	}
 	two := [][]uint64{{1, 2}, {1, 2, 3}, {2, 3}}
 	if got := Anchors.Find; true {
 		pairs, _ := got(two)

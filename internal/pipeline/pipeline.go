@@ -160,8 +160,10 @@ func CosineOnly(a, b shingle.Vector) (align.Result, bool) {
 }
 
 // OneAnchor is the anchor route at one shared key: the story pairs it
-// holds are aligned rather than scored by cosine alone.
-var OneAnchor = candidate.Route{MinShared: 1}
+// holds are aligned rather than scored by cosine alone. It keeps buckets
+// up to candidate.MaxBucket, past the anchor route's cap: a story pair
+// sharing a stock phrase is aligned, not scored by cosine alone.
+var OneAnchor = candidate.Route{MinShared: 1, Max: candidate.MaxBucket}
 
 // StoryOnly marks the pairs of cands that are in none of the aligned lists
 // (all sorted).

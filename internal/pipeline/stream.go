@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/s2"
 
@@ -34,10 +35,10 @@ import (
 // into the worker's own document frequencies) by one of opt.Workers
 // goroutines while reading goes on, and batches are put back in input
 // order. Verification rebuilds an article's align.Doc from its compressed
-// text when a candidate pair needs it; candidates come sorted by their
-// first article, so each worker takes a run of pairs and keeps the Docs it
-// built in a small cache, and most Docs are built once or twice; a story
-// pair scored by cosine alone (CosineOnly) needs no Doc. Every
+// text when a candidate pair first needs it and keeps it until its
+// article's last pair is verified (docStore), so each Doc is built once
+// while fewer than maxLiveDocs are waiting for their pairs; a story pair
+// scored by cosine alone (CosineOnly) needs no Doc. Every
 // result lands at its input position, so the output is the same whatever
 // the number of cores.
 
@@ -46,6 +47,9 @@ type Scan struct {
 	IDs   []string       // article ids, in input order
 	Pairs []cluster.Pair // every verified candidate, unrelated ones too
 	Stats Stats
+	// DocsBuilt counts the align.Docs built to verify pairs: at most one
+	// an article while the docStore's budget holds.
+	DocsBuilt int
 }
 
 // Groups labels each article with its group at the level asked.
@@ -54,9 +58,8 @@ func (s *Scan) Groups(level cluster.Level) []int {
 }
 
 const (
-	streamBatch = 256  // articles prepared together
-	verifyChunk = 256  // candidate pairs a verify worker takes at a time
-	docCache    = 1024 // Docs a verify worker keeps (direct-mapped)
+	streamBatch = 256 // articles prepared together
+	verifyChunk = 256 // candidate pairs a verify worker takes at a time
 )
 
 type prepared struct {
@@ -183,11 +186,11 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 	}
 	st.Candidates = len(cands)
 	st.CosineOnly = count(cosineOnly)
-	pairs, err := streamVerify(ctx, c.texts, df, vecs, cands, cosineOnly, opt)
+	pairs, built, err := streamVerify(ctx, c.texts, df, vecs, cands, cosineOnly, opt)
 	if err != nil {
 		return nil, err
 	}
-	return &Scan{IDs: c.ids, Pairs: pairs, Stats: st}, nil
+	return &Scan{IDs: c.ids, Pairs: pairs, Stats: st, DocsBuilt: built}, nil
 }
 
 // prepareBatch fingerprints a batch of articles, counting their terms into
@@ -305,33 +308,23 @@ func streamStory(ctx context.Context, terms [][]shingle.Term, df *shingle.DF, op
 }
 
 // streamVerify verifies the candidates a chunk at a time per worker,
-// rebuilding Docs through a per-worker cache. In story runs vecs holds
-// every article's vector, and the pairs cosineOnly marks are scored from
-// them without Docs.
-func streamVerify(ctx context.Context, texts [][]byte, df *shingle.DF, vecs []shingle.Vector, cands []candidate.Pair, cosineOnly []bool, opt Options) ([]cluster.Pair, error) {
+// taking Docs from a docStore, which builds each at most once while its
+// budget lasts. In story runs vecs holds every article's vector, and the
+// pairs cosineOnly marks are scored from them without Docs.
+func streamVerify(ctx context.Context, texts [][]byte, df *shingle.DF, vecs []shingle.Vector, cands []candidate.Pair, cosineOnly []bool, opt Options) (pairs []cluster.Pair, built int, err error) {
 	out := make([]cluster.Pair, len(cands))
 	chunks := (len(cands) + verifyChunk - 1) / verifyChunk
-	type slot struct {
-		i   int32
-		doc *align.Doc
-	}
-	caches := sync.Pool{New: func() any { return make([]slot, docCache) }}
+	docs := newDocStore(len(texts), cands, maxLiveDocs, func(i int32) *align.Doc {
+		if vecs == nil {
+			return buildDoc(text(texts, int(i)), df)
+		}
+		d := align.NewDoc(text(texts, int(i)))
+		d.Vector = vecs[i]
+		return d
+	})
 	var done sync.Mutex
 	finished := 0
-	err := parallelChunks(ctx, chunks, opt, func(k int) {
-		cache := caches.Get().([]slot)
-		get := func(i int32) *align.Doc {
-			s := &cache[int(i)%docCache]
-			if s.doc == nil || s.i != i {
-				if vecs != nil {
-					s.i, s.doc = i, align.NewDoc(text(texts, int(i)))
-					s.doc.Vector = vecs[i]
-				} else {
-					s.i, s.doc = i, buildDoc(text(texts, int(i)), df)
-				}
-			}
-			return s.doc
-		}
+	err = parallelChunks(ctx, chunks, opt, func(k int) {
 		end := min((k+1)*verifyChunk, len(cands))
 		for x := k * verifyChunk; x < end; x++ {
 			p := cands[x]
@@ -341,17 +334,86 @@ func streamVerify(ctx context.Context, texts [][]byte, df *shingle.DF, vecs []sh
 				res, final = CosineOnly(vecs[p.I], vecs[p.J])
 			}
 			if !final {
-				res, _ = cluster.Verify(ctx, get(p.I), get(p.J)) // cancelled: parallelChunks says so
+				res, _ = cluster.Verify(ctx, docs.get(p.I), docs.get(p.J)) // cancelled: parallelChunks says so
 			}
+			docs.release(p.I)
+			docs.release(p.J)
 			out[x] = cluster.NewPair(int(p.I), int(p.J), &res)
 		}
-		caches.Put(cache)
 		done.Lock()
 		finished += end - k*verifyChunk
 		opt.progress("verify", finished, len(cands))
 		done.Unlock()
 	})
-	return out, err
+	return out, int(docs.built.Load()), err
+}
+
+// maxLiveDocs bounds the Docs a docStore holds at once (some 30 KB each
+// for a 400-word article, measures included, so about 120 MB).
+const maxLiveDocs = 4096
+
+// docStore hands out the align.Doc of an article for verification. A Doc
+// is built when a pair first asks for it and kept until the last of its
+// article's candidate pairs has been verified, so however far apart the
+// pairs of one article lie in the candidate order, its Doc is built once.
+// Only max are kept at a time (maxLiveDocs): past that a Doc is built for
+// the pair that asks and dropped after it, which Scan.DocsBuilt shows.
+type docStore struct {
+	build func(i int32) *align.Doc
+	max   int
+	built atomic.Int64 // Docs built
+
+	mu   sync.Mutex
+	refs []int32     // per article, pairs not yet released
+	docs []*docEntry // per article, its Doc while kept
+	live int         // entries in docs
+}
+
+type docEntry struct {
+	once sync.Once
+	doc  *align.Doc
+}
+
+// newDocStore returns a store for n articles whose Docs cands ask for,
+// keeping at most max at a time.
+func newDocStore(n int, cands []candidate.Pair, max int, build func(int32) *align.Doc) *docStore {
+	s := &docStore{build: build, max: max, refs: make([]int32, n), docs: make([]*docEntry, n)}
+	for _, p := range cands {
+		s.refs[p.I]++
+		s.refs[p.J]++
+	}
+	return s
+}
+
+// get returns article i's Doc, building it if it is not kept.
+func (s *docStore) get(i int32) *align.Doc {
+	s.mu.Lock()
+	e := s.docs[i]
+	if e == nil {
+		e = &docEntry{}
+		if s.live < s.max {
+			s.docs[i] = e
+			s.live++
+		}
+	}
+	s.mu.Unlock()
+	e.once.Do(func() {
+		e.doc = s.build(i)
+		s.built.Add(1)
+	})
+	return e.doc
+}
+
+// release says one pair of article i's is verified (or needed no Doc);
+// after its last the Doc is dropped.
+func (s *docStore) release(i int32) {
+	s.mu.Lock()
+	s.refs[i]--
+	if s.refs[i] == 0 && s.docs[i] != nil {
+		s.docs[i] = nil
+		s.live--
+	}
+	s.mu.Unlock()
 }
 
 // parallelChunks calls fn(0..n-1) on opt.workers() goroutines, one index

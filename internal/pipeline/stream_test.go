@@ -3,10 +3,15 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/shingle"
 	"github.com/copydesk/copydesk/internal/synth"
@@ -196,5 +201,58 @@ func TestStoryRouteIsCosineOnly(t *testing.T) {
 	}
 	if aligned == 0 || cosine == 0 {
 		t.Fatalf("story-route pairs: %d share an anchor, %d do not: both kinds must occur", aligned, cosine)
+	}
+}
+
+// TestEachDocBuiltOnce: the candidate order of this corpus (three copies
+// of each text, 1,300 articles apart) sends each article's pairs far from
+// one another, which a cache of recent Docs misses; every article is
+// still tokenised twice at most in the run, once to fingerprint it and
+// once for its Doc.
+func TestEachDocBuiltOnce(t *testing.T) {
+	const m = 1300
+	rng := rand.New(rand.NewPCG(3, 5))
+	texts := make([]string, m)
+	for k := range texts {
+		words := make([]string, 80)
+		for w := range words {
+			words[w] = fmt.Sprintf("w%d", rng.IntN(50000))
+		}
+		texts[k] = strings.Join(words, " ") + "."
+	}
+	arts := make([]article.Article, 3*m)
+	for i := range arts {
+		arts[i] = article.Article{ID: fmt.Sprintf("a%04d", i), Body: texts[i%m]}
+	}
+	s, err := Stream(context.Background(), emitAll(arts), Options{CopyOnly: true, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Pairs) != 3*m {
+		t.Fatalf("%d pairs, want %d", len(s.Pairs), 3*m)
+	}
+	if s.DocsBuilt != len(arts) {
+		t.Fatalf("%d Docs built for %d articles, each in a pair: want each built once", s.DocsBuilt, len(arts))
+	}
+}
+
+// TestDocStoreOverBudget: past its budget the store builds a Doc for the
+// pair that asks and keeps none, and a kept Doc goes after its last pair.
+func TestDocStoreOverBudget(t *testing.T) {
+	cands := []candidate.Pair{{I: 0, J: 1}, {I: 0, J: 2}, {I: 1, J: 2}}
+	s := newDocStore(3, cands, 2, func(i int32) *align.Doc { return align.NewDoc(fmt.Sprint("text ", i)) })
+	for _, p := range cands {
+		if a, b := s.get(p.I), s.get(p.J); a.Text != fmt.Sprint("text ", p.I) || b.Text != fmt.Sprint("text ", p.J) {
+			t.Fatalf("pair %v: got Docs %q, %q", p, a.Text, b.Text)
+		}
+		s.release(p.I)
+		s.release(p.J)
+	}
+	// 0 and 1 are kept (the budget), 2 is built for each of its two pairs.
+	if got := s.built.Load(); got != 4 {
+		t.Fatalf("%d Docs built, want 4", got)
+	}
+	if s.live != 0 || slices.ContainsFunc(s.docs, func(e *docEntry) bool { return e != nil }) {
+		t.Fatalf("%d Docs still kept after every pair", s.live)
 	}
 }
