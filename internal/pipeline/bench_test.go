@@ -65,6 +65,39 @@ func BenchmarkEndToEnd10k(b *testing.B) {
 	}
 }
 
+// BenchmarkFloor is the least a copy run must do, the yardstick its
+// stages are measured against (BENCHMARKS.md): split the JSONL into lines
+// and sign each line as it is (tokens, shingles, signature, band keys), on
+// every core, then index the band keys. No JSON parsing, cleaning,
+// anchors, verification or grouping. Compare its articles/s with
+// BenchmarkEndToEnd10k/copy's on the same corpus ($COPYDESK_BENCH_JSONL
+// for a larger one).
+func BenchmarkFloor(b *testing.B) {
+	data := benchCorpus()
+	var n int
+	for b.Loop() {
+		lines := bytes.Split(bytes.TrimSpace(data), []byte{'\n'})
+		bands := make([][]uint64, len(lines))
+		var wg sync.WaitGroup
+		w := runtime.GOMAXPROCS(0)
+		for k := range w {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := k; i < len(lines); i += w {
+					sig := shingle.Sign(shingle.Shingles(shingle.Tokens(string(lines[i]))))
+					bands[i] = shingle.BandKeys(&sig)
+				}
+			}()
+		}
+		wg.Wait()
+		candidate.LSH.Find(bands)
+		n = len(lines)
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+	b.SetBytes(int64(len(data)))
+}
+
 // benchTexts is the compared text of each article of benchCorpus.
 var benchTexts = sync.OnceValue(func() []string {
 	var out []string
