@@ -77,25 +77,35 @@ func BenchmarkFloor(b *testing.B) {
 	var n int
 	for b.Loop() {
 		lines := bytes.Split(bytes.TrimSpace(data), []byte{'\n'})
-		bands := make([][]uint64, len(lines))
-		var wg sync.WaitGroup
-		w := runtime.GOMAXPROCS(0)
-		for k := range w {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := k; i < len(lines); i += w {
-					sig := shingle.Sign(shingle.Shingles(shingle.Tokens(string(lines[i]))))
-					bands[i] = shingle.BandKeys(&sig)
-				}
-			}()
-		}
-		wg.Wait()
-		candidate.LSH.Find(bands)
+		candidate.LSH.Find(bandsOnEveryCore(len(lines), func(i int) string { return string(lines[i]) }))
 		n = len(lines)
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
 	b.SetBytes(int64(len(data)))
+}
+
+// signBands is the LSH band keys of text t: tokens, shingles, signature.
+func signBands(t string) []uint64 {
+	sig := shingle.Sign(shingle.Shingles(shingle.Tokens(t)))
+	return shingle.BandKeys(&sig)
+}
+
+// bandsOnEveryCore signs text(i) for every i < n, on every core.
+func bandsOnEveryCore(n int, text func(int) string) [][]uint64 {
+	bands := make([][]uint64, n)
+	var wg sync.WaitGroup
+	w := runtime.GOMAXPROCS(0)
+	for k := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := k; i < n; i += w {
+				bands[i] = signBands(text(i))
+			}
+		}()
+	}
+	wg.Wait()
+	return bands
 }
 
 // benchTexts is the compared text of each article of benchCorpus.
@@ -118,26 +128,9 @@ var benchTexts = sync.OnceValue(func() []string {
 // same work on one goroutine; minhash-lsh has no parallel mode.
 func BenchmarkSignIndex(b *testing.B) {
 	texts := benchTexts()
-	sign := func(t string) []uint64 {
-		sig := shingle.Sign(shingle.Shingles(shingle.Tokens(t)))
-		return shingle.BandKeys(&sig)
-	}
 	b.Run("copydesk", func(b *testing.B) {
 		for b.Loop() {
-			bands := make([][]uint64, len(texts))
-			var wg sync.WaitGroup
-			w := runtime.GOMAXPROCS(0)
-			for k := range w {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for i := k; i < len(texts); i += w {
-						bands[i] = sign(texts[i])
-					}
-				}()
-			}
-			wg.Wait()
-			candidate.LSH.Find(bands)
+			candidate.LSH.Find(bandsOnEveryCore(len(texts), func(i int) string { return texts[i] }))
 		}
 		b.ReportMetric(float64(len(texts))*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
 	})
@@ -145,7 +138,7 @@ func BenchmarkSignIndex(b *testing.B) {
 		for b.Loop() {
 			bands := make([][]uint64, len(texts))
 			for i, t := range texts {
-				bands[i] = sign(t)
+				bands[i] = signBands(t)
 			}
 			candidate.LSH.Find(bands)
 		}
