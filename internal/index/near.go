@@ -131,13 +131,7 @@ func Direct(ctx context.Context, st Store, id string, maxTexts int, dfc *DFCache
 	if err != nil {
 		return nil, err
 	}
-	seqs := []int64{v.Seq}
-	for _, e := range edges {
-		seqs = append(seqs, e.A, e.B)
-	}
-	slices.Sort(seqs)
-	seqs = slices.Compact(seqs)
-	recs, err := lightRecords(ctx, tx, seqs)
+	recs, err := lightRecords(ctx, tx, withEnds([]int64{v.Seq}, edges))
 	if err != nil {
 		return nil, err
 	}
@@ -145,30 +139,17 @@ func Direct(ctx context.Context, st Store, id string, maxTexts int, dfc *DFCache
 	if err != nil {
 		return nil, err
 	}
-	pos := make(map[int64]int, len(recs))
-	for i, r := range recs {
-		pos[r.Seq] = i
-	}
 	// The article's pairs; those below a story drop their other article.
 	keep := map[int64]bool{v.Seq: true}
 	var centre []cluster.Pair
 	var copies []int64
-	for _, e := range edges {
-		i, okA := pos[e.A]
-		j, okB := pos[e.B]
-		if !okA || !okB {
-			continue
-		}
-		p := classify(i, j, &e, vecs[i], vecs[j])
-		if p.Relation < cluster.Story {
-			continue
-		}
+	storyOrStronger(edges, recs, vecs, func(e *Edge, _, _ int, p cluster.Pair) {
 		keep[e.A], keep[e.B] = true, true
 		centre = append(centre, p)
 		if p.Passages+p.Quotes > 0 {
 			copies = append(copies, e.A+e.B-v.Seq)
 		}
-	}
+	})
 	copies = strongest(copies, centre, recs, maxTexts)
 	return near, near.fill(ctx, tx, v.Seq, recs, vecs, keep, copies, edges)
 }

@@ -490,12 +490,7 @@ func RelationsOf(ctx context.Context, st Store, seqs []int64, least cluster.Rela
 	if err != nil {
 		return nil, err
 	}
-	all := slices.Clone(seqs)
-	for _, e := range edges {
-		all = append(all, e.A, e.B)
-	}
-	slices.Sort(all)
-	all = slices.Compact(all)
+	all := withEnds(slices.Clone(seqs), edges)
 	pos := make(map[int64]int, len(all))
 	vecs := make([]shingle.Vector, len(all))
 	for i, seq := range all {
@@ -567,13 +562,7 @@ func linksOf(ctx context.Context, tx Tx, seqs []int64) ([]Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	all := slices.Clone(seqs)
-	for _, e := range edges {
-		all = append(all, e.A, e.B)
-	}
-	slices.Sort(all)
-	all = slices.Compact(all)
-	recs, err := lightRecords(ctx, tx, all)
+	recs, err := lightRecords(ctx, tx, withEnds(slices.Clone(seqs), edges))
 	if err != nil {
 		return nil, err
 	}
@@ -585,25 +574,43 @@ func linksOf(ctx context.Context, tx Tx, seqs []int64) ([]Link, error) {
 	if err != nil {
 		return nil, err
 	}
+	var out []Link
+	storyOrStronger(edges, recs, vecs, func(e *Edge, i, j int, p cluster.Pair) {
+		a, b := &recs[i].Article, &recs[j].Article
+		out = append(out, Link{A: a.ID, B: b.ID, SeqA: e.A, SeqB: e.B, OutletA: a.Outlet, OutletB: b.Outlet, Pair: p})
+	})
+	return out, nil
+}
+
+// withEnds returns seqs with both articles of every edge added, sorted,
+// each once (seqs is appended to).
+func withEnds(seqs []int64, edges []Edge) []int64 {
+	for _, e := range edges {
+		seqs = append(seqs, e.A, e.B)
+	}
+	slices.Sort(seqs)
+	return slices.Compact(seqs)
+}
+
+// storyOrStronger calls fn, in edges' order, for each edge whose two
+// articles are in recs (i and j their places there) and whose relation,
+// classified as the index classifies it now (vecs are recs' vectors), is
+// story or stronger.
+func storyOrStronger(edges []Edge, recs []Record, vecs []shingle.Vector, fn func(e *Edge, i, j int, p cluster.Pair)) {
 	pos := make(map[int64]int, len(recs))
 	for i, r := range recs {
 		pos[r.Seq] = i
 	}
-	var out []Link
 	for _, e := range edges {
 		i, okA := pos[e.A]
 		j, okB := pos[e.B]
 		if !okA || !okB {
 			continue
 		}
-		p := classify(i, j, &e, vecs[i], vecs[j])
-		if p.Relation < cluster.Story {
-			continue
+		if p := classify(i, j, &e, vecs[i], vecs[j]); p.Relation >= cluster.Story {
+			fn(&e, i, j, p)
 		}
-		a, b := &recs[i].Article, &recs[j].Article
-		out = append(out, Link{A: a.ID, B: b.ID, SeqA: e.A, SeqB: e.B, OutletA: a.Outlet, OutletB: b.Outlet, Pair: p})
 	}
-	return out, nil
 }
 
 // Articles returns the indexed articles with the given ids (text
