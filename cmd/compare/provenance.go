@@ -95,7 +95,7 @@ in the README.`,
 // article only what provenance needs.
 func (e *env) provenanceInput(c *cli.Context) ([]provenance.Article, []cluster.Pair, error) {
 	var arts []provenance.Article
-	res, err := e.streamEach(c, false, false, func(a *article.Article) {
+	res, err := e.streamEach(c, false, nil, func(a *article.Article) {
 		arts = append(arts, provenance.FromArticle(a, provenance.CountWords(pipeline.Text(a))))
 	})
 	if err != nil {

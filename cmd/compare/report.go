@@ -71,13 +71,11 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 				if c.String("id") != "" || c.String("since") != "" {
 					return cmdline.Usage(errors.New("report: --id and --since need --index"))
 				}
-				arts, err := e.load(c)
+				r, err := e.streamReport(c)
 				if err != nil {
 					return err
 				}
-				if res, err = pipeline.Run(c.Context, arts, e.options(c, true)); err != nil {
-					return err
-				}
+				res = r
 			}
 			rep, err := report.BuildNames(c.Context, res, names)
 			if err != nil {
@@ -95,6 +93,27 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			return nil
 		},
 	}
+}
+
+// streamReport runs the story pipeline over the PATH arguments as
+// compare pairs does (pipeline.Stream: each Doc built when its pairs are
+// verified and dropped after them), keeping of each article its text
+// compressed and its fields but the body: the report builds the Docs of a
+// story cluster again when it compares and diffs its members.
+func (e *env) streamReport(c *cli.Context) (*pipeline.Result, error) {
+	var arts []article.Article
+	scan, err := e.streamEach(c, true, func(o *pipeline.Options) { o.KeepTexts = true }, func(a *article.Article) {
+		meta := *a
+		meta.Body = ""
+		arts = append(arts, meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(arts) != len(scan.IDs) {
+		return nil, fmt.Errorf("report: read %d articles, the run holds %d", len(arts), len(scan.IDs))
+	}
+	return scan.Result(arts), nil
 }
 
 // indexResult is what the index holds around --id, or published since

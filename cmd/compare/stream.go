@@ -20,12 +20,13 @@ const streamMemoryLimit = 3 << 30
 // input on stderr. JSONL is parsed on all cores. copyOnly decides copy
 // relations only (pipeline.Options.CopyOnly), enough for copy groups.
 func (e *env) stream(c *cli.Context, story, copyOnly bool) (*pipeline.Scan, error) {
-	return e.streamEach(c, story, copyOnly, nil)
+	return e.streamEach(c, story, func(o *pipeline.Options) { o.CopyOnly = copyOnly }, nil)
 }
 
-// streamEach is stream that also hands each article, in input order, to
+// streamEach is stream with the options e.options gives, changed by set
+// when it is not nil, that also hands each article, in input order, to
 // each (when set) as it is read.
-func (e *env) streamEach(c *cli.Context, story, copyOnly bool, each func(*article.Article)) (*pipeline.Scan, error) {
+func (e *env) streamEach(c *cli.Context, story bool, set func(*pipeline.Options), each func(*article.Article)) (*pipeline.Scan, error) {
 	r, err := e.reader(c)
 	if err != nil {
 		return nil, err
@@ -37,7 +38,9 @@ func (e *env) streamEach(c *cli.Context, story, copyOnly bool, each func(*articl
 		debug.SetMemoryLimit(streamMemoryLimit)
 	}
 	opt := e.options(c, story)
-	opt.CopyOnly = copyOnly
+	if set != nil {
+		set(&opt)
+	}
 	r.Workers = opt.Workers
 	if r.Workers == 0 {
 		r.Workers = runtime.GOMAXPROCS(0)

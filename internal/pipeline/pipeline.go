@@ -38,6 +38,10 @@ type Options struct {
 	// not copy come out unrelated rather than story. Copy groups are the
 	// same; counting terms and weighing vectors is a third of a run.
 	CopyOnly bool
+	// KeepTexts (Stream only) keeps each article's compressed text and
+	// word count in the Scan, so that Scan.Result can stand for a Run
+	// whose Docs are built again one at a time (compare report).
+	KeepTexts bool
 }
 
 func (o *Options) workers() int {
@@ -62,12 +66,34 @@ func Text(a *article.Article) string {
 	return a.Title + "\n\n" + a.Body
 }
 
-// Corpus is a set of prepared articles.
+// Corpus is a set of prepared articles. A Corpus made by Prepare holds
+// every article's Doc; one made by Scan.Result holds none, but each
+// article's text compressed and its word count, and Doc builds the Doc
+// again when asked.
 type Corpus struct {
 	Articles []article.Article
 	Docs     []*align.Doc
 	DF       shingle.DF
 	sigs     []shingle.Signature
+	texts    [][]byte // without Docs: each article's text, s2-compressed
+	words    []int32  // without Docs: each article's word count
+}
+
+// Doc returns article i's Doc: the one held, or, in a Corpus without
+// Docs, one built from its text (without Vector) that the caller may drop.
+func (c *Corpus) Doc(i int) *align.Doc {
+	if c.Docs != nil {
+		return c.Docs[i]
+	}
+	return align.NewDoc(text(c.texts, i))
+}
+
+// Words returns how many words article i has: its Doc's tokens.
+func (c *Corpus) Words(i int) int {
+	if c.Docs != nil {
+		return len(c.Docs[i].Tokens)
+	}
+	return int(c.words[i])
 }
 
 // Prepare tokenises and fingerprints every article, counts document

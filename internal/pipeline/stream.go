@@ -50,6 +50,18 @@ type Scan struct {
 	// DocsBuilt counts the align.Docs built to verify pairs: at most one
 	// an article while the docStore's budget holds.
 	DocsBuilt int
+
+	texts [][]byte // with Options.KeepTexts: each article's text, s2-compressed
+	words []int32  // with Options.KeepTexts: each article's word count
+}
+
+// Result is the scan of a run made with Options.KeepTexts as a Run's
+// Result that holds no Docs: Corpus.Doc builds an article's Doc again from
+// its compressed text. arts are the articles read, in input order; their
+// bodies are not used and may have been dropped. Its Corpus has no
+// document frequencies.
+func (s *Scan) Result(arts []article.Article) *Result {
+	return &Result{Corpus: &Corpus{Articles: arts, texts: s.texts, words: s.words}, Pairs: s.Pairs, Stats: s.Stats}
 }
 
 // Groups labels each article with its group at the level asked.
@@ -65,6 +77,7 @@ const (
 type prepared struct {
 	ids     []string
 	texts   [][]byte
+	words   []int32
 	bands   [][]uint64
 	anchors [][]uint64
 	terms   [][]shingle.Term // story runs: each article's terms, until weighed
@@ -140,20 +153,7 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Put the batches back in order.
-	c := &prepared{
-		ids:     make([]string, 0, total),
-		texts:   make([][]byte, 0, total),
-		bands:   make([][]uint64, 0, total),
-		anchors: make([][]uint64, 0, total),
-	}
-	for _, b := range batches {
-		c.ids = append(c.ids, b.ids...)
-		c.texts = append(c.texts, b.texts...)
-		c.bands = append(c.bands, b.bands...)
-		c.anchors = append(c.anchors, b.anchors...)
-		c.terms = append(c.terms, b.terms...)
-	}
+	c := joinBatches(batches, total)
 	batches = nil
 	df := mergeDF(dfs)
 	dfs = nil
@@ -190,7 +190,32 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 	if err != nil {
 		return nil, err
 	}
-	return &Scan{IDs: c.ids, Pairs: pairs, Stats: st, DocsBuilt: built}, nil
+	s := &Scan{IDs: c.ids, Pairs: pairs, Stats: st, DocsBuilt: built}
+	if opt.KeepTexts {
+		s.texts, s.words = c.texts, c.words
+	}
+	return s, nil
+}
+
+// joinBatches puts the prepared batches of total articles back in order,
+// in one.
+func joinBatches(batches []*prepared, total int) *prepared {
+	c := &prepared{
+		ids:     make([]string, 0, total),
+		texts:   make([][]byte, 0, total),
+		words:   make([]int32, 0, total),
+		bands:   make([][]uint64, 0, total),
+		anchors: make([][]uint64, 0, total),
+	}
+	for _, b := range batches {
+		c.ids = append(c.ids, b.ids...)
+		c.texts = append(c.texts, b.texts...)
+		c.words = append(c.words, b.words...)
+		c.bands = append(c.bands, b.bands...)
+		c.anchors = append(c.anchors, b.anchors...)
+		c.terms = append(c.terms, b.terms...)
+	}
+	return c
 }
 
 // prepareBatch fingerprints a batch of articles, counting their terms into
@@ -199,6 +224,7 @@ func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly, story bool) 
 	p := &prepared{
 		ids:     make([]string, len(arts)),
 		texts:   make([][]byte, len(arts)),
+		words:   make([]int32, len(arts)),
 		bands:   make([][]uint64, len(arts)),
 		anchors: make([][]uint64, len(arts)),
 	}
@@ -216,6 +242,7 @@ func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly, story bool) 
 	for i := range arts {
 		text := Text(&arts[i])
 		toks := shingle.Tokens(text)
+		p.words[i] = int32(len(toks))
 		sh := shingle.Shingles(toks)
 		sig := shingle.Sign(sh)
 		n := len(keys)

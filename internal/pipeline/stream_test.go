@@ -88,6 +88,34 @@ func TestStreamMatchesRun(t *testing.T) {
 	}
 }
 
+// TestScanResult: a streamed run kept with KeepTexts stands for Run's
+// result without Docs: the same pairs, and each article's Doc built again
+// with Run's text, tokens and shingles, and its word count.
+func TestScanResult(t *testing.T) {
+	arts := synthArticles(t, 120)
+	want, err := Run(context.Background(), arts, Options{Story: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan, err := Stream(context.Background(), emitAll(arts), Options{Story: true, Workers: 2, KeepTexts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := scan.Result(arts)
+	if got.Docs != nil || !slices.Equal(got.Pairs, want.Pairs) {
+		t.Fatalf("Docs held (%v) or %d pairs, Run %d", got.Docs != nil, len(got.Pairs), len(want.Pairs))
+	}
+	for i := range arts {
+		d, w := got.Doc(i), want.Doc(i)
+		if d == w || d.Text != w.Text || !slices.Equal(d.Tokens, w.Tokens) || !slices.Equal(d.Shingles, w.Shingles) {
+			t.Fatalf("article %d: Doc not built again from its text", i)
+		}
+		if got.Words(i) != want.Words(i) || want.Words(i) != len(w.Tokens) {
+			t.Fatalf("article %d: %d words, Run %d", i, got.Words(i), want.Words(i))
+		}
+	}
+}
+
 // TestStreamCancel: a cancelled context stops the run with its error.
 func TestStreamCancel(t *testing.T) {
 	arts := synthArticles(t, 1000)

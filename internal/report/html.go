@@ -509,7 +509,18 @@ func (r *Report) clusterView(ctx context.Context, k int, heatmap bool) (ClusterV
 		}
 		cv.Outlets = append(cv.Outlets, ov)
 	}
-	// Diffs: the cluster's pairs, strongest first, up to MaxDiffs.
+	// Diffs: the cluster's pairs, strongest first, up to MaxDiffs, each
+	// member's Doc got once for the page (built again when the run's
+	// result holds none) and dropped with it.
+	docs := make(map[int]*align.Doc)
+	doc := func(i int) *align.Doc {
+		d, ok := docs[i]
+		if !ok {
+			d = r.res.Doc(i)
+			docs[i] = d
+		}
+		return d
+	}
 	var pairs []*cluster.Pair
 	for x := range idx {
 		for y := x + 1; y < len(idx); y++ {
@@ -543,7 +554,7 @@ func (r *Report) clusterView(ctx context.Context, k int, heatmap bool) (ClusterV
 		if err := ctx.Err(); err != nil {
 			return ClusterView{}, err
 		}
-		d := r.diff(p.I, p.J)
+		d := r.diff(p.I, p.J, doc)
 		d.Open = n == 0
 		cv.Diffs = append(cv.Diffs, d)
 	}
@@ -582,8 +593,9 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-func (r *Report) diff(i, j int) DiffView {
-	a, b := r.res.Docs[i], r.res.Docs[j]
+// diff lays out the word diff of articles i and j, whose Docs doc gives.
+func (r *Report) diff(i, j int, doc func(int) *align.Doc) DiffView {
+	a, b := doc(i), doc(j)
 	d := DiffView{A: r.member(i), B: r.member(j), Relation: cluster.Unrelated.String()}
 	if p := r.pair(i, j); p != nil {
 		d.Relation, d.Similarity, d.AInB, d.BInA = p.Relation.String(), Round3(p.Similarity), Round3(p.AInB), Round3(p.BInA)

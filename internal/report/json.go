@@ -146,12 +146,12 @@ func BuildNames(ctx context.Context, res *pipeline.Result, names []framing.Refer
 		r.Articles = append(r.Articles, ArticleInfo{
 			ID: a.ID, Label: a.Label(), Outlet: a.Outlet, Title: a.Title, Byline: a.Byline,
 			Dateline: a.Dateline, Credits: a.Credits, URL: a.URL, Published: a.Published,
-			Words:          len(res.Docs[i].Tokens),
+			Words:          res.Words(i),
 			DuplicateGroup: res.Articles[dup[i]].ID,
 			StoryCluster:   res.Articles[story[i]].ID,
 		})
 	}
-	r.rel = slices.Clone(res.Pairs)
+	r.rel = shownPairs(res.Pairs, story, len(res.Articles) <= MaxHeatmap)
 	slices.SortFunc(r.rel, cluster.ComparePairs)
 	for k := range r.rel {
 		p := &r.rel[k]
@@ -183,6 +183,24 @@ func BuildNames(ctx context.Context, res *pipeline.Result, names []framing.Refer
 		r.Clusters = append(r.Clusters, c)
 	}
 	return r, nil
+}
+
+// shownPairs is a copy of the verified pairs the report can show: those
+// of story or stronger, and the others of two members of one story
+// cluster (its diffs and heatmap); with all, every pair (the overview's
+// heatmap). A large corpus has tens of unrelated candidates an article,
+// none of which the report shows.
+func shownPairs(pairs []cluster.Pair, story []int, all bool) []cluster.Pair {
+	if all {
+		return slices.Clone(pairs)
+	}
+	var out []cluster.Pair
+	for _, p := range pairs {
+		if p.Relation >= cluster.Story || story[p.I] == story[p.J] {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // groupsOf turns group labels into the groups of two or more, largest
@@ -224,9 +242,9 @@ func (r *Report) pair(i, j int) *cluster.Pair {
 }
 
 func (r *Report) cluster(ctx context.Context, members []int) (Cluster, error) {
-	docs := make([]*align.Doc, len(members))
-	for k, m := range members {
-		docs[k] = r.res.Docs[m]
+	docs := make([]*align.Doc, min(len(members), compare.MaxMembers))
+	for k := range docs {
+		docs[k] = r.res.Doc(members[k])
 	}
 	v, err := compare.New(ctx, docs)
 	if err != nil {
