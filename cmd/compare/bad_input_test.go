@@ -438,8 +438,8 @@ func TestBadInputsTogether(t *testing.T) {
 	if code != exitBadInput {
 		t.Errorf("exit %d, want %d", code, exitBadInput)
 	}
-	// The last line says what was written.
-	stderr, summary, _ := strings.Cut(stderr, "compare: wrote ")
+	// The last two lines say what will be written and what was.
+	stderr, summary, _ := strings.Cut(stderr, "compare: writing ")
 	checkStderr(t, stderr, want)
 	if !strings.Contains(summary, fmt.Sprintf("%d articles", len(keeps)+2)) {
 		t.Errorf("summary %q: want %d articles", summary, len(keeps)+2)

@@ -82,6 +82,10 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 				return err
 			}
 			rep.InlineWords, rep.MaxDiffs = c.Int("inline-words"), c.Int("max-diffs")
+			rep.Planned = func(pages int) { fmt.Fprintf(e.stderr, "compare: writing %s: %s\n", dir, pagesPlanned(pages)) }
+			if progress := e.progress(); progress != nil {
+				rep.Written = func(done, total int) { progress("write", done, total) }
+			}
 			if err := report.WriteReportContext(c.Context, dir, rep); err != nil {
 				return err
 			}
@@ -93,6 +97,15 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			return nil
 		},
 	}
+}
+
+// pagesPlanned says what compare report is about to write, given its
+// number of cluster pages.
+func pagesPlanned(clusterPages int) string {
+	if clusterPages == 0 {
+		return "index.html and report.json"
+	}
+	return fmt.Sprintf("index.html, report.json and %s", plural(clusterPages, "cluster page"))
 }
 
 // streamReport runs the story pipeline over the PATH arguments as

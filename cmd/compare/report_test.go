@@ -49,6 +49,33 @@ func TestReportCommand(t *testing.T) {
 	}
 }
 
+// TestReportSaysPagesFirst: before writing, compare report says on stderr
+// how many pages it will write, whether stderr is a terminal or not.
+func TestReportSaysPagesFirst(t *testing.T) {
+	inRoot(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "index.html and report.json"},
+		{[]string{"--inline-words", "10"}, "index.html, report.json and 1 cluster page"},
+	} {
+		dir := filepath.Join(t.TempDir(), "report")
+		_, stderr, code := compare(t, "", append(append([]string{"report", "-o", dir}, tc.args...), "testdata/seeds")...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
+		}
+		lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+		if len(lines) != 2 || lines[0] != "compare: writing "+dir+": "+tc.want || !strings.HasPrefix(lines[1], "compare: wrote ") {
+			t.Errorf("%v: stderr %q, want the pages to be written, then what was", tc.args, stderr)
+		}
+		pages, _ := filepath.Glob(filepath.Join(dir, "*.html"))
+		if want := 1 + strings.Count(tc.want, "cluster page"); len(pages) != want {
+			t.Errorf("%v: %d pages written, want %d", tc.args, len(pages), want)
+		}
+	}
+}
+
 func TestDiffHTML(t *testing.T) {
 	inRoot(t)
 	out, stderr, code := compare(t, "", "diff", "--html", "testdata/crafted/wire.txt", "testdata/crafted/trimmed.txt")

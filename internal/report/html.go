@@ -784,7 +784,12 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 		return err
 	}
 	files := []File{
-		{Name: "report.json", Write: func(w io.Writer) error { return WriteJSON(w, r) }},
+		{Name: "report.json", Write: func(w io.Writer) error {
+			if r.Planned != nil {
+				r.Planned(pl.pages) // the directory is checked: the files follow
+			}
+			return WriteJSON(w, r)
+		}},
 		{Name: "index.html", Write: func(w io.Writer) error { return WritePage(w, pl.index) }},
 	}
 	for k := range pl.pages {
@@ -799,6 +804,18 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 			}
 			return nil
 		}})
+	}
+	if r.Written != nil {
+		for n := range files {
+			write := files[n].Write
+			files[n].Write = func(w io.Writer) error {
+				if err := write(w); err != nil {
+					return err
+				}
+				r.Written(n+1, len(files))
+				return nil
+			}
+		}
 	}
 	return WriteDirAtomicContext(ctx, dir, files)
 }

@@ -35,6 +35,13 @@ type Report struct {
 	// MaxDiffs). Set by compare report's --inline-words and --max-diffs.
 	InlineWords int `json:"-"`
 	MaxDiffs    int `json:"-"`
+	// Planned, when set, is told how many cluster pages WriteReport will
+	// write beside index.html and report.json (0: the story clusters are
+	// on index.html), once it has counted them and before the first file.
+	Planned func(clusterPages int) `json:"-"`
+	// Written, when set, is told after each file WriteReport writes how
+	// many it has written of how many.
+	Written func(done, total int) `json:"-"`
 
 	res   *pipeline.Result
 	names []framing.Referent // table of names (framing.Build); nil: the default
