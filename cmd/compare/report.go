@@ -174,7 +174,7 @@ func indexResult(c *cli.Context) (*pipeline.Result, error) {
 	}
 	docs := make([]*align.Doc, len(arts))
 	for i := range arts {
-		docs[i] = align.NewDoc(pipeline.Text(&arts[i]))
+		docs[i] = pipeline.NewDoc(&arts[i])
 	}
 	return &pipeline.Result{Corpus: &pipeline.Corpus{Articles: arts, Docs: docs}, Pairs: pairs}, nil
 }

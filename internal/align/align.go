@@ -39,6 +39,7 @@ import (
 	"context"
 	"math/bits"
 	"slices"
+	"sync/atomic"
 
 	"github.com/copydesk/copydesk/internal/shingle"
 )
@@ -69,12 +70,16 @@ type Doc struct {
 	Set      []uint64       // sorted distinct shingles
 	Quoted   []bool         // token inside quotation marks
 	Vector   shingle.Vector // TF-IDF unit vector; nil leaves Cosine at 0
+	// Outlet is the publisher, when known (cluster.Verify tells an
+	// outlet's furniture from copy by it); left to the caller, as Vector.
+	Outlet string
 
 	// occ lists where each shingle of Set occurs: the first maxOccurrences
 	// positions of Set[k], ascending, are occ[occStart[k]:occStart[k+1]].
 	occStart, occ []int32
 
 	factsState
+	cut atomic.Pointer[Doc] // the last Before made of it
 }
 
 // NewDoc prepares text for alignment. Vector is left for the caller, which

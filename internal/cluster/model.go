@@ -227,12 +227,21 @@ const MeasureCosine = 0.2
 // (unquoted) words, where the model does not apply (Applies). The
 // sentences, the costly part, are measured only when the pair is partial
 // by its passages (its share from the source counts reworded sentences) or
-// when they could change the model's answer (mayDerive). Every front end
-// verifies pairs through it.
+// when they could change the model's answer (mayDerive). A pair of one
+// outlet whose only copy is the ending both close with is judged on the
+// texts before it (Outlet furniture). Every front end verifies pairs
+// through it.
 func Verify(ctx context.Context, a, b *align.Doc) (align.Result, error) {
 	r, err := align.VerifyContext(ctx, a, b)
 	if err != nil {
 		return r, err
+	}
+	if ea, eb, ok := furnitureStart(a, b, &r); ok {
+		r = align.CutResult(a, b, r, ea, eb)
+		if len(r.Passages) == 0 && r.Cosine < MeasureCosine {
+			return r, nil // nothing left to measure (Measures), the texts not needed
+		}
+		a, b = a.Before(ea), b.Before(eb)
 	}
 	rel := byPassages(&r)
 	if rel < Derived && !Measures(&r, a, b) {

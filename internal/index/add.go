@@ -139,7 +139,7 @@ func prepare(ctx context.Context, arts []article.Article, opt Options) ([]*prepa
 	out := make([]*prepared, len(arts))
 	err := parallel(ctx, len(arts), opt, "prepare", func(i int) {
 		a := arts[i]
-		d := align.NewDoc(pipeline.Text(&a))
+		d := pipeline.NewDoc(&a)
 		p := &prepared{doc: d}
 		p.rec = Record{
 			Article:     a,
@@ -507,7 +507,7 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 		}
 		err = parallel(ctx, len(full), opt, "load", func(x int) {
 			i := chunk[x]
-			d := align.NewDoc(pipeline.Text(&full[x].Article))
+			d := pipeline.NewDoc(&full[x].Article)
 			d.Vector = docs[i].Vector
 			docs[i] = d
 		})

@@ -266,7 +266,8 @@ type Tx interface {
 	// IDs returns the id of each of seqs that exists.
 	IDs(ctx context.Context, seqs []int64) (map[int64]string, error)
 	// Texts returns the records of seqs (those that exist), sorted by seq,
-	// with only Seq and the article's title and text: what alignment reads.
+	// with only Seq and the article's title, text and outlet: what alignment
+	// reads (align.Doc.Outlet).
 	Texts(ctx context.Context, seqs []int64) ([]Record, error)
 	// Scan calls fn for every record in seq order, without Body and Sig.
 	Scan(ctx context.Context, since time.Time, fn func(*Record) error) error

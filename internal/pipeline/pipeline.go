@@ -66,6 +66,14 @@ func Text(a *article.Article) string {
 	return a.Title + "\n\n" + a.Body
 }
 
+// NewDoc prepares article a for alignment: its Text, with its outlet
+// (align.Doc.Outlet). Vector is left for the caller.
+func NewDoc(a *article.Article) *align.Doc {
+	d := align.NewDoc(Text(a))
+	d.Outlet = a.Outlet
+	return d
+}
+
 // Corpus is a set of prepared articles. A Corpus made by Prepare holds
 // every article's Doc; one made by Scan.Result holds none, but each
 // article's text compressed and its word count, and Doc builds the Doc
@@ -85,7 +93,9 @@ func (c *Corpus) Doc(i int) *align.Doc {
 	if c.Docs != nil {
 		return c.Docs[i]
 	}
-	return align.NewDoc(text(c.texts, i))
+	d := align.NewDoc(text(c.texts, i))
+	d.Outlet = c.Articles[i].Outlet
+	return d
 }
 
 // Words returns how many words article i has: its Doc's tokens.
@@ -102,7 +112,7 @@ func Prepare(ctx context.Context, arts []article.Article, opt Options) (*Corpus,
 	c := &Corpus{Articles: arts, Docs: make([]*align.Doc, len(arts)), sigs: make([]shingle.Signature, len(arts))}
 	terms := make([][]shingle.Term, len(arts))
 	err := parallel(ctx, len(arts), opt, "prepare", func(i int) {
-		d := align.NewDoc(Text(&arts[i]))
+		d := NewDoc(&arts[i])
 		c.Docs[i] = d
 		terms[i] = shingle.Terms(d.Text, d.Tokens)
 		c.sigs[i] = shingle.Sign(d.Shingles)

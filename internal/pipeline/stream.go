@@ -78,6 +78,7 @@ type prepared struct {
 	ids     []string
 	texts   [][]byte
 	words   []int32
+	outlets []string // align.Doc.Outlet of each
 	bands   [][]uint64
 	anchors [][]uint64
 	terms   [][]shingle.Term // story runs: each article's terms, until weighed
@@ -186,7 +187,7 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 	}
 	st.Candidates = len(cands)
 	st.CosineOnly = count(cosineOnly)
-	pairs, built, err := streamVerify(ctx, c.texts, df, vecs, cands, cosineOnly, opt)
+	pairs, built, err := streamVerify(ctx, c, df, vecs, cands, cosineOnly, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -204,6 +205,7 @@ func joinBatches(batches []*prepared, total int) *prepared {
 		ids:     make([]string, 0, total),
 		texts:   make([][]byte, 0, total),
 		words:   make([]int32, 0, total),
+		outlets: make([]string, 0, total),
 		bands:   make([][]uint64, 0, total),
 		anchors: make([][]uint64, 0, total),
 	}
@@ -211,6 +213,7 @@ func joinBatches(batches []*prepared, total int) *prepared {
 		c.ids = append(c.ids, b.ids...)
 		c.texts = append(c.texts, b.texts...)
 		c.words = append(c.words, b.words...)
+		c.outlets = append(c.outlets, b.outlets...)
 		c.bands = append(c.bands, b.bands...)
 		c.anchors = append(c.anchors, b.anchors...)
 		c.terms = append(c.terms, b.terms...)
@@ -225,6 +228,7 @@ func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly, story bool) 
 		ids:     make([]string, len(arts)),
 		texts:   make([][]byte, len(arts)),
 		words:   make([]int32, len(arts)),
+		outlets: make([]string, len(arts)),
 		bands:   make([][]uint64, len(arts)),
 		anchors: make([][]uint64, len(arts)),
 	}
@@ -239,7 +243,13 @@ func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly, story bool) 
 	keys := make([]uint64, 0, len(arts)*(shingle.Bands+64))
 	type span struct{ text, id, bands, anchors [2]int }
 	spans := make([]span, len(arts))
+	outlets := make(map[string]string) // one string per outlet of the batch
 	for i := range arts {
+		o := arts[i].Outlet
+		if _, ok := outlets[o]; !ok {
+			outlets[o] = strings.Clone(o)
+		}
+		p.outlets[i] = outlets[o]
 		text := Text(&arts[i])
 		toks := shingle.Tokens(text)
 		p.words[i] = int32(len(toks))
@@ -297,10 +307,11 @@ func text(texts [][]byte, i int) string {
 	return string(b)
 }
 
-// buildDoc is Prepare's Doc for one article, from its text; without
+// buildDoc is Prepare's Doc for article i of c, from its text; without
 // document frequencies (a CopyOnly run) it has no Vector.
-func buildDoc(t string, df *shingle.DF) *align.Doc {
-	d := align.NewDoc(t)
+func buildDoc(c *prepared, i int32, df *shingle.DF) *align.Doc {
+	d := align.NewDoc(text(c.texts, int(i)))
+	d.Outlet = c.outlets[i]
 	if df.N > 0 {
 		d.Vector = shingle.NewVector(shingle.Terms(d.Text, d.Tokens), df)
 	}
@@ -338,14 +349,15 @@ func streamStory(ctx context.Context, terms [][]shingle.Term, df *shingle.DF, op
 // taking Docs from a docStore, which builds each at most once while its
 // budget lasts. In story runs vecs holds every article's vector, and the
 // pairs cosineOnly marks are scored from them without Docs.
-func streamVerify(ctx context.Context, texts [][]byte, df *shingle.DF, vecs []shingle.Vector, cands []candidate.Pair, cosineOnly []bool, opt Options) (pairs []cluster.Pair, built int, err error) {
+func streamVerify(ctx context.Context, c *prepared, df *shingle.DF, vecs []shingle.Vector, cands []candidate.Pair, cosineOnly []bool, opt Options) (pairs []cluster.Pair, built int, err error) {
 	out := make([]cluster.Pair, len(cands))
 	chunks := (len(cands) + verifyChunk - 1) / verifyChunk
-	docs := newDocStore(len(texts), cands, maxLiveDocs, func(i int32) *align.Doc {
+	docs := newDocStore(len(c.texts), cands, maxLiveDocs, func(i int32) *align.Doc {
 		if vecs == nil {
-			return buildDoc(text(texts, int(i)), df)
+			return buildDoc(c, i, df)
 		}
-		d := align.NewDoc(text(texts, int(i)))
+		d := align.NewDoc(text(c.texts, int(i)))
+		d.Outlet = c.outlets[i]
 		d.Vector = vecs[i]
 		return d
 	})

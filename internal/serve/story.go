@@ -49,7 +49,7 @@ func (s *Server) story(r *http.Request) (*report.Report, *storyPaging, error) {
 	}
 	docs := make([]*align.Doc, len(arts))
 	for i := range arts {
-		docs[i] = align.NewDoc(pipeline.Text(&arts[i]))
+		docs[i] = pipeline.NewDoc(&arts[i])
 	}
 	rep, err := report.Build(r.Context(), &pipeline.Result{Corpus: &pipeline.Corpus{Articles: arts, Docs: docs}, Pairs: pairs})
 	if err != nil {

@@ -155,9 +155,10 @@ type fileSpec struct {
 // record is one article as read: ordinal, id and the compared text
 // (pipeline.Text), zstd-compressed.
 type record struct {
-	Ord uint64
-	ID  string
-	Z   []byte
+	Ord    uint64
+	ID     string
+	Outlet string // align.Doc.Outlet
+	Z      []byte
 }
 
 // text returns the record's compared text.

@@ -118,6 +118,7 @@ func (f *verifyFn) alignDoc(r *record, n int) (*align.Doc, error) {
 		return nil, err
 	}
 	ad := align.NewDoc(text)
+	ad.Outlet = r.Outlet
 	ad.Vector, _ = f.df.vector(ad.Text, ad.Tokens, n)
 	return ad, nil
 }
