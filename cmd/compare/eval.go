@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/eval"
 	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/provenance"
 )
 
 func evalCommand(e *env) *cli.Command {
@@ -120,6 +123,10 @@ type evalOutput struct {
 	// Measured is, with --meter, how often the derived side of a derived
 	// pair, measured directly, is the newspaper article.
 	Measured *sourceScore `json:"measured_source,omitempty"`
+	// Provenance is, with --meter, how often compare provenance's links
+	// between a PA copy and a newspaper article name the PA copy, and by
+	// which evidence.
+	Provenance *provenanceScore `json:"provenance,omitempty"`
 	// Fitted is the derivation model fitted on every METER pair (--fit),
 	// as Go source for cluster.Fitted.
 	Fitted string `json:"fitted,omitempty"`
@@ -306,6 +313,13 @@ func (o *evalOutput) write(w io.Writer, format string) error {
 	if o.Measured != nil {
 		fmt.Fprintf(tw, "derived side named right\t%d of %d derived pairs measured (%.3f)\n", o.Measured.Right, o.Measured.Pairs, o.Measured.Share)
 	}
+	if p := o.Provenance; p != nil {
+		fmt.Fprintf(tw, "provenance: source named right\t%d of %d copy links (%.3f)", p.Right, p.Pairs, p.Share)
+		for _, ev := range slices.Sorted(maps.Keys(p.ByEvidence)) {
+			fmt.Fprintf(tw, "; %s %d", ev, p.ByEvidence[ev])
+		}
+		fmt.Fprintln(tw)
+	}
 	if o.Fitted != "" {
 		tw.Flush()
 		fmt.Fprintf(w, "derivation model fitted on every pair (cluster.Fitted):\n%s", o.Fitted)
@@ -360,6 +374,7 @@ func (e *env) evalMeter(c *cli.Context, dir string) (*evalOutput, error) {
 	}
 	out.Source = meterSource(res)
 	out.Measured = measuredSource(ex)
+	out.Provenance = meterProvenance(res)
 	if c.Bool("fit") {
 		m, err := eval.FitMeter(ex)
 		if err != nil {
@@ -397,6 +412,39 @@ func meterSource(res *pipeline.Result) *sourceScore {
 		}
 		s.Pairs++
 		if res.Articles[p.Source].Outlet == "PA" {
+			s.Right++
+		}
+	}
+	if s.Pairs > 0 {
+		s.Share = float64(s.Right) / float64(s.Pairs)
+	}
+	return s
+}
+
+// provenanceScore is sourceScore for compare provenance's links, with the
+// number of links each kind of evidence decided.
+type provenanceScore struct {
+	sourceScore
+	ByEvidence map[provenance.Evidence]int `json:"by_evidence"`
+}
+
+// meterProvenance orients res's copy pairs as compare provenance does
+// (time, credit, agency, chain, text) and counts the links between a PA
+// copy and a newspaper article that name the PA copy as the source.
+func meterProvenance(res *pipeline.Result) *provenanceScore {
+	arts := make([]provenance.Article, len(res.Articles))
+	for i := range res.Articles {
+		arts[i] = provenance.FromArticle(&res.Articles[i], provenance.CountWords(pipeline.Text(&res.Articles[i])))
+	}
+	s := &provenanceScore{ByEvidence: make(map[provenance.Evidence]int)}
+	for _, l := range provenance.Build(arts, res.Pairs, provenance.Options{}).Links {
+		src, cp := res.Articles[l.Source].Outlet == "PA", res.Articles[l.Copy].Outlet == "PA"
+		if src == cp {
+			continue
+		}
+		s.Pairs++
+		s.ByEvidence[l.Evidence]++
+		if src {
 			s.Right++
 		}
 	}
