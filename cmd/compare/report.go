@@ -61,6 +61,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 				names = t
 			}
 			var res *pipeline.Result
+			build := report.BuildNames
 			if c.String("index") != "" {
 				r, err := indexResult(c)
 				if err != nil {
@@ -68,6 +69,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 				}
 				res = r
 			} else {
+				build = report.BuildStreamed // one cluster's view held at a time
 				if c.String("id") != "" || c.String("since") != "" {
 					return cmdline.Usage(errors.New("report: --id and --since need --index"))
 				}
@@ -77,7 +79,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 				}
 				res = r
 			}
-			rep, err := report.BuildNames(c.Context, res, names)
+			rep, err := build(c.Context, res, names)
 			if err != nil {
 				return err
 			}

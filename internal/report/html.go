@@ -324,6 +324,11 @@ func (r *Report) LayoutContext(ctx context.Context) (*Pages, error) {
 }
 
 func (r *Report) layout(ctx context.Context, inlineWords int) (*Pages, error) {
+	if r.lazy {
+		if err := r.buildClusters(ctx); err != nil { // every page is held
+			return nil, err
+		}
+	}
 	pl, err := r.plan(ctx, inlineWords)
 	if err != nil {
 		return nil, err
@@ -351,15 +356,22 @@ type layoutPlan struct {
 	heatmap bool // a cluster view draws its own heatmap (the overview has none)
 }
 
-// plan lays out index.html and counts the cluster pages.
-func (r *Report) plan(ctx context.Context, inlineWords int) (*layoutPlan, error) {
+// inline says whether the story clusters are shown on index.html: their
+// articles hold at most inlineWords words in all.
+func (r *Report) inline(inlineWords int) bool {
 	words := 0
 	for _, c := range r.Clusters {
 		for _, id := range c.Members {
 			words += r.Articles[r.index[id]].Words
 		}
 	}
-	inline := words <= inlineWords
+	return words <= inlineWords
+}
+
+// plan lays out index.html and counts the cluster pages; a Report of
+// BuildStreamed must have written report.json first (coreCount).
+func (r *Report) plan(ctx context.Context, inlineWords int) (*layoutPlan, error) {
+	inline := r.inline(inlineWords)
 	href := func(k int) string {
 		if inline {
 			return fmt.Sprintf("#cluster-%d", k+1)
@@ -433,7 +445,7 @@ func (r *Report) overview(href func(int) string) *Overview {
 	}
 	clusterOf := make(map[string]*Ref)
 	for k, c := range r.Clusters {
-		ov.Clusters = append(ov.Clusters, ClusterRow{N: k + 1, Href: href(k), Members: r.members(c.Members), Core: len(c.Core)})
+		ov.Clusters = append(ov.Clusters, ClusterRow{N: k + 1, Href: href(k), Members: r.members(c.Members), Core: r.coreCount(k)})
 		for _, id := range c.Members {
 			clusterOf[id] = &Ref{N: k + 1, Href: href(k)}
 		}
@@ -464,7 +476,10 @@ func (r *Report) clusterView(ctx context.Context, k int, heatmap bool) (ClusterV
 	if err := ctx.Err(); err != nil {
 		return ClusterView{}, err
 	}
-	c := &r.Clusters[k]
+	c, err := r.clusterAt(ctx, k)
+	if err != nil {
+		return ClusterView{}, err
+	}
 	cv := ClusterView{N: k + 1, Anchor: fmt.Sprintf("cluster-%d", k+1), Members: r.members(c.Members), Compared: c.Compared, Framing: c.Framing}
 	idx := make([]int, len(c.Members))
 	for m, id := range c.Members {
@@ -779,20 +794,33 @@ func WriteReport(dir string, r *Report) error {
 // ctx's error and dir keeps its previous contents. A cluster page is laid
 // out as it is written, one at a time.
 func WriteReportContext(ctx context.Context, dir string, r *Report) error {
-	pl, err := r.plan(ctx, cmp.Or(r.InlineWords, InlineWords))
-	if err != nil {
-		return err
+	inlineWords := cmp.Or(r.InlineWords, InlineWords)
+	pages := len(r.Clusters)
+	if r.inline(inlineWords) {
+		pages = 0
+		if r.lazy {
+			if err := r.buildClusters(ctx); err != nil { // all on index.html
+				return err
+			}
+		}
 	}
+	var pl *layoutPlan // index.html, laid out after report.json (coreCount)
 	files := []File{
 		{Name: "report.json", Write: func(w io.Writer) error {
 			if r.Planned != nil {
-				r.Planned(pl.pages) // the directory is checked: the files follow
+				r.Planned(pages) // the directory is checked: the files follow
 			}
-			return WriteJSON(w, r)
+			return r.writeJSON(ctx, w)
 		}},
-		{Name: "index.html", Write: func(w io.Writer) error { return WritePage(w, pl.index) }},
+		{Name: "index.html", Write: func(w io.Writer) error {
+			var err error
+			if pl, err = r.plan(ctx, inlineWords); err != nil {
+				return err
+			}
+			return WritePage(w, pl.index)
+		}},
 	}
-	for k := range pl.pages {
+	for k := range pages {
 		name := clusterFile(k)
 		files = append(files, File{Name: name, Write: func(w io.Writer) error {
 			p, err := r.clusterPage(ctx, pl, k)

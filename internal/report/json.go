@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -45,9 +46,15 @@ type Report struct {
 
 	res   *pipeline.Result
 	names []framing.Referent // table of names (framing.Build); nil: the default
-	index map[string]int     // article id → index
-	rel   []cluster.Pair     // verified pairs by index, strongest first
-	pairs map[[2]int]*cluster.Pair
+	// A Report from BuildStreamed holds of each story cluster its ID and
+	// Members only: groups are their article indexes, cores the length
+	// of each one's Core once report.json has counted them.
+	groups [][]int
+	cores  []int
+	lazy   bool
+	index  map[string]int // article id → index
+	rel    []cluster.Pair // verified pairs by index, strongest first
+	pairs  map[[2]int]*cluster.Pair
 }
 
 // ArticleInfo is one article of the report.
@@ -144,6 +151,43 @@ func Build(ctx context.Context, res *pipeline.Result) (*Report, error) {
 // BuildNames is Build with the table of names for the framing section
 // (compare report --names FILE); nil is framing.Referents.
 func BuildNames(ctx context.Context, res *pipeline.Result, names []framing.Referent) (*Report, error) {
+	r := newReport(res, names)
+	if err := r.buildClusters(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// BuildStreamed is BuildNames for a report too large to hold: it compares
+// no cluster's members, and each story cluster in Clusters has its ID and
+// Members only. WriteReport then compares each cluster's members when it
+// writes report.json and again for the cluster's page, holding one
+// cluster's view at a time, and gives the same files as from BuildNames.
+func BuildStreamed(ctx context.Context, res *pipeline.Result, names []framing.Referent) (*Report, error) {
+	r := newReport(res, names)
+	r.lazy = true
+	for _, g := range r.groups {
+		r.Clusters = append(r.Clusters, Cluster{ID: res.Articles[g[0]].ID, Members: r.ids(g)})
+	}
+	return r, ctx.Err()
+}
+
+// buildClusters compares the members of every story cluster, for a
+// Report of BuildNames or one of BuildStreamed that is to be held whole.
+func (r *Report) buildClusters(ctx context.Context) error {
+	r.Clusters, r.lazy, r.cores = []Cluster{}, false, nil
+	for _, g := range r.groups {
+		c, err := r.cluster(ctx, g)
+		if err != nil {
+			return err
+		}
+		r.Clusters = append(r.Clusters, c)
+	}
+	return nil
+}
+
+// newReport gathers the report of a run but for its story clusters' views.
+func newReport(res *pipeline.Result, names []framing.Referent) *Report {
 	r := &Report{names: names, Schema: SchemaVersion, Generator: article.GeneratorMark, res: res, index: make(map[string]int), pairs: make(map[[2]int]*cluster.Pair)}
 	dup := res.Groups(cluster.Copy)
 	story := res.Groups(cluster.StoryLvl)
@@ -181,15 +225,27 @@ func BuildNames(ctx context.Context, res *pipeline.Result, names []framing.Refer
 	if r.DuplicateGroups == nil {
 		r.DuplicateGroups = []Group{}
 	}
+	r.groups = groupsOf(story)
 	r.Clusters = []Cluster{}
-	for _, g := range groupsOf(story) {
-		c, err := r.cluster(ctx, g)
-		if err != nil {
-			return nil, err
-		}
-		r.Clusters = append(r.Clusters, c)
+	return r
+}
+
+// clusterAt returns story cluster k's view: held, or, in a Report of
+// BuildStreamed, built again.
+func (r *Report) clusterAt(ctx context.Context, k int) (*Cluster, error) {
+	if !r.lazy {
+		return &r.Clusters[k], nil
 	}
-	return r, nil
+	c, err := r.cluster(ctx, r.groups[k])
+	return &c, err
+}
+
+// coreCount is the number of pieces in story cluster k's core.
+func (r *Report) coreCount(k int) int {
+	if r.lazy {
+		return r.cores[k]
+	}
+	return len(r.Clusters[k].Core)
 }
 
 // shownPairs is a copy of the verified pairs the report can show: those
@@ -309,12 +365,63 @@ func (r *Report) cluster(ctx context.Context, members []int) (Cluster, error) {
 // WriteJSON writes the report as report.json: indented, scores rounded to
 // three decimals, HTML characters unescaped.
 func WriteJSON(w io.Writer, r *Report) error {
+	return r.writeJSON(context.Background(), w)
+}
+
+// writeJSON is WriteJSON stopped by ctx. A Report of BuildStreamed is
+// written a story cluster at a time, each cluster's view built, written
+// and dropped, its core counted (coreCount); the bytes are those of the
+// whole Report encoded at once.
+func (r *Report) writeJSON(ctx context.Context, w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(r); err != nil {
+	if !r.lazy || len(r.groups) == 0 {
+		if err := jsonEncoder(bw, "").Encode(r); err != nil {
+			return fmt.Errorf("report.json: %w", err)
+		}
+		return bw.Flush()
+	}
+	// Everything but the clusters, then each cluster as an element of the
+	// last field's array, indented two levels down.
+	head := *r
+	head.Clusters = []Cluster{}
+	var buf bytes.Buffer
+	if err := jsonEncoder(&buf, "").Encode(&head); err != nil {
 		return fmt.Errorf("report.json: %w", err)
 	}
+	const empty = "[]\n}\n"
+	b, ok := bytes.CutSuffix(buf.Bytes(), []byte(empty))
+	if !ok {
+		return fmt.Errorf("report.json: the clusters are not the last field")
+	}
+	bw.Write(b)
+	bw.WriteString("[")
+	r.cores = make([]int, len(r.groups))
+	enc := jsonEncoder(&buf, "  ")
+	for k := range r.groups {
+		c, err := r.clusterAt(ctx, k)
+		if err != nil {
+			return err
+		}
+		r.cores[k] = len(c.Core)
+		buf.Reset()
+		if err := enc.Encode(c); err != nil {
+			return fmt.Errorf("report.json: %w", err)
+		}
+		if k > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n  ")
+		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	}
+	bw.WriteString("\n ]\n}\n")
 	return bw.Flush()
+}
+
+// jsonEncoder is report.json's encoder: one space an indent, after prefix
+// on every line but the first; HTML characters unescaped.
+func jsonEncoder(w io.Writer, prefix string) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, " ")
+	return enc
 }

@@ -11,8 +11,10 @@ import (
 )
 
 // A report built from a streamed run that holds no Docs (pipeline.Stream
-// with KeepTexts, bodies dropped) writes the same files as one built from
-// pipeline.Run, and says how many pages it will write before writing them.
+// with KeepTexts, bodies dropped) by BuildStreamed, which holds no cluster's
+// view, writes the same files as one built from pipeline.Run by Build,
+// with one page per cluster or none, and says how many pages it will write
+// before writing them.
 func TestStreamedReportSame(t *testing.T) {
 	inRoot(t)
 	var bad []error
@@ -37,28 +39,28 @@ func TestStreamedReportSame(t *testing.T) {
 	for i, a := range arts {
 		meta[i], meta[i].Body = a, ""
 	}
-	streamed, err := Build(context.Background(), scan.Result(meta))
-	if err != nil {
-		t.Fatal(err)
-	}
-	planned, written, total := -1, 0, 0
-	streamed.Planned = func(pages int) { planned = pages }
-	streamed.Written = func(done, n int) { written, total = done, n }
-	for _, rep := range []*Report{run, streamed} {
-		rep.InlineWords = 10 // one page per cluster
-	}
-	a, b := filepath.Join(t.TempDir(), "run"), filepath.Join(t.TempDir(), "streamed")
-	if err := WriteReport(a, run); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteReport(b, streamed); err != nil {
-		t.Fatal(err)
-	}
-	want, got := dirFiles(t, a), dirFiles(t, b)
-	if !maps.Equal(got, want) {
-		t.Errorf("the streamed run's report differs from Run's")
-	}
-	if planned != len(streamed.Clusters) || planned == 0 || written != len(got) || total != len(got) {
-		t.Errorf("planned %d cluster pages, wrote %d of %d files; want %d pages, %d files", planned, written, total, len(streamed.Clusters), len(got))
+	for _, inline := range []int{10, InlineWords} { // one page per cluster, then none
+		streamed, err := BuildStreamed(context.Background(), scan.Result(meta), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		planned, written, total := -1, 0, 0
+		streamed.Planned = func(pages int) { planned = pages }
+		streamed.Written = func(done, n int) { written, total = done, n }
+		run.InlineWords, streamed.InlineWords = inline, inline
+		a, b := filepath.Join(t.TempDir(), "run"), filepath.Join(t.TempDir(), "streamed")
+		if err := WriteReport(a, run); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteReport(b, streamed); err != nil {
+			t.Fatal(err)
+		}
+		want, got := dirFiles(t, a), dirFiles(t, b)
+		if !maps.Equal(got, want) {
+			t.Errorf("inline words %d: the streamed run's report differs from Run's", inline)
+		}
+		if planned != len(got)-2 || len(run.Clusters) == 0 || written != len(got) || total != len(got) {
+			t.Errorf("inline words %d: planned %d cluster pages, wrote %d of %d files; want %d files", inline, planned, written, total, len(got))
+		}
 	}
 }
