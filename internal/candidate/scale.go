@@ -1,7 +1,9 @@
 package candidate
 
 import (
-	"sync"
+	"context"
+
+	"github.com/copydesk/copydesk/internal/par"
 )
 
 // How Find runs at scale. A million articles give 32 million LSH entries
@@ -52,7 +54,7 @@ func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
 	// Step 2: buckets, one shard at a time per worker.
 	packed := make([][]uint64, nShards)
 	capped := make([]int, nShards)
-	forEach(nShards, workers, func(s int) {
+	par.Each(context.Background(), nShards, 1, workers, func(s int) {
 		k, d := ekeys[start[s]:start[s+1]], edocs[start[s]:start[s+1]]
 		sortEntries(k, d)
 		var out []uint64
@@ -74,7 +76,7 @@ func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
 			}
 		}
 		packed[s] = out
-	})
+	}, nil)
 	ekeys, edocs = nil, nil
 	for _, c := range capped {
 		st.Capped += c
@@ -103,7 +105,7 @@ func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
 		packed[s] = nil
 	}
 	results := make([][]Pair, parts)
-	forEach(parts, workers, func(p int) {
+	par.Each(context.Background(), parts, 1, workers, func(p int) {
 		seg := all[pcount[p]:pcount[p+1]]
 		radixSort(seg, make([]uint64, len(seg)))
 		var out []Pair
@@ -118,7 +120,7 @@ func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
 			a = b
 		}
 		results[p] = out
-	})
+	}, nil)
 	total := 0
 	for _, l := range results {
 		total += len(l)
@@ -129,30 +131,6 @@ func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
 	}
 	st.Pairs = len(out)
 	return out, st
-}
-
-// forEach calls fn(0..n-1) on up to workers goroutines.
-func forEach(n, workers int, fn func(int)) {
-	var mu sync.Mutex
-	next := 0
-	var wg sync.WaitGroup
-	for range min(workers, n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // sortEntries sorts keys (and docs with them) by key, stably, by LSD radix

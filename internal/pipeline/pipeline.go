@@ -9,13 +9,12 @@ package pipeline
 import (
 	"context"
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/par"
 	"github.com/copydesk/copydesk/internal/shingle"
 )
 
@@ -333,29 +332,9 @@ func parallel(ctx context.Context, n int, opt Options, stage string, fn func(int
 }
 
 // Each calls fn(0..n-1) on opt.Workers goroutines (one per core when 0),
-// handing out chunk indexes at a time and reporting progress after each
-// chunk, and stops early when ctx is cancelled. fn must write only to its
-// own index's slot, so that results do not depend on the schedule.
+// chunk indexes at a time (par.Each), reporting progress of stage after
+// each chunk, and stops early when ctx is cancelled. fn must write only to
+// its own index's slot, so that results do not depend on the schedule.
 func Each(ctx context.Context, n, chunk int, opt Options, stage string, fn func(int)) error {
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
-	for range min(opt.workers(), max(1, (n+chunk-1)/chunk)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				start := int(next.Add(int64(chunk))) - chunk
-				if start >= n {
-					return
-				}
-				end := min(start+chunk, n)
-				for i := start; i < end; i++ {
-					fn(i)
-				}
-				opt.progress(stage, int(done.Add(int64(end-start))), n)
-			}
-		}()
-	}
-	wg.Wait()
-	return ctx.Err()
+	return par.Each(ctx, n, chunk, opt.workers(), fn, func(done int) { opt.progress(stage, done, n) })
 }

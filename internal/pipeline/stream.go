@@ -13,6 +13,7 @@ import (
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/par"
 	"github.com/copydesk/copydesk/internal/shingle"
 )
 
@@ -363,7 +364,7 @@ func streamVerify(ctx context.Context, c *prepared, df *shingle.DF, vecs []shing
 	})
 	var done sync.Mutex
 	finished := 0
-	err = parallelChunks(ctx, chunks, opt, func(k int) {
+	err = par.Each(ctx, chunks, 1, opt.workers(), func(k int) {
 		end := min((k+1)*verifyChunk, len(cands))
 		for x := k * verifyChunk; x < end; x++ {
 			p := cands[x]
@@ -383,7 +384,7 @@ func streamVerify(ctx context.Context, c *prepared, df *shingle.DF, vecs []shing
 		finished += end - k*verifyChunk
 		opt.progress("verify", finished, len(cands))
 		done.Unlock()
-	})
+	}, nil)
 	return out, int(docs.built.Load()), err
 }
 
@@ -453,30 +454,4 @@ func (s *docStore) release(i int32) {
 		s.live--
 	}
 	s.mu.Unlock()
-}
-
-// parallelChunks calls fn(0..n-1) on opt.workers() goroutines, one index
-// at a time, and stops early when ctx is cancelled.
-func parallelChunks(ctx context.Context, n int, opt Options, fn func(int)) error {
-	var mu sync.Mutex
-	next := 0
-	var wg sync.WaitGroup
-	for range min(opt.workers(), max(n, 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				mu.Lock()
-				k := next
-				next++
-				mu.Unlock()
-				if k >= n {
-					return
-				}
-				fn(k)
-			}
-		}()
-	}
-	wg.Wait()
-	return ctx.Err()
 }
