@@ -299,11 +299,18 @@ func verifyFull(ctx context.Context, a, b *Doc) (Result, error) {
 	if res.Passages, err = passages(ctx, a, b, runs); err != nil {
 		return Result{}, err
 	}
-	coverA := make([]bool, len(a.Tokens))
-	coverB := make([]bool, len(b.Tokens))
-	copyA := make([]bool, len(a.Tokens))
-	copyB := make([]bool, len(b.Tokens))
-	for _, p := range res.Passages {
+	res.cover(len(a.Tokens), len(b.Tokens), true)
+	return res, nil
+}
+
+// cover sets r's coverage (AInB, BInA), copy counts and LongestCopy from
+// r.Passages, over texts of na and nb words. LongestCopy counts a copy
+// passage's words in the text aligned first (canonical): A when aFirst,
+// else B.
+func (r *Result) cover(na, nb int, aFirst bool) {
+	coverA, coverB := make([]bool, na), make([]bool, nb)
+	copyA, copyB := make([]bool, na), make([]bool, nb)
+	for _, p := range r.Passages {
 		for i := p.A.Start; i < p.A.End; i++ {
 			coverA[i] = true
 			copyA[i] = copyA[i] || !p.Quote
@@ -313,14 +320,15 @@ func verifyFull(ctx context.Context, a, b *Doc) (Result, error) {
 			copyB[j] = copyB[j] || !p.Quote
 		}
 		if !p.Quote {
-			res.LongestCopy = max(res.LongestCopy, p.A.Words())
+			words := p.A.Words()
+			if !aFirst {
+				words = p.B.Words()
+			}
+			r.LongestCopy = max(r.LongestCopy, words)
 		}
 	}
-	res.AInB = fraction(coverA)
-	res.BInA = fraction(coverB)
-	res.CopyA = count(copyA)
-	res.CopyB = count(copyB)
-	return res, nil
+	r.AInB, r.BInA = fraction(coverA), fraction(coverB)
+	r.CopyA, r.CopyB = count(copyA), count(copyB)
 }
 
 func count(m []bool) int {

@@ -28,29 +28,11 @@ func (d *Doc) Before(w int) *Doc {
 // which text is a.
 func CutResult(a, b *Doc, r Result, ea, eb int) Result {
 	out := Result{Jaccard: r.Jaccard, Cosine: r.Cosine}
-	coverA, coverB := make([]bool, ea), make([]bool, eb)
-	copyA, copyB := make([]bool, ea), make([]bool, eb)
-	first := canonical(a, b)
 	for _, p := range r.Passages {
-		if p.A.End > ea || p.B.End > eb {
-			continue
-		}
-		out.Passages = append(out.Passages, p)
-		for i := p.A.Start; i < p.A.End; i++ {
-			coverA[i], copyA[i] = true, copyA[i] || !p.Quote
-		}
-		for j := p.B.Start; j < p.B.End; j++ {
-			coverB[j], copyB[j] = true, copyB[j] || !p.Quote
-		}
-		if !p.Quote {
-			words := p.A.Words()
-			if !first {
-				words = p.B.Words()
-			}
-			out.LongestCopy = max(out.LongestCopy, words)
+		if p.A.End <= ea && p.B.End <= eb {
+			out.Passages = append(out.Passages, p)
 		}
 	}
-	out.AInB, out.BInA = fraction(coverA), fraction(coverB)
-	out.CopyA, out.CopyB = count(copyA), count(copyB)
+	out.cover(ea, eb, canonical(a, b))
 	return out
 }
