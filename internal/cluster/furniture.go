@@ -45,8 +45,8 @@ const FurnitureSlack = 10
 // ok is false when there is none. It reads r's passages as a set, so it
 // finds the same ending whichever text is a.
 func furnitureStart(a, b *align.Doc, r *align.Result) (ea, eb int, ok bool) {
-	if a.Outlet == "" || !sameOutlet(a.Outlet, b.Outlet) {
-		return 0, 0, false
+	if r.Copies() == 0 || a.Outlet == "" || !sameOutlet(a.Outlet, b.Outlet) {
+		return 0, 0, false // most pairs: no copy passage, so no ending to find
 	}
 	na, nb := len(a.Tokens), len(b.Tokens)
 	var tail []align.Passage
@@ -89,5 +89,5 @@ func endingStart(ps []align.Passage, n int, span func(*align.Passage) align.Span
 // sameOutlet reports whether two outlet names name one publisher: equal
 // but for case and spacing.
 func sameOutlet(a, b string) bool {
-	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
+	return a == b || strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }
