@@ -308,12 +308,16 @@ func text(texts [][]byte, i int) string {
 	return string(b)
 }
 
-// buildDoc is Prepare's Doc for article i of c, from its text; without
-// document frequencies (a CopyOnly run) it has no Vector.
-func buildDoc(c *prepared, i int32, df *shingle.DF) *align.Doc {
+// buildDoc is Prepare's Doc for article i of c, from its text: its Vector
+// is vecs[i] when vecs is given (a story run weighed them all), else
+// weighed from df; without document frequencies (a CopyOnly run) it has
+// none.
+func buildDoc(c *prepared, i int32, df *shingle.DF, vecs []shingle.Vector) *align.Doc {
 	d := align.NewDoc(text(c.texts, int(i)))
 	d.Outlet = c.outlets[i]
-	if df.N > 0 {
+	if vecs != nil {
+		d.Vector = vecs[i]
+	} else if df.N > 0 {
 		d.Vector = shingle.NewVector(shingle.Terms(d.Text, d.Tokens), df)
 	}
 	return d
@@ -354,13 +358,7 @@ func streamVerify(ctx context.Context, c *prepared, df *shingle.DF, vecs []shing
 	out := make([]cluster.Pair, len(cands))
 	chunks := (len(cands) + verifyChunk - 1) / verifyChunk
 	docs := newDocStore(len(c.texts), cands, maxLiveDocs, func(i int32) *align.Doc {
-		if vecs == nil {
-			return buildDoc(c, i, df)
-		}
-		d := align.NewDoc(text(c.texts, int(i)))
-		d.Outlet = c.outlets[i]
-		d.Vector = vecs[i]
-		return d
+		return buildDoc(c, i, df, vecs)
 	})
 	var done sync.Mutex
 	finished := 0
