@@ -434,7 +434,7 @@ type provenanceScore struct {
 func meterProvenance(res *pipeline.Result) *provenanceScore {
 	arts := make([]provenance.Article, len(res.Articles))
 	for i := range res.Articles {
-		arts[i] = provenance.FromArticle(&res.Articles[i], provenance.CountWords(pipeline.Text(&res.Articles[i])))
+		arts[i] = provenance.FromArticle(&res.Articles[i])
 	}
 	s := &provenanceScore{ByEvidence: make(map[provenance.Evidence]int)}
 	for _, l := range provenance.Build(arts, res.Pairs, provenance.Options{}).Links {

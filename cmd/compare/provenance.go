@@ -14,7 +14,6 @@ import (
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/index"
-	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/provenance"
 	"github.com/copydesk/copydesk/internal/report"
 )
@@ -96,7 +95,7 @@ in the README.`,
 func (e *env) provenanceInput(c *cli.Context) ([]provenance.Article, []cluster.Pair, error) {
 	var arts []provenance.Article
 	res, err := e.streamEach(c, false, nil, func(a *article.Article) {
-		arts = append(arts, provenance.FromArticle(a, provenance.CountWords(pipeline.Text(a))))
+		arts = append(arts, provenance.FromArticle(a))
 	})
 	if err != nil {
 		return nil, nil, err
@@ -160,7 +159,7 @@ func indexProvenanceInput(c *cli.Context) ([]provenance.Article, []cluster.Pair,
 		if k, ok := at[i]; ok && k < len(full) {
 			a = &full[k]
 		}
-		arts[i] = provenance.FromArticle(a, provenance.CountWords(pipeline.Text(a)))
+		arts[i] = provenance.FromArticle(a)
 	}
 	return arts, g.Pairs, nil
 }

@@ -96,12 +96,14 @@ type Article struct {
 	Words                 int // words of the compared text
 }
 
-// FromArticle takes what provenance needs of a loaded article; words is
-// the word count of its compared text.
-func FromArticle(a *article.Article, words int) Article {
+// FromArticle takes what provenance needs of a loaded article. Its Words
+// are those of the compared text, headline and body (pipeline.Text joins
+// them with a blank line, which no word crosses).
+func FromArticle(a *article.Article) Article {
 	return Article{
 		ID: a.ID, Outlet: a.Outlet, Published: a.Published,
-		Byline: a.Byline, Dateline: a.Dateline, Credits: a.Credits, Words: words,
+		Byline: a.Byline, Dateline: a.Dateline, Credits: a.Credits,
+		Words: CountWords(a.Title) + CountWords(a.Body),
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/index"
-	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/provenance"
 )
 
@@ -59,7 +58,7 @@ func provenanceAmong(near *index.Near) provView {
 func provenanceOf(arts []article.Article, pairs []cluster.Pair, c int) provView {
 	in := make([]provenance.Article, len(arts))
 	for i := range arts {
-		in[i] = provenance.FromArticle(&arts[i], provenance.CountWords(pipeline.Text(&arts[i])))
+		in[i] = provenance.FromArticle(&arts[i])
 	}
 	res := provenance.Build(in, pairs, provenance.Options{})
 	step := func(copy int, src provenance.Source) provSource {
