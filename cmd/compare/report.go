@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -40,13 +41,14 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			&cli.StringFlag{Name: "index", Usage: "report on what the index `DB` holds instead of PATHs (with --id or --since)"},
 			&cli.StringFlag{Name: "id", Usage: "with --index: the article `ID` and the articles related to it"},
 			&cli.IntFlag{Name: "inline-words", Value: report.InlineWords, Usage: "show every story cluster on index.html while the clusters hold at most `N` words in all; above, one page per cluster"},
+			&cli.IntFlag{Name: "overview-rows", Value: report.OverviewRows, Usage: "show at most `N` rows of each overview table (articles, duplicate groups, story clusters) on a page; the others on pages of their own (articles-0002.html, …)"},
 			&cli.IntFlag{Name: "max-diffs", Value: report.MaxDiffs, Usage: "draw at most `N` pairwise diffs per cluster; the other pairs are listed with the command that diffs them"},
 			&cli.StringFlag{Name: "names", Usage: "read the table of names for the same things from `FILE` (lines \"NAME: variant, variant\"), instead of the built-in Syria table"},
 			&cli.StringFlag{Name: "since", Usage: "with --index: the articles published on or after `DATE` (YYYY-MM-DD, UTC, or an RFC 3339 time)"},
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			if c.Int("inline-words") < 1 || c.Int("max-diffs") < 1 {
-				return cmdline.Usage(errors.New("--inline-words and --max-diffs take a number of 1 or more"))
+			if c.Int("inline-words") < 1 || c.Int("max-diffs") < 1 || c.Int("overview-rows") < 1 {
+				return cmdline.Usage(errors.New("--inline-words, --max-diffs and --overview-rows take a number of 1 or more"))
 			}
 			dir := c.String("output")
 			if dir == "" || dir == "-" {
@@ -83,8 +85,8 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			if err != nil {
 				return err
 			}
-			rep.InlineWords, rep.MaxDiffs = c.Int("inline-words"), c.Int("max-diffs")
-			rep.Planned = func(pages int) { fmt.Fprintf(e.stderr, "compare: writing %s: %s\n", dir, pagesPlanned(pages)) }
+			rep.InlineWords, rep.MaxDiffs, rep.OverviewRows = c.Int("inline-words"), c.Int("max-diffs"), c.Int("overview-rows")
+			rep.Planned = func(p report.PagePlan) { fmt.Fprintf(e.stderr, "compare: writing %s: %s\n", dir, pagesPlanned(p)) }
 			if progress := e.progress(); progress != nil {
 				rep.Written = func(done, total int) { progress("write", done, total) }
 			}
@@ -101,13 +103,17 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 	}
 }
 
-// pagesPlanned says what compare report is about to write, given its
-// number of cluster pages.
-func pagesPlanned(clusterPages int) string {
-	if clusterPages == 0 {
-		return "index.html and report.json"
+// pagesPlanned says what compare report is about to write: "index.html,
+// report.json, 99 overview pages and 17005 cluster pages".
+func pagesPlanned(p report.PagePlan) string {
+	files := []string{"index.html", "report.json"}
+	if p.Overview > 0 {
+		files = append(files, plural(p.Overview, "overview page"))
 	}
-	return fmt.Sprintf("index.html, report.json and %s", plural(clusterPages, "cluster page"))
+	if p.Clusters > 0 {
+		files = append(files, plural(p.Clusters, "cluster page"))
+	}
+	return strings.Join(files[:len(files)-1], ", ") + " and " + files[len(files)-1]
 }
 
 // streamReport runs the story pipeline over the PATH arguments as

@@ -59,6 +59,7 @@ func TestReportSaysPagesFirst(t *testing.T) {
 	}{
 		{nil, "index.html and report.json"},
 		{[]string{"--inline-words", "10"}, "index.html, report.json and 1 cluster page"},
+		{[]string{"--inline-words", "10", "--overview-rows", "2"}, "index.html, report.json, 2 overview pages and 1 cluster page"},
 	} {
 		dir := filepath.Join(t.TempDir(), "report")
 		_, stderr, code := compare(t, "", append(append([]string{"report", "-o", dir}, tc.args...), "testdata/seeds")...)
@@ -70,7 +71,7 @@ func TestReportSaysPagesFirst(t *testing.T) {
 			t.Errorf("%v: stderr %q, want the pages to be written, then what was", tc.args, stderr)
 		}
 		pages, _ := filepath.Glob(filepath.Join(dir, "*.html"))
-		if want := 1 + strings.Count(tc.want, "cluster page"); len(pages) != want {
+		if want := 1 + strings.Count(tc.want, "cluster page") + 2*strings.Count(tc.want, "2 overview pages"); len(pages) != want {
 			t.Errorf("%v: %d pages written, want %d", tc.args, len(pages), want)
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // synthRun generates n articles (internal/synth: stories told by several
 // outlets, wire copy syndicated, trimmed and rewritten) and runs the
 // pipeline over them; nothing is kept on disk.
-func synthRun(b *testing.B, n int) *pipeline.Result {
+func synthRun(b testing.TB, n int) *pipeline.Result {
 	b.Helper()
 	var corpus bytes.Buffer
 	if err := synth.Write(context.Background(), n, 1, &corpus, io.Discard); err != nil {

@@ -101,6 +101,9 @@ type Page struct {
 	Diff *DiffView
 	// Nav links shown under the title (compare serve's story pages).
 	Nav []NavLink
+	// Listing is a page of one of the overview's tables past the first
+	// (listing.go).
+	Listing *Listing
 }
 
 // NavLink is a link in a page's header.
@@ -112,6 +115,9 @@ type Overview struct {
 	Articles []ArticleRow
 	Groups   []GroupRow // duplicate groups
 	Clusters []ClusterRow
+	// The tables' pagers, nil when a table has one page: index.html then
+	// shows its first page (listing.go).
+	ArticlePager, GroupPager, ClusterPager *Pager
 	Heatmap  *Heatmap // nil when there are more than MaxHeatmap articles
 	Pairs    int      // related pairs (story or stronger)
 	Omitted  int      // articles the matrix leaves out
@@ -334,6 +340,8 @@ func (r *Report) layout(ctx context.Context, inlineWords int) (*Pages, error) {
 		return nil, err
 	}
 	out := &Pages{Names: []string{"index.html"}, Pages: []*Page{pl.index}}
+	out.Names = append(out.Names, pl.paging.files()...)
+	out.Pages = append(out.Pages, listingPages(pl.overview, pl.paging)...)
 	for k := range pl.pages {
 		page, err := r.clusterPage(ctx, pl, k)
 		if err != nil {
@@ -351,9 +359,18 @@ func (r *Report) layout(ctx context.Context, inlineWords int) (*Pages, error) {
 // diffs is tens of times its articles' size: all of them at once did not
 // fit in memory at 100k articles).
 type layoutPlan struct {
-	index   *Page
-	pages   int  // cluster pages after index.html: 0 when inline
-	heatmap bool // a cluster view draws its own heatmap (the overview has none)
+	index    *Page
+	overview *Overview       // all the rows of the overview's tables
+	paging   *overviewPaging // how they are cut into pages
+	pages    int             // cluster pages after index.html: 0 when inline
+	heatmap  bool            // a cluster view draws its own heatmap (the overview has none)
+}
+
+// PagePlan is how many pages a report writes beside index.html and
+// report.json.
+type PagePlan struct {
+	Overview int // pages of the overview's tables past index.html
+	Clusters int // story cluster pages: 0 when they are on index.html
 }
 
 // inline says whether the story clusters are shown on index.html: their
@@ -372,16 +389,23 @@ func (r *Report) inline(inlineWords int) bool {
 // BuildStreamed must have written report.json first (coreCount).
 func (r *Report) plan(ctx context.Context, inlineWords int) (*layoutPlan, error) {
 	inline := r.inline(inlineWords)
+	paging := r.paging(cmp.Or(r.OverviewRows, OverviewRows))
+	home := ""
+	if paging.paged() {
+		home = "index.html" // a link from another page of the overview
+	}
 	href := func(k int) string {
 		if inline {
-			return fmt.Sprintf("#cluster-%d", k+1)
+			return fmt.Sprintf("%s#cluster-%d", home, k+1)
 		}
 		return fmt.Sprintf("%s#cluster-%d", clusterFile(k), k+1)
 	}
-	ov := r.overview(href)
+	ov := r.overview(href, paging)
 	pl := &layoutPlan{
-		index:   &Page{Title: "copydesk: " + plural(len(r.Articles), "article") + ", " + plural(len(r.Clusters), "story cluster"), Overview: ov},
-		heatmap: ov.Heatmap == nil,
+		index:    &Page{Title: "copydesk: " + plural(len(r.Articles), "article") + ", " + plural(len(r.Clusters), "story cluster"), Overview: ov.firstPage(paging)},
+		overview: ov,
+		paging:   paging,
+		heatmap:  ov.Heatmap == nil,
 	}
 	if !inline {
 		pl.pages = len(r.Clusters)
@@ -432,15 +456,18 @@ func (r *Report) members(ids []string) []ArticleRef {
 	return out
 }
 
-func (r *Report) overview(href func(int) string) *Overview {
+// overview lays out the overview, all the rows of its tables: a cluster's
+// link is href(k), a group's names its page when the overview is paged.
+func (r *Report) overview(href func(int) string, paging *overviewPaging) *Overview {
 	ov := &Overview{Pairs: len(r.Pairs)}
+	groupPage := pageOf(paging.groups)
 	ov.Summary = fmt.Sprintf("%s, %s, %s, %s.", plural(len(r.Articles), "article"), plural(len(r.DuplicateGroups), "duplicate group"),
 		plural(len(r.Clusters), "story cluster"), plural(len(r.Pairs), "related pair"))
 	groupOf := make(map[string]*Ref)
 	for k, g := range r.DuplicateGroups {
 		ov.Groups = append(ov.Groups, GroupRow{N: k + 1, Members: r.members(g.Members)})
 		for _, id := range g.Members {
-			groupOf[id] = &Ref{N: k + 1, Href: fmt.Sprintf("#group-%d", k+1)}
+			groupOf[id] = &Ref{N: k + 1, Href: fmt.Sprintf("%s#group-%d", groupsTable.link(groupPage[k], paging), k+1)}
 		}
 	}
 	clusterOf := make(map[string]*Ref)
@@ -804,11 +831,13 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 			}
 		}
 	}
+	listed := r.paging(cmp.Or(r.OverviewRows, OverviewRows)).files()
 	var pl *layoutPlan // index.html, laid out after report.json (coreCount)
+	var listing []*Page
 	files := []File{
 		{Name: "report.json", Write: func(w io.Writer) error {
 			if r.Planned != nil {
-				r.Planned(pages) // the directory is checked: the files follow
+				r.Planned(PagePlan{Overview: len(listed), Clusters: pages}) // the directory is checked: the files follow
 			}
 			return r.writeJSON(ctx, w)
 		}},
@@ -817,8 +846,17 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 			if pl, err = r.plan(ctx, inlineWords); err != nil {
 				return err
 			}
+			listing = listingPages(pl.overview, pl.paging)
 			return WritePage(w, pl.index)
 		}},
+	}
+	for p, name := range listed {
+		files = append(files, File{Name: name, Write: func(w io.Writer) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return WritePage(w, listing[p])
+		}})
 	}
 	for k := range pages {
 		name := clusterFile(k)

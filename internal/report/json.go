@@ -33,13 +33,16 @@ type Report struct {
 	Clusters        []Cluster     `json:"clusters"`         // story clusters of two or more, largest first
 
 	// Limits of the HTML layout; zero means the default (InlineWords,
-	// MaxDiffs). Set by compare report's --inline-words and --max-diffs.
-	InlineWords int `json:"-"`
-	MaxDiffs    int `json:"-"`
-	// Planned, when set, is told how many cluster pages WriteReport will
-	// write beside index.html and report.json (0: the story clusters are
-	// on index.html), once it has counted them and before the first file.
-	Planned func(clusterPages int) `json:"-"`
+	// MaxDiffs, OverviewRows). Set by compare report's --inline-words,
+	// --max-diffs and --overview-rows.
+	InlineWords  int `json:"-"`
+	MaxDiffs     int `json:"-"`
+	OverviewRows int `json:"-"`
+	// Planned, when set, is told how many pages WriteReport will write
+	// beside index.html and report.json (pages of the overview's tables,
+	// and of the story clusters: 0 when they are on index.html), once it
+	// has counted them and before the first file.
+	Planned func(PagePlan) `json:"-"`
 	// Written, when set, is told after each file WriteReport writes how
 	// many it has written of how many.
 	Written func(done, total int) `json:"-"`

@@ -39,15 +39,18 @@ func TestStreamedReportSame(t *testing.T) {
 	for i, a := range arts {
 		meta[i], meta[i].Body = a, ""
 	}
-	for _, inline := range []int{10, InlineWords} { // one page per cluster, then none
+	// One page per cluster, then none; the overview on one page, then paged.
+	for _, c := range []struct{ inline, rows int }{{10, 0}, {InlineWords, 0}, {10, 4}, {InlineWords, 4}} {
+		inline := c.inline
 		streamed, err := BuildStreamed(context.Background(), scan.Result(meta), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		planned, written, total := -1, 0, 0
-		streamed.Planned = func(pages int) { planned = pages }
+		streamed.Planned = func(p PagePlan) { planned = p.Overview + p.Clusters }
 		streamed.Written = func(done, n int) { written, total = done, n }
 		run.InlineWords, streamed.InlineWords = inline, inline
+		run.OverviewRows, streamed.OverviewRows = c.rows, c.rows
 		a, b := filepath.Join(t.TempDir(), "run"), filepath.Join(t.TempDir(), "streamed")
 		if err := WriteReport(a, run); err != nil {
 			t.Fatal(err)
@@ -57,10 +60,10 @@ func TestStreamedReportSame(t *testing.T) {
 		}
 		want, got := dirFiles(t, a), dirFiles(t, b)
 		if !maps.Equal(got, want) {
-			t.Errorf("inline words %d: the streamed run's report differs from Run's", inline)
+			t.Errorf("%+v: the streamed run's report differs from Run's", c)
 		}
 		if planned != len(got)-2 || len(run.Clusters) == 0 || written != len(got) || total != len(got) {
-			t.Errorf("inline words %d: planned %d cluster pages, wrote %d of %d files; want %d files", inline, planned, written, total, len(got))
+			t.Errorf("%+v: planned %d pages, wrote %d of %d files; want %d files", c, planned, written, total, len(got))
 		}
 	}
 }
