@@ -66,8 +66,8 @@ func TestPagedOverview(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := make(map[string]map[string]bool) // page → element ids
-	var links [][2]string                    // page, href
-	seen := map[string][]string{}            // "article", "group", "cluster" → numbers in page order
+	var links [][2]string                   // page, href
+	seen := map[string][]string{}           // "article", "group", "cluster" → numbers in page order
 	for k, p := range pages.Pages {
 		name := pages.Names[k]
 		doc, _ := parse(t, p)
