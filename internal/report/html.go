@@ -115,12 +115,13 @@ type Overview struct {
 	Articles []ArticleRow
 	Groups   []GroupRow // duplicate groups
 	Clusters []ClusterRow
+	Heatmap  *Heatmap // nil when there are more than MaxHeatmap articles
+	Pairs    int      // related pairs (story or stronger)
+	Omitted  int      // articles the matrix leaves out
+
 	// The tables' pagers, nil when a table has one page: index.html then
 	// shows its first page (listing.go).
 	ArticlePager, GroupPager, ClusterPager *Pager
-	Heatmap                                *Heatmap // nil when there are more than MaxHeatmap articles
-	Pairs                                  int      // related pairs (story or stronger)
-	Omitted                                int      // articles the matrix leaves out
 }
 
 // ArticleRow is one article in the overview's table.
