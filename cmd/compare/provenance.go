@@ -43,7 +43,7 @@ in the README.`,
 		Flags: append([]cli.Flag{
 			formatFlag(), outputFlag(),
 			&cli.StringFlag{Name: "table", Value: "articles", Usage: "with --format csv: the table to write: articles, links or outlets"},
-			&cli.StringFlag{Name: "agencies", Usage: "the news agencies, comma-separated, instead of the built-in list (" + strings.Join(provenance.DefaultAgencies[:8], ", ") + ", …)"},
+			agenciesFlag(),
 			&cli.StringFlag{Name: "index", Usage: "read what the index `DB` holds instead of PATHs"},
 			&cli.StringFlag{Name: "since", Usage: "with --index: the articles published on or after `DATE` (YYYY-MM-DD, UTC, or an RFC 3339 time)"},
 			&cli.StringFlag{Name: "outlet", Usage: "only this outlet's `NAME`: its articles with their chains, and its row of the outlet table"},
@@ -56,16 +56,10 @@ in the README.`,
 			if !slices.Contains(report.ProvTables, c.String("table")) {
 				return cmdline.Usage(fmt.Errorf("--table: %q is not a table (want articles, links or outlets)", c.String("table")))
 			}
-			opt := provenance.Options{Warn: func(id, problem string) {
+			opt := provenanceOptions(c)
+			opt.Warn = func(id, problem string) {
 				e.bad++
 				fmt.Fprintf(e.stderr, "compare: %s: %s\n", id, problem)
-			}}
-			if s := c.String("agencies"); s != "" {
-				for _, a := range strings.Split(s, ",") {
-					if a = strings.TrimSpace(a); a != "" {
-						opt.Agencies = append(opt.Agencies, a)
-					}
-				}
 			}
 			var arts []provenance.Article
 			var pairs []cluster.Pair
@@ -87,6 +81,22 @@ in the README.`,
 			return e.output(c, func(w io.Writer) error { return report.WriteProvenance(w, format, c.String("table"), out) })
 		},
 	}
+}
+
+// agenciesFlag is --agencies, of compare provenance and compare report.
+func agenciesFlag() cli.Flag {
+	return &cli.StringFlag{Name: "agencies", Usage: "the news agencies, comma-separated, instead of the built-in list (" + strings.Join(provenance.DefaultAgencies[:8], ", ") + ", …)"}
+}
+
+// provenanceOptions are the options --agencies sets.
+func provenanceOptions(c *cli.Context) provenance.Options {
+	var opt provenance.Options
+	for _, a := range strings.Split(c.String("agencies"), ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			opt.Agencies = append(opt.Agencies, a)
+		}
+	}
+	return opt
 }
 
 // provenanceInput runs the copy pipeline over the PATH arguments as they

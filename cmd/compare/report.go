@@ -17,6 +17,7 @@ import (
 	"github.com/copydesk/copydesk/internal/framing"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/provenance"
 	"github.com/copydesk/copydesk/internal/report"
 )
 
@@ -45,6 +46,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			&cli.IntFlag{Name: "max-diffs", Value: report.MaxDiffs, Usage: "draw at most `N` pairwise diffs per cluster; the other pairs are listed with the command that diffs them"},
 			&cli.StringFlag{Name: "names", Usage: "read the table of names for the same things from `FILE` (lines \"NAME: variant, variant\"), instead of the built-in Syria table"},
 			&cli.StringFlag{Name: "since", Usage: "with --index: the articles published on or after `DATE` (YYYY-MM-DD, UTC, or an RFC 3339 time)"},
+			agenciesFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.Int("inline-words") < 1 || c.Int("max-diffs") < 1 || c.Int("overview-rows") < 1 {
@@ -63,28 +65,30 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 				names = t
 			}
 			var res *pipeline.Result
+			var parts []provenance.Article
+			var err error
 			build := report.BuildNames
 			if c.String("index") != "" {
-				r, err := indexResult(c)
-				if err != nil {
+				if res, err = indexResult(c); err != nil {
 					return err
 				}
-				res = r
+				for i := range res.Articles {
+					parts = append(parts, provenance.FromArticle(&res.Articles[i]))
+				}
 			} else {
 				build = report.BuildStreamed // one cluster's view held at a time
 				if c.String("id") != "" || c.String("since") != "" {
 					return cmdline.Usage(errors.New("report: --id and --since need --index"))
 				}
-				r, err := e.streamReport(c)
-				if err != nil {
+				if res, parts, err = e.streamReport(c); err != nil {
 					return err
 				}
-				res = r
 			}
 			rep, err := build(c.Context, res, names)
 			if err != nil {
 				return err
 			}
+			rep.SetProvenance(provenance.Build(parts, res.Pairs, provenanceOptions(c)))
 			rep.InlineWords, rep.MaxDiffs, rep.OverviewRows = c.Int("inline-words"), c.Int("max-diffs"), c.Int("overview-rows")
 			rep.Planned = func(p report.PagePlan) { fmt.Fprintf(e.stderr, "compare: writing %s: %s\n", dir, pagesPlanned(p)) }
 			if progress := e.progress(); progress != nil {
@@ -121,20 +125,22 @@ func pagesPlanned(p report.PagePlan) string {
 // verified and dropped after them), keeping of each article its text
 // compressed and its fields but the body: the report builds the Docs of a
 // story cluster again when it compares and diffs its members.
-func (e *env) streamReport(c *cli.Context) (*pipeline.Result, error) {
+func (e *env) streamReport(c *cli.Context) (*pipeline.Result, []provenance.Article, error) {
 	var arts []article.Article
+	var parts []provenance.Article
 	scan, err := e.streamEach(c, true, func(o *pipeline.Options) { o.KeepTexts = true }, func(a *article.Article) {
+		parts = append(parts, provenance.FromArticle(a))
 		meta := *a
 		meta.Body = ""
 		arts = append(arts, meta)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(arts) != len(scan.IDs) {
-		return nil, fmt.Errorf("report: read %d articles, the run holds %d", len(arts), len(scan.IDs))
+		return nil, nil, fmt.Errorf("report: read %d articles, the run holds %d", len(arts), len(scan.IDs))
 	}
-	return scan.Result(arts), nil
+	return scan.Result(arts), parts, nil
 }
 
 // indexResult is what the index holds around --id, or published since

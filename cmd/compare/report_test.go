@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -87,5 +88,59 @@ func TestDiffHTML(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("diff --html lacks %q", want)
 		}
+	}
+}
+
+// TestReportProvenance: the report shows each outlet's wire share as
+// compare provenance --table outlets does (report.json's "wire" is its
+// "outlets"), and the story's timeline draws the chain AFP → Northern
+// Ledger → Valley Courier: the AFP article ringed as the original, the
+// uncredited copy's arrow dashed.
+func TestReportProvenance(t *testing.T) {
+	inRoot(t)
+	const in = "testdata/provenance/chain.jsonl"
+	prov, stderr, code := compare(t, "", "provenance", "-f", "json", in)
+	if code != 0 {
+		t.Fatalf("provenance: exit %d: %s", code, stderr)
+	}
+	dir := filepath.Join(t.TempDir(), "report")
+	if _, stderr, code := compare(t, "", "report", "-o", dir, in); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	var want struct{ Outlets json.RawMessage }
+	var got struct{ Wire json.RawMessage }
+	js, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(prov), &want); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(js, &got); err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	json.Unmarshal(want.Outlets, &a)
+	json.Unmarshal(got.Wire, &b)
+	if !reflect.DeepEqual(a, b) || a == nil {
+		t.Errorf("report.json wire\n%s\nwant compare provenance's outlets\n%s", got.Wire, want.Outlets)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(page)
+	for _, want := range []string{
+		`<td><bdi>Northern Ledger</bdi></td>`, `<td class="n">62%</td>`, // wire share 0.625
+		`<g class="tldot original"><title>1 AFP`,
+		`<g class="tlarrow"><title>2 Northern Ledger took 62% of its words from 1 AFP (time: published 2h15m0s earlier), credited`,
+		`<g class="tlarrow uncredited"><title>3 Valley Courier took 98% of its words from 2 Northern Ledger (chain: `,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("index.html lacks %s", want)
+		}
+	}
+	if n := strings.Count(html, `<g class="tlarrow`); n != 2 {
+		t.Errorf("timeline draws %d arrows, want 2 (A → B → C, not A → C)", n)
 	}
 }

@@ -57,6 +57,7 @@ import (
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/framing"
+	"github.com/copydesk/copydesk/internal/provenance"
 	"github.com/copydesk/copydesk/internal/quote"
 	"github.com/copydesk/copydesk/internal/shingle"
 	"github.com/copydesk/copydesk/templates"
@@ -118,6 +119,9 @@ type Overview struct {
 	Heatmap  *Heatmap // nil when there are more than MaxHeatmap articles
 	Pairs    int      // related pairs (story or stronger)
 	Omitted  int      // articles the matrix leaves out
+	// Wire is each outlet's share of wire copy (templates/provenance.html);
+	// nil without provenance.
+	Wire []provenance.Outlet
 
 	// The tables' pagers, nil when a table has one page: index.html then
 	// shows its first page (listing.go).
@@ -170,7 +174,8 @@ type ClusterView struct {
 	// Compared is how many members the view compares; Members past it are
 	// listed only.
 	Compared int
-	Heatmap  *Heatmap // when the overview has none
+	Heatmap  *Heatmap  // when the overview has none
+	Timeline *Timeline // who published when and took from whom; nil without provenance
 	Core     []PieceView
 	Outlets  []OutletView
 	Diffs    []DiffView
@@ -268,7 +273,7 @@ type Seg struct {
 
 // funcs are the formatting functions templates may call.
 var funcs = template.FuncMap{
-	"pct":  func(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) },
+	"pct":  pct,
 	"num3": func(x float64) string { return fmt.Sprintf("%.3f", x) },
 	"num2": func(x float64) string { return fmt.Sprintf("%.2f", x) },
 	// quoted keeps a quotation's own marks («…», „…“), else “…”.
@@ -460,7 +465,7 @@ func (r *Report) members(ids []string) []ArticleRef {
 // overview lays out the overview, all the rows of its tables: a cluster's
 // link is href(k), a group's names its page when the overview is paged.
 func (r *Report) overview(href func(int) string, paging *overviewPaging) *Overview {
-	ov := &Overview{Pairs: len(r.Pairs)}
+	ov := &Overview{Pairs: len(r.Pairs), Wire: r.Wire}
 	groupPage := pageOf(paging.groups)
 	ov.Summary = fmt.Sprintf("%s, %s, %s, %s.", plural(len(r.Articles), "article"), plural(len(r.DuplicateGroups), "duplicate group"),
 		plural(len(r.Clusters), "story cluster"), plural(len(r.Pairs), "related pair"))
@@ -517,6 +522,7 @@ func (r *Report) clusterView(ctx context.Context, k int, heatmap bool) (ClusterV
 	if heatmap {
 		cv.Heatmap = r.heatmap(idx[:min(len(idx), MaxHeatmap)])
 	}
+	cv.Timeline = r.timeline(idx)
 	for _, p := range c.Core {
 		pv := PieceView{Outlets: len(p.Members)}
 		at := make(map[string]int) // article → its entry: one per outlet

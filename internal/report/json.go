@@ -16,6 +16,7 @@ import (
 	"github.com/copydesk/copydesk/internal/compare"
 	"github.com/copydesk/copydesk/internal/framing"
 	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/provenance"
 )
 
 // SchemaVersion is the version of report.json's layout; it changes when a
@@ -30,7 +31,10 @@ type Report struct {
 	Articles        []ArticleInfo `json:"articles"`         // in input order
 	Pairs           []Pair        `json:"pairs"`            // story or stronger, strongest first, as `compare pairs`
 	DuplicateGroups []Group       `json:"duplicate_groups"` // groups of two or more (duplicate and derived edges)
-	Clusters        []Cluster     `json:"clusters"`         // story clusters of two or more, largest first
+	// Wire is each outlet's share of wire copy, as compare provenance
+	// --table outlets gives it; absent without SetProvenance.
+	Wire     []provenance.Outlet `json:"wire,omitempty"`
+	Clusters []Cluster           `json:"clusters"` // story clusters of two or more, largest first; the last field (writeJSON)
 
 	// Limits of the HTML layout; zero means the default (InlineWords,
 	// MaxDiffs, OverviewRows). Set by compare report's --inline-words,
@@ -48,6 +52,7 @@ type Report struct {
 	Written func(done, total int) `json:"-"`
 
 	res   *pipeline.Result
+	prov  *provenance.Result // who took from whom (SetProvenance); nil: not shown
 	names []framing.Referent // table of names (framing.Build); nil: the default
 	// A Report from BuildStreamed holds of each story cluster its ID and
 	// Members only: groups are their article indexes, cores the length

@@ -66,7 +66,7 @@ type ProvLink struct {
 
 // NewProvenance turns a provenance result into its output form.
 func NewProvenance(r *provenance.Result) *Provenance {
-	out := &Provenance{Articles: []ProvArticle{}, Links: []ProvLink{}, Outlets: r.Outlets()}
+	out := &Provenance{Articles: []ProvArticle{}, Links: []ProvLink{}, Outlets: outlets(r)}
 	inLink := make([]bool, len(r.Articles))
 	immediate := make(map[int]bool)
 	for i := range r.Nodes {
@@ -87,8 +87,14 @@ func NewProvenance(r *provenance.Result) *Provenance {
 			out.Articles = append(out.Articles, provArticle(r, i))
 		}
 	}
-	for i := range out.Outlets {
-		o := &out.Outlets[i]
+	return out
+}
+
+// outlets is r's outlet table, its shares rounded to three decimals.
+func outlets(r *provenance.Result) []provenance.Outlet {
+	out := r.Outlets()
+	for i := range out {
+		o := &out[i]
 		o.WireShare, o.WireVerbatim, o.WireReworded = Round3(o.WireShare), Round3(o.WireVerbatim), Round3(o.WireReworded)
 		o.TakenShare, o.UncreditedShare = Round3(o.TakenShare), Round3(o.UncreditedShare)
 	}
