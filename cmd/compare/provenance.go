@@ -116,8 +116,9 @@ func (e *env) provenanceInput(c *cli.Context) ([]provenance.Article, []cluster.P
 	return arts, res.Pairs, nil
 }
 
-// indexProvenanceInput reads the index's graph (since --since) and the
-// bodies of the articles in copy relations, for their credits and words.
+// indexProvenanceInput reads the index's graph (since --since) and every
+// article's text, for its credits and words: an outlet's wire share is a
+// share of all its words, copied or not.
 func indexProvenanceInput(c *cli.Context) ([]provenance.Article, []cluster.Pair, error) {
 	if c.NArg() > 0 {
 		return nil, nil, cmdline.Usage(errors.New("provenance: give --index or PATHs, not both"))
@@ -141,38 +142,25 @@ func indexProvenanceInput(c *cli.Context) ([]provenance.Article, []cluster.Pair,
 	if err != nil {
 		return nil, nil, err
 	}
-	var seqs []int64
-	at := make(map[int]int) // graph index → position in seqs
-	for _, p := range g.Pairs {
-		if p.Relation < cluster.Partial {
-			continue
+	arts := make([]provenance.Article, 0, len(g.Seqs))
+	for start := 0; start < len(g.Seqs); start += bodiesBatch {
+		full, err := index.Bodies(c.Context, st, g.Seqs[start:min(start+bodiesBatch, len(g.Seqs))])
+		if err != nil {
+			return nil, nil, err
 		}
-		for _, i := range []int{p.I, p.J} {
-			if _, ok := at[i]; !ok {
-				at[i] = -1
+		for i := range full {
+			if full[i].ID != g.Articles[len(arts)].ID {
+				return nil, nil, fmt.Errorf("provenance: the index changed while reading it (%s)", g.Articles[len(arts)].ID)
 			}
+			arts = append(arts, provenance.FromArticle(&full[i]))
 		}
-	}
-	for i := range g.Articles {
-		if _, ok := at[i]; ok {
-			at[i] = len(seqs)
-			seqs = append(seqs, g.Seqs[i])
-		}
-	}
-	full, err := index.Bodies(c.Context, st, seqs)
-	if err != nil {
-		return nil, nil, err
-	}
-	arts := make([]provenance.Article, len(g.Articles))
-	for i := range g.Articles {
-		a := &g.Articles[i]
-		if k, ok := at[i]; ok && k < len(full) {
-			a = &full[k]
-		}
-		arts[i] = provenance.FromArticle(a)
 	}
 	return arts, g.Pairs, nil
 }
+
+// bodiesBatch is how many articles' texts indexProvenanceInput holds at
+// once.
+const bodiesBatch = 2000
 
 // onlyOutlet keeps of p the outlet name's articles with the articles of
 // their chains, the links they are in, and the outlet's row.

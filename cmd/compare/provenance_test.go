@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -116,5 +117,22 @@ func TestProvenanceBadTimes(t *testing.T) {
 	}
 	if n != 6 {
 		t.Errorf("%d articles counted, want all 6", n)
+	}
+}
+
+// Over an index, the outlet table is the folder's: an outlet's words count
+// its articles outside any copy relation too (the index's graph holds no
+// bodies; they are read back for every article).
+func TestProvenanceIndexOutlets(t *testing.T) {
+	inRoot(t)
+	const in = "testdata/provenance/chain.jsonl"
+	db := filepath.Join(t.TempDir(), "p.db")
+	if _, errs, code := compare(t, "", "index", "add", "--index", db, in); code != 0 {
+		t.Fatalf("index add: exit %d: %s", code, errs)
+	}
+	want, _, _ := compare(t, "", "provenance", "-f", "csv", "--table", "outlets", in)
+	got, errs, code := compare(t, "", "provenance", "-f", "csv", "--table", "outlets", "--index", db)
+	if code != 0 || got != want || !strings.Contains(want, "Valley Courier,false,2,331,") {
+		t.Errorf("provenance --index: exit %d, %s\n%s\nwant the folder's\n%s", code, errs, got, want)
 	}
 }
