@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,6 +91,13 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 				return err
 			}
 			rep.SetProvenance(provenance.Build(parts, res.Pairs, provenanceOptions(c)))
+			if id := c.String("id"); id != "" {
+				fam, at, titles, err := idFamily(c, id)
+				if err != nil {
+					return err
+				}
+				rep.SetChain(fam, at, titles)
+			}
 			rep.InlineWords, rep.MaxDiffs, rep.OverviewRows = c.Int("inline-words"), c.Int("max-diffs"), c.Int("overview-rows")
 			rep.Planned = func(p report.PagePlan) { fmt.Fprintf(e.stderr, "compare: writing %s: %s\n", dir, pagesPlanned(p)) }
 			if progress := e.progress(); progress != nil {
@@ -191,6 +200,73 @@ func indexResult(c *cli.Context) (*pipeline.Result, error) {
 		docs[i] = pipeline.NewDoc(&arts[i])
 	}
 	return &pipeline.Result{Corpus: &pipeline.Corpus{Articles: arts, Docs: docs}, Pairs: pairs}, nil
+}
+
+// maxFamily bounds the articles idFamily reads.
+const maxFamily = 500
+
+// idFamily reads the family of copies around the article id in the index:
+// the articles linked to it by copy relations (partial or stronger), then
+// those linked to them, and so on, up to maxFamily articles; and returns
+// their provenance, id's place in it (0) and their headlines, for id's
+// chain back to its original however many hops away (index.Around reaches
+// one).
+func idFamily(c *cli.Context, id string) (*provenance.Result, int, func(int) string, error) {
+	st, err := index.Open(c.Context, c.String("index"), true)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	defer st.Close()
+	var arts []article.Article
+	at := map[string]int{}
+	add := func(a *article.Article) {
+		if _, ok := at[a.ID]; !ok && len(arts) < maxFamily {
+			at[a.ID] = len(arts)
+			arts = append(arts, *a)
+		}
+	}
+	type copyPair struct {
+		a, b string
+		p    cluster.Pair
+	}
+	var copies []copyPair
+	seen := map[[2]string]bool{}
+	for k, centre := 0, id; k == 0 || k < len(arts); k++ {
+		if k > 0 {
+			centre = arts[k].ID
+		}
+		around, pairs, err := index.Around(c.Context, st, centre)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		if k == 0 {
+			add(&around[slices.IndexFunc(around, func(a article.Article) bool { return a.ID == id })])
+		}
+		for _, p := range pairs {
+			a, b := &around[p.I], &around[p.J]
+			if p.Relation < cluster.Partial || (a.ID != centre && b.ID != centre) || seen[[2]string{a.ID, b.ID}] {
+				continue
+			}
+			seen[[2]string{a.ID, b.ID}] = true
+			copies = append(copies, copyPair{a.ID, b.ID, p})
+			add(a)
+			add(b)
+		}
+	}
+	parts := make([]provenance.Article, len(arts))
+	for i := range arts {
+		parts[i] = provenance.FromArticle(&arts[i])
+	}
+	var pairs []cluster.Pair
+	for _, cp := range copies {
+		i, okI := at[cp.a]
+		j, okJ := at[cp.b]
+		if okI && okJ {
+			pairs = append(pairs, cp.p.Renumber(i, j))
+		}
+	}
+	slices.SortFunc(pairs, func(a, b cluster.Pair) int { return cmp.Or(cmp.Compare(a.I, b.I), cmp.Compare(a.J, b.J)) })
+	return provenance.Build(parts, pairs, provenanceOptions(c)), 0, func(i int) string { return arts[i].Title }, nil
 }
 
 // readNames reads compare report's --names FILE.

@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -142,5 +144,39 @@ func TestReportProvenance(t *testing.T) {
 	}
 	if n := strings.Count(html, `<g class="tlarrow`); n != 2 {
 		t.Errorf("timeline draws %d arrows, want 2 (A → B → C, not A → C)", n)
+	}
+}
+
+// TestReportIndexChain: report --index --id names the article's chain back
+// to its original, with what each step took from the next.
+func TestReportIndexChain(t *testing.T) {
+	inRoot(t)
+	db := filepath.Join(t.TempDir(), "p.db")
+	if _, errs, code := compare(t, "", "index", "add", "--index", db, "testdata/provenance/chain.jsonl"); code != 0 {
+		t.Fatalf("index add: exit %d: %s", code, errs)
+	}
+	dir := filepath.Join(t.TempDir(), "report")
+	if _, errs, code := compare(t, "", "report", "--index", db, "--id", "chain-c", "-o", dir); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errs)
+	}
+	var rep struct {
+		Chain []struct {
+			ID, Source, Evidence string
+			Credited             bool
+		}
+	}
+	if err := json.Unmarshal([]byte(mustRead(t, filepath.Join(dir, "report.json"))), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range rep.Chain {
+		got = append(got, fmt.Sprintf("%s<-%s %s %v", s.ID, s.Source, s.Evidence, s.Credited))
+	}
+	want := []string{"chain-c<-chain-b chain false", "chain-b<-chain-a time true", "chain-a<-  false"}
+	if !slices.Equal(got, want) {
+		t.Errorf("chain %q, want %q", got, want)
+	}
+	if page := mustRead(t, filepath.Join(dir, "index.html")); !strings.Contains(page, `took 62% of its words from <bdi>AFP</bdi> (time: published 2h15m0s earlier), credited`) {
+		t.Error("index.html does not show the chain")
 	}
 }

@@ -28,6 +28,23 @@ type Pair struct {
 	Share, Reworded float64
 }
 
+// Renumber returns p with its articles I and J numbered i and j (a pair
+// read from one set of articles, placed in another): the sides swap when
+// i > j, so that I < J holds, and Source follows its article.
+func (p Pair) Renumber(i, j int) Pair {
+	switch p.Source {
+	case p.I:
+		p.Source = i
+	case p.J:
+		p.Source = j
+	}
+	p.I, p.J = i, j
+	if i > j {
+		p.I, p.J, p.AInB, p.BInA = j, i, p.BInA, p.AInB
+	}
+	return p
+}
+
 // NewPair classifies a verified result of article i (A) against j (B).
 func NewPair(i, j int, r *align.Result) Pair { return StoredPair(i, j, r, Fitted.Verdict(r)) }
 

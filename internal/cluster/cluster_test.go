@@ -230,3 +230,17 @@ func TestMayDeriveIsABound(t *testing.T) {
 		t.Fatalf("only %d of 20000 ruled out: the test shows little", ruled)
 	}
 }
+
+func TestRenumber(t *testing.T) {
+	p := Pair{I: 2, J: 5, AInB: 0.9, BInA: 0.4, Source: 5, Relation: Derived}
+	if got := p.Renumber(7, 1); got.I != 1 || got.J != 7 || got.AInB != 0.4 || got.BInA != 0.9 || got.Source != 1 {
+		t.Errorf("Renumber(7, 1) = %+v: want I 1, J 7, the sides swapped, Source 1 (was J)", got)
+	}
+	if got := p.Renumber(3, 4); got.I != 3 || got.J != 4 || got.AInB != 0.9 || got.Source != 4 {
+		t.Errorf("Renumber(3, 4) = %+v", got)
+	}
+	p.Source = -1
+	if got := p.Renumber(4, 3); got.Source != -1 {
+		t.Errorf("an undecided pair got Source %d", got.Source)
+	}
+}

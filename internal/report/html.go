@@ -122,6 +122,9 @@ type Overview struct {
 	// Wire is each outlet's share of wire copy (templates/provenance.html);
 	// nil without provenance.
 	Wire []provenance.Outlet
+	// Chain is the --id article's chain back to its original; nil but for
+	// compare report --index DB --id ID.
+	Chain []ChainStep
 
 	// The tables' pagers, nil when a table has one page: index.html then
 	// shows its first page (listing.go).
@@ -465,7 +468,7 @@ func (r *Report) members(ids []string) []ArticleRef {
 // overview lays out the overview, all the rows of its tables: a cluster's
 // link is href(k), a group's names its page when the overview is paged.
 func (r *Report) overview(href func(int) string, paging *overviewPaging) *Overview {
-	ov := &Overview{Pairs: len(r.Pairs), Wire: r.Wire}
+	ov := &Overview{Pairs: len(r.Pairs), Wire: r.Wire, Chain: r.Chain}
 	groupPage := pageOf(paging.groups)
 	ov.Summary = fmt.Sprintf("%s, %s, %s, %s.", plural(len(r.Articles), "article"), plural(len(r.DuplicateGroups), "duplicate group"),
 		plural(len(r.Clusters), "story cluster"), plural(len(r.Pairs), "related pair"))

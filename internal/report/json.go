@@ -33,8 +33,10 @@ type Report struct {
 	DuplicateGroups []Group       `json:"duplicate_groups"` // groups of two or more (duplicate and derived edges)
 	// Wire is each outlet's share of wire copy, as compare provenance
 	// --table outlets gives it; absent without SetProvenance.
-	Wire     []provenance.Outlet `json:"wire,omitempty"`
-	Clusters []Cluster           `json:"clusters"` // story clusters of two or more, largest first; the last field (writeJSON)
+	Wire []provenance.Outlet `json:"wire,omitempty"`
+	// Chain is the --id article's chain back to its original (SetChain).
+	Chain    []ChainStep `json:"chain,omitempty"`
+	Clusters []Cluster   `json:"clusters"` // story clusters of two or more, largest first; the last field (writeJSON)
 
 	// Limits of the HTML layout; zero means the default (InlineWords,
 	// MaxDiffs, OverviewRows). Set by compare report's --inline-words,

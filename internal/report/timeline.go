@@ -303,3 +303,45 @@ func arrowHead(s, c [2]int) (x2, y2 int, head string) {
 
 // pct writes a share as a whole percentage, as the templates' pct does.
 func pct(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) }
+
+// ChainStep is one article of a chain back to its original (compare report
+// --index DB --id ID): the article first, then its immediate source, and so
+// on. Source, Share, Evidence, Reason and Credited say what the step took
+// from the next one; they are empty on the original.
+type ChainStep struct {
+	ID        string  `json:"id"`
+	Outlet    string  `json:"outlet"`
+	Title     string  `json:"title,omitempty"`
+	Published string  `json:"published,omitempty"` // RFC 3339 in UTC; "" when undated
+	Source    string  `json:"source,omitempty"`    // the next step's id
+	Share     float64 `json:"share,omitempty"`     // of its words taken from the next step
+	Evidence  string  `json:"evidence,omitempty"`
+	Reason    string  `json:"reason,omitempty"`
+	Credited  bool    `json:"credited"` // false on the original
+	Date      string  `json:"-"`        // shown on the page
+	From      string  `json:"-"`        // the next step's outlet, shown on the page
+}
+
+// SetChain gives the report article i's chain back to its original in p
+// (a family of copies around it, however many hops wide), shown at the top
+// of index.html and as report.json's "chain". titles gives each article's
+// headline.
+func (r *Report) SetChain(p *provenance.Result, i int, titles func(int) string) {
+	r.Chain = []ChainStep{}
+	chain := p.Chain(i)
+	for k, c := range chain {
+		a, n := &p.Articles[c], &p.Nodes[c]
+		st := ChainStep{ID: a.ID, Outlet: a.Outlet, Title: titles(c)}
+		if !n.Time.IsZero() {
+			st.Published = n.Time.UTC().Format(time.RFC3339)
+			st.Date = displayDate(st.Published)
+		}
+		if k+1 < len(chain) {
+			s := n.Sources[0]
+			l := &p.Links[s.Link]
+			st.Source, st.From = p.Articles[s.Index].ID, p.Articles[s.Index].Outlet
+			st.Share, st.Evidence, st.Reason, st.Credited = Round3(s.Share), string(l.Evidence), l.Reason, n.Credited
+		}
+		r.Chain = append(r.Chain, st)
+	}
+}
