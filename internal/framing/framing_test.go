@@ -263,7 +263,7 @@ func TestNumberWordsLanguages(t *testing.T) {
 			t.Errorf("%q: %+v, want no count", text, fs)
 		}
 	}
-	if fs := numbersIn("Работы завершены на три месяца раньше срока."); len(fs) != 1 || fs[0].noun != "месяца" {
+	if fs := numbersIn("Работы завершены на три месяца раньше срока."); len(fs) != 1 || fs[0].what != "месяца" {
 		t.Errorf("a unit ends the counted words: %+v", fs)
 	}
 	both := []Doc{{ID: "a", Text: "Открыты две новые станции. Откроют ещё четыре станции."}, {ID: "b", Text: "Две новые станции открыты. Позже откроют четыре станции."}}
@@ -289,5 +289,18 @@ func TestNumberWordsLanguages(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRussianCases: a Russian counted noun is one fact whatever its case
+// and number, named as first written.
+func TestRussianCases(t *testing.T) {
+	fs := Numbers([]Doc{
+		{ID: "a", Text: "Закрыты 4 станции метро."},
+		{ID: "b", Text: "Закрыты 5 станций метро."},
+		{ID: "c", Text: "Движение остановлено на 4 станциях."},
+	})
+	if len(fs) != 1 || fs[0].What != "станции" || len(fs[0].Numbers) != 3 || !fs[0].Disagree {
+		t.Errorf("%+v, want one fact, станции, of 3 numbers in disagreement", fs)
 	}
 }

@@ -17,7 +17,8 @@
 //
 // Facts are grouped by what they count: deaths or not, and the counted
 // noun's singular, with synonyms folded ("dead", "deaths", "people" are
-// people). Within a group, values more than MaxRatio apart count different
+// people); a Russian noun by its stem, whatever its case ("4 станции", "5
+// станций", "на 4 станциях" count one thing). Within a group, values more than MaxRatio apart count different
 // things and are split. A group whose outlets give different values is a
 // disagreement: 001's "more than 250,000 people have been killed" and 003's
 // "more than 270,000 dead" are one fact, the war's death toll, reported two
@@ -30,8 +31,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/clipperhouse/uax29/v2/sentences"
+	"github.com/kljensen/snowball/russian"
 
 	"github.com/copydesk/copydesk/internal/shingle"
 )
@@ -85,7 +88,8 @@ func setOf(s string) map[string]bool {
 // found is a number in one text before grouping.
 type found struct {
 	value   float64
-	noun    string // counted noun, folded
+	noun    string // counted noun, folded: what groups it
+	what    string // the counted noun as a fact names it
 	deaths  bool
 	wording string
 }
@@ -122,7 +126,7 @@ func numbersIn(text string) []found {
 			end++
 		}
 		if start > 0 && months[norm[start-1]] && isDigits(norm[start]) && v >= 1 && v <= 31 {
-			out = append(out, found{value: v, noun: "date " + norm[start-1], wording: text[toks[start-1].Start:toks[end-1].End]})
+			out = append(out, found{value: v, noun: "date " + norm[start-1], what: "date " + norm[start-1], wording: text[toks[start-1].Start:toks[end-1].End]})
 			i = end - 1
 			continue
 		}
@@ -138,7 +142,7 @@ func numbersIn(text string) []found {
 			i = end - 1
 			continue
 		}
-		noun := norm[n-1]
+		noun := headNoun(norm[end:n])
 		if unitNouns[noun] && n < len(toks) && n == end+1 && gap(n) == "-" {
 			// "five-year conflict", "five-year-old civil war": years of it.
 			noun = singular(noun)
@@ -147,7 +151,8 @@ func numbersIn(text string) []found {
 		for q > 0 && q > start-2 && qualifiers[norm[q-1]] {
 			q--
 		}
-		f := found{value: v, noun: fold(noun), deaths: deathIn[sentOf[i]] && !unitNouns[noun], wording: text[toks[q].Start:toks[n-1].End]}
+		key, what := fold(noun)
+		f := found{value: v, noun: key, what: what, deaths: deathIn[sentOf[i]] && !unitNouns[noun], wording: text[toks[q].Start:toks[n-1].End]}
 		out = append(out, f)
 		i = n - 1
 	}
@@ -233,11 +238,52 @@ var adjectivesInEd = setOf("allied armed affiliated united based backed led rela
 
 var irregularVerbs = setOf("left fled took made drove cut hit lost saw rose fell sent brought")
 
-func fold(noun string) string {
-	if s, ok := countSynonyms[noun]; ok {
-		return s
+// headNoun picks the counted noun among the counted words: the last in
+// English order ("82 army troops"); in Russian the first that is not an
+// adjective, as genitive modifiers follow it ("4 станции метро", but "две
+// новые станции").
+func headNoun(words []string) string {
+	for _, w := range words[:len(words)-1] {
+		if !isCyrillic(w) {
+			break
+		}
+		if !russianAdjective(w) {
+			return w
+		}
 	}
-	return singular(noun)
+	return words[len(words)-1]
+}
+
+func isCyrillic(w string) bool {
+	return strings.ContainsFunc(w, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) })
+}
+
+// russianAdjective: the endings of Russian adjectives and participles in
+// the cases a count takes ("новые", "новых", "пострадавших"); -ий, which
+// nouns share ("станций"), is left out.
+func russianAdjective(w string) bool {
+	for _, end := range []string{"ые", "ых", "ая", "ое", "ый", "ой", "ого", "ому", "ыми", "ими", "ую"} {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
+}
+
+// fold gives a counted noun's key, which groups facts, and the name a
+// fact shows: synonyms fold to one ("dead", "deaths" are people), an
+// English plural to its singular, and a Russian noun to its Snowball stem,
+// whatever its case and number ("станции", "станций", "станциях" are one
+// key, станци), shown as first written.
+func fold(noun string) (key, what string) {
+	if s, ok := countSynonyms[noun]; ok {
+		return s, s
+	}
+	if isCyrillic(noun) {
+		return russian.Stem(noun, true), noun
+	}
+	s := singular(noun)
+	return s, s
 }
 
 // singular drops an English plural s ("civilians" → "civilian"); words in
@@ -313,12 +359,14 @@ func Numbers(docs []Doc) []Fact {
 		deaths bool
 	}
 	byKey := make(map[key][]Number)
+	whatOf := make(map[key]string) // the first fact's name for its key
 	var keys []key
 	for _, d := range docs {
 		for _, f := range numbersIn(d.Text) {
 			k := key{f.noun, f.deaths}
 			if _, ok := byKey[k]; !ok {
 				keys = append(keys, k)
+				whatOf[k] = f.what
 			}
 			byKey[k] = append(byKey[k], Number{Article: d.ID, Label: d.Label, Value: f.value, Wording: f.wording})
 		}
@@ -344,7 +392,7 @@ func Numbers(docs []Doc) []Fact {
 					inOrder = append(inOrder, n)
 				}
 			}
-			what := k.noun
+			what := whatOf[k]
 			if k.deaths {
 				what = "killed: " + what
 			}
