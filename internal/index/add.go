@@ -166,6 +166,9 @@ func salt(keys []uint64, s uint64) []uint64 {
 	return out
 }
 
+// apply adds (write) or checks the prepared batch b in one transaction.
+// Its phases are the methods of applying, called in order; each reads
+// what the ones before it left in applying's fields.
 func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*Result, error) {
 	preps, start := b.preps, b.start
 	if start.IsZero() {
@@ -180,175 +183,258 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 		return nil, err
 	}
 	defer tx.Rollback()
-	res := &Result{}
+	a := &applying{ctx: ctx, tx: tx, opt: opt, write: write, clock: clock, res: &Result{}}
+	defer a.wait()
+	if err := a.split(preps); err != nil {
+		return nil, err
+	}
+	if len(a.batch) == 0 {
+		return a.res, tx.Commit()
+	}
+	for _, phase := range []func() error{a.number, a.frequencies, a.weighBatch, a.candidates, a.readIndexed, a.verifyAll, a.relations} {
+		if err := phase(); err != nil {
+			return nil, err
+		}
+	}
+	if !write {
+		return a.res, nil
+	}
+	if err := tx.Put(ctx, nil, a.edges, nil); err != nil {
+		return nil, err
+	}
+	clock.mark("edges written")
+	return a.res, tx.Commit()
+}
+
+// applying is one Add or Check in progress: the transaction and what its
+// phases found so far.
+type applying struct {
+	ctx   context.Context
+	tx    Tx
+	opt   Options
+	write bool
+	clock stageClock
+	res   *Result
+
+	batch   []*prepared // new or changed articles, given seqs by number
+	oldSeqs []int64     // the versions they replace, sorted
+	oldRecs []Record
+	n       int   // articles indexed before the batch
+	next    int64 // the first new seq
+
+	delta    map[uint64]int32 // document frequency changes the batch makes
+	df       shingle.DF
+	dfs      dfCache
+	allPairs bool // few enough articles that every pair is a candidate
+	copyOnly bool // Check with CopyOnly: no story route at all
+
+	exist []int64       // indexed articles sharing keys with the batch, by seq
+	lists [3][][]uint64 // each route's keys: exist, then the batch
+	nx    int           // len(exist): batch article j is candidate index nx+j
+	wrote chan error    // the batch's records being written (write)
+
+	routes     [][]candidate.Pair
+	cands      []candidate.Pair
+	cosineOnly []bool                  // per candidate: scored by cosine alone
+	copyCand   map[candidate.Pair]bool // Add with CopyOnly: the candidates reported
+
+	recs   []Record     // the indexed articles the candidates need, light
+	recOf  []*Record    // per candidate index
+	docs   []*align.Doc // per candidate index; indexed texts loaded a chunk at a time
+	hollow []bool       // per candidate: verified without the indexed text
+	text   []bool       // per indexed article: its text is read
+
+	pairs []cluster.Pair
+	edges []Edge
+}
+
+// split sorts the batch into articles unchanged, replaced and new; the
+// latter two go on.
+func (a *applying) split(preps []*prepared) error {
 	ids := make([]string, len(preps))
 	for i, p := range preps {
 		ids[i] = p.rec.Article.ID
 	}
-	vers, err := tx.Versions(ctx, ids)
+	vers, err := a.tx.Versions(a.ctx, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var batch []*prepared
-	var oldSeqs []int64
 	for _, p := range preps {
 		id := p.rec.Article.ID
 		if v, ok := vers[id]; ok {
 			if bytes.Equal(v.Hash, p.rec.Hash) {
-				res.Unchanged = append(res.Unchanged, id)
+				a.res.Unchanged = append(a.res.Unchanged, id)
 				continue
 			}
-			oldSeqs = append(oldSeqs, v.Seq)
-			res.Replaced = append(res.Replaced, id)
+			a.oldSeqs = append(a.oldSeqs, v.Seq)
+			a.res.Replaced = append(a.res.Replaced, id)
 		}
-		res.Added = append(res.Added, id)
-		batch = append(batch, p)
+		a.res.Added = append(a.res.Added, id)
+		a.batch = append(a.batch, p)
 	}
-	if len(batch) == 0 {
-		return res, tx.Commit()
-	}
-	n, next, err := tx.Count(ctx)
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(oldSeqs)
-	oldRecs, err := tx.Load(ctx, oldSeqs, false)
-	if err != nil {
-		return nil, err
-	}
-	for i, p := range batch {
-		p.rec.Seq = next + int64(i)
-	}
+	return nil
+}
 
-	// Document frequencies after the batch: stored counts, minus the
-	// versions replaced, plus the batch.
-	delta := make(map[uint64]int32)
-	for _, r := range oldRecs {
-		for _, t := range r.Terms {
-			delta[t.Hash]--
-		}
-	}
-	for _, p := range batch {
-		for _, t := range p.rec.Terms {
-			delta[t.Hash]++
-		}
-	}
-	df := shingle.DF{N: n - len(oldRecs) + len(batch), Count: make(map[uint64]int32)}
-	dfs := dfCache{gen: Generation{N: n, Next: next}}
-	if !write {
-		dfs.shared = opt.DF
-	}
-	if err := fetchDF(ctx, tx, &dfs, &df, delta, mapKeys(delta), n); err != nil {
-		return nil, err
-	}
-	allPairs := df.N <= pipeline.AllPairsUpTo
-	copyOnly := opt.CopyOnly && !write
-	if copyOnly {
-		allPairs = false
-	}
-	err = parallel(ctx, len(batch), opt, "weigh", func(i int) {
-		p := batch[i]
-		p.doc.Vector = shingle.NewVector(p.rec.Terms, &df)
-		top := p.doc.Vector.Top(pipeline.TopTerms)
-		p.rec.Keys = slices.Concat(p.bands, p.anchors, salt(top, storySalt))
-		if !allPairs && !copyOnly {
-			p.story = salt(pipeline.StoryKeys(p.doc.Vector, &df), storySalt)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	// Candidates: the batch's keys looked up in the postings, then each
-	// route's usual rule over the indexed articles found and the batch.
-	clock.mark("document frequencies", len(df.Count))
-	exist, lists, err := lookup(ctx, tx, batch, oldSeqs, allPairs)
-	if err != nil {
-		return nil, err
-	}
-	clock.mark("postings looked up", len(exist))
-	// The batch's records go in (and the versions it replaces out) while
-	// the candidates are found: SQLite's work on one core, the routes on
-	// the others. Nothing else uses the transaction until wait; after it,
-	// the stored document frequencies include the batch (delta).
-	var wrote chan error
-	wait := func() error {
-		if wrote == nil {
-			return nil
-		}
-		err := <-wrote
-		wrote = nil
+// number gives the batch its seqs and reads the versions it replaces.
+func (a *applying) number() error {
+	var err error
+	if a.n, a.next, err = a.tx.Count(a.ctx); err != nil {
 		return err
 	}
-	defer wait()
-	if write {
-		newRecs := make([]Record, len(batch))
-		for i, p := range batch {
-			newRecs[i] = p.rec
-		}
-		wrote = make(chan error, 1)
-		go func() {
-			err := tx.Delete(ctx, oldRecs)
-			if err == nil {
-				err = tx.Put(ctx, newRecs, nil, delta)
-			}
-			wrote <- err
-		}()
+	slices.Sort(a.oldSeqs)
+	if a.oldRecs, err = a.tx.Load(a.ctx, a.oldSeqs, false); err != nil {
+		return err
 	}
-	nx := len(exist)
-	var routes [][]candidate.Pair
+	for i, p := range a.batch {
+		p.rec.Seq = a.next + int64(i)
+	}
+	return nil
+}
+
+// frequencies works out the document frequencies after the batch (stored
+// counts, minus the versions replaced, plus the batch) of the batch's
+// terms, and whether every pair is a candidate.
+func (a *applying) frequencies() error {
+	a.delta = make(map[uint64]int32)
+	for _, r := range a.oldRecs {
+		for _, t := range r.Terms {
+			a.delta[t.Hash]--
+		}
+	}
+	for _, p := range a.batch {
+		for _, t := range p.rec.Terms {
+			a.delta[t.Hash]++
+		}
+	}
+	a.df = shingle.DF{N: a.n - len(a.oldRecs) + len(a.batch), Count: make(map[uint64]int32)}
+	a.dfs = dfCache{gen: Generation{N: a.n, Next: a.next}}
+	if !a.write {
+		a.dfs.shared = a.opt.DF
+	}
+	if err := fetchDF(a.ctx, a.tx, &a.dfs, &a.df, a.delta, mapKeys(a.delta), a.n); err != nil {
+		return err
+	}
+	a.allPairs = a.df.N <= pipeline.AllPairsUpTo
+	a.copyOnly = a.opt.CopyOnly && !a.write
+	if a.copyOnly {
+		a.allPairs = false
+	}
+	return nil
+}
+
+// weighBatch weighs the batch's vectors and gives each its stored keys and
+// its story route's query keys.
+func (a *applying) weighBatch() error {
+	return parallel(a.ctx, len(a.batch), a.opt, "weigh", func(i int) {
+		p := a.batch[i]
+		p.doc.Vector = shingle.NewVector(p.rec.Terms, &a.df)
+		top := p.doc.Vector.Top(pipeline.TopTerms)
+		p.rec.Keys = slices.Concat(p.bands, p.anchors, salt(top, storySalt))
+		if !a.allPairs && !a.copyOnly {
+			p.story = salt(pipeline.StoryKeys(p.doc.Vector, &a.df), storySalt)
+		}
+	})
+}
+
+// candidates looks the batch's keys up in the postings and applies each
+// route's usual rule over the indexed articles found and the batch. The
+// batch's records go in (and the versions it replaces out) meanwhile:
+// SQLite's work on one core, the routes on the others (see wait).
+func (a *applying) candidates() error {
+	a.clock.mark("document frequencies", len(a.df.Count))
+	var err error
+	if a.exist, a.lists, err = lookup(a.ctx, a.tx, a.batch, a.oldSeqs, a.allPairs); err != nil {
+		return err
+	}
+	a.clock.mark("postings looked up", len(a.exist))
+	a.startWrite()
+	a.nx = len(a.exist)
 	for r, route := range []candidate.Route{candidate.LSH, candidate.Anchors, candidate.Terms} {
-		if r == 2 && (allPairs || copyOnly) {
+		if r == 2 && (a.allPairs || a.copyOnly) {
 			continue
 		}
-		found, _ := route.FindFrom(lists[r], nx) // pairs with a new article
-		routes = append(routes, found)
+		found, _ := route.FindFrom(a.lists[r], a.nx) // pairs with a new article
+		a.routes = append(a.routes, found)
 	}
-	if allPairs {
+	if a.allPairs {
 		var all []candidate.Pair
-		for j := nx; j < nx+len(batch); j++ {
+		for j := a.nx; j < a.nx+len(a.batch); j++ {
 			for i := range j {
 				all = append(all, candidate.Pair{I: int32(i), J: int32(j)})
 			}
 		}
-		routes = append(routes, all)
+		a.routes = append(a.routes, all)
 	}
-	cands := candidate.Merge(routes...)
+	a.cands = candidate.Merge(a.routes...)
 	// Past pipeline.AllPairsUpTo, a pair only the story route found that
 	// shares no anchor either is scored by its cosine alone, as `compare
 	// pairs` scores it (pipeline.CosineOnly): no text is read for it.
-	var cosineOnly []bool
-	if !allPairs && !copyOnly {
-		one, _ := pipeline.OneAnchor.FindFrom(lists[1], nx)
-		cosineOnly = pipeline.StoryOnly(cands, candidate.Merge(routes[0], routes[1]), one)
+	if !a.allPairs && !a.copyOnly {
+		one, _ := pipeline.OneAnchor.FindFrom(a.lists[1], a.nx)
+		a.cosineOnly = pipeline.StoryOnly(a.cands, candidate.Merge(a.routes[0], a.routes[1]), one)
 	}
 	// Add with CopyOnly verifies (and stores) every candidate but reports
 	// only the copy routes' ones, as Check with CopyOnly does. Even a pair
 	// scored by cosine alone needs its cosine: at cluster.MeasureCosine it is
 	// aligned (pipeline.CosineOnly) and stored with its verdict.
-	var copyCand map[candidate.Pair]bool
-	if opt.CopyOnly && !copyOnly {
-		copyCand = make(map[candidate.Pair]bool)
-		for _, c := range candidate.Merge(routes[0], routes[1]) {
-			copyCand[c] = true
+	if a.opt.CopyOnly && !a.copyOnly {
+		a.copyCand = make(map[candidate.Pair]bool)
+		for _, c := range candidate.Merge(a.routes[0], a.routes[1]) {
+			a.copyCand[c] = true
 		}
 	}
+	return nil
+}
 
-	// The indexed articles the candidates need, without their texts: their
-	// terms weigh their vectors; the fingerprints of those in a pair that
-	// is not scored by cosine alone tell which pairs need a text at all.
-	need := make([]bool, nx)
-	needFP := make([]bool, nx)
-	for k, c := range cands {
-		if int(c.I) < nx {
+// startWrite writes the batch's records and deletes the versions they
+// replace, on a goroutine of its own; nothing else uses the transaction
+// until wait.
+func (a *applying) startWrite() {
+	if !a.write {
+		return
+	}
+	newRecs := make([]Record, len(a.batch))
+	for i, p := range a.batch {
+		newRecs[i] = p.rec
+	}
+	a.wrote = make(chan error, 1)
+	go func() {
+		err := a.tx.Delete(a.ctx, a.oldRecs)
+		if err == nil {
+			err = a.tx.Put(a.ctx, newRecs, nil, a.delta)
+		}
+		a.wrote <- err
+	}()
+}
+
+// wait waits for startWrite's records; after it, the stored document
+// frequencies include the batch (delta).
+func (a *applying) wait() error {
+	if a.wrote == nil {
+		return nil
+	}
+	err := <-a.wrote
+	a.wrote = nil
+	return err
+}
+
+// readIndexed reads the indexed articles the candidates need, without
+// their texts: their terms weigh their vectors; the fingerprints of those
+// in a pair not scored by cosine alone tell which pairs need a text at
+// all (plan).
+func (a *applying) readIndexed() error {
+	need := make([]bool, a.nx)
+	needFP := make([]bool, a.nx)
+	for k, c := range a.cands {
+		if int(c.I) < a.nx {
 			need[c.I] = true
-			if cosineOnly == nil || !cosineOnly[k] {
+			if a.cosineOnly == nil || !a.cosineOnly[k] {
 				needFP[c.I] = true
 			}
 		}
 	}
 	var load, loadFP []int64
-	for i, s := range exist {
+	for i, s := range a.exist {
 		if need[i] {
 			load = append(load, s)
 		}
@@ -356,232 +442,245 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 			loadFP = append(loadFP, s)
 		}
 	}
-	clock.mark("candidates", len(cands), len(load), len(loadFP))
-	if err := wait(); err != nil {
-		return nil, err
+	a.clock.mark("candidates", len(a.cands), len(load), len(loadFP))
+	if err := a.wait(); err != nil {
+		return err
 	}
-	clock.mark("records written")
-	recs, err := tx.Light(ctx, load)
+	a.clock.mark("records written")
+	var err error
+	if a.recs, err = a.tx.Light(a.ctx, load); err != nil {
+		return err
+	}
+	if len(a.recs) != len(load) {
+		return fmt.Errorf("index changed while reading it (%d of %d articles found)", len(a.recs), len(load))
+	}
+	a.recOf = make([]*Record, a.nx+len(a.batch))
+	for k := range a.recs {
+		i, _ := slices.BinarySearch(a.exist, a.recs[k].Seq)
+		a.recOf[i] = &a.recs[k]
+	}
+	for j, p := range a.batch {
+		a.recOf[a.nx+j] = &p.rec
+	}
+	a.clock.mark("terms read")
+	fps, err := a.tx.Fingerprints(a.ctx, loadFP)
 	if err != nil {
-		return nil, err
-	}
-	if len(recs) != len(load) {
-		return nil, fmt.Errorf("index changed while reading it (%d of %d articles found)", len(recs), len(load))
-	}
-	recOf := make([]*Record, nx+len(batch))
-	for k := range recs {
-		i, _ := slices.BinarySearch(exist, recs[k].Seq)
-		recOf[i] = &recs[k]
-	}
-	for j, p := range batch {
-		recOf[nx+j] = &p.rec
-	}
-	clock.mark("terms read")
-	fps, err := tx.Fingerprints(ctx, loadFP)
-	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, f := range fps {
-		i, _ := slices.BinarySearch(exist, f.Seq)
-		recOf[i].Shingles = f.Shingles
+		i, _ := slices.BinarySearch(a.exist, f.Seq)
+		a.recOf[i].Shingles = f.Shingles
 	}
-	clock.mark("fingerprints read")
+	a.clock.mark("fingerprints read")
+	return a.weighIndexed()
+}
+
+// weighIndexed fetches the document frequencies the indexed articles'
+// terms add and weighs their vectors into hollow docs: a vector and no
+// text, until their chunk is verified.
+func (a *applying) weighIndexed() error {
 	var missing []uint64
-	if dfs.all == nil {
-		for _, r := range recs {
+	if a.dfs.all == nil {
+		for _, r := range a.recs {
 			for _, t := range r.Terms {
-				if _, ok := df.Count[t.Hash]; !ok {
+				if _, ok := a.df.Count[t.Hash]; !ok {
 					missing = append(missing, t.Hash)
 				}
 			}
 		}
-		stored := delta // what the stored counts lack
-		if write {
+		stored := a.delta // what the stored counts lack
+		if a.write {
 			stored = nil // Put has added delta to them
 		}
-		if err := fetchDF(ctx, tx, &dfs, &df, stored, missing, n); err != nil {
-			return nil, err
+		if err := fetchDF(a.ctx, a.tx, &a.dfs, &a.df, stored, missing, a.n); err != nil {
+			return err
 		}
 	}
-	// docs[i] is the indexed article's text, prepared, while its chunk is
-	// verified; before that it is hollow: its vector and no shingle.
-	docs := make([]*align.Doc, nx+len(batch))
-	err = parallel(ctx, len(recs), opt, "weigh", func(k int) {
-		i, _ := slices.BinarySearch(exist, recs[k].Seq)
-		docs[i] = &align.Doc{Vector: shingle.NewVector(recs[k].Terms, &df)}
-		recs[k].Terms = nil
+	a.docs = make([]*align.Doc, a.nx+len(a.batch))
+	err := parallel(a.ctx, len(a.recs), a.opt, "weigh", func(k int) {
+		i, _ := slices.BinarySearch(a.exist, a.recs[k].Seq)
+		a.docs[i] = &align.Doc{Vector: shingle.NewVector(a.recs[k].Terms, &a.df)}
+		a.recs[k].Terms = nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for j, p := range batch {
-		docs[nx+j] = p.doc
+	for j, p := range a.batch {
+		a.docs[a.nx+j] = p.doc
 	}
-	clock.mark("weighed", len(missing))
+	a.clock.mark("weighed", len(missing))
+	return nil
+}
 
-	// A pair whose cosine is below cluster.MeasureCosine and that is scored by
-	// cosine alone, or whose fingerprints share nothing (so no shingle), is
-	// given all align.Verify reads of it (the cosine) by a hollow doc: the
-	// indexed article's text is not needed for it. The others need it (so
-	// do rows written before fingerprints were stored).
-	hollow := make([]bool, len(cands))
-	text := make([]bool, nx)
-	for k, c := range cands {
-		if int(c.I) >= nx {
+// plan marks the candidates verified by a hollow doc: a pair whose cosine
+// is below cluster.MeasureCosine and that is scored by cosine alone, or
+// whose fingerprints share nothing (so no shingle), is given all
+// align.Verify reads of it (the cosine) by a hollow doc, and the indexed
+// article's text is not needed for it. The others need it (so do rows
+// written before fingerprints were stored).
+func (a *applying) plan() {
+	a.hollow = make([]bool, len(a.cands))
+	a.text = make([]bool, a.nx)
+	for k, c := range a.cands {
+		if int(c.I) >= a.nx {
 			continue
 		}
-		_, low := pipeline.CosineOnly(docs[c.I].Vector, docs[c.J].Vector)
-		fp := recOf[c.I].Shingles
-		if low && (cosineOnly != nil && cosineOnly[k] || fp != nil && !shingle.Meet(fp, recOf[c.J].Shingles)) {
-			hollow[k] = true
+		_, low := pipeline.CosineOnly(a.docs[c.I].Vector, a.docs[c.J].Vector)
+		fp := a.recOf[c.I].Shingles
+		if low && (a.cosineOnly != nil && a.cosineOnly[k] || fp != nil && !shingle.Meet(fp, a.recOf[c.J].Shingles)) {
+			a.hollow[k] = true
 		} else {
-			text[c.I] = true
+			a.text[c.I] = true
 		}
 	}
+}
 
-	// Verify: the hollow pairs and those within the batch, then the pairs
-	// of each chunk of indexed texts.
-	pairs := make([]cluster.Pair, len(cands))
-	edges := make([]Edge, len(cands))
-	verify := func(ks []int) error {
-		return parallel(ctx, len(ks), opt, "verify", func(x int) {
-			k := ks[x]
-			i, j := int(cands[k].I), int(cands[k].J)
-			var v align.Result
-			final := false
-			if cosineOnly != nil && cosineOnly[k] {
-				v, final = pipeline.CosineOnly(docs[i].Vector, docs[j].Vector)
-			}
-			if !final {
-				v, _ = cluster.Verify(ctx, docs[i], docs[j]) // cancelled: parallel says so
-			}
-			verdict := cluster.Fitted.Verdict(&v)
-			p := cluster.StoredPair(i, j, &v, verdict)
-			p.I, p.J = int(recOf[i].Seq), int(recOf[j].Seq)
-			switch p.Source { // the source by seq too
-			case i:
-				p.Source = p.I
-			case j:
-				p.Source = p.J
-			}
-			pairs[k] = p
-			edges[k] = Edge{A: recOf[i].Seq, B: recOf[j].Seq, AInB: v.AInB, BInA: v.BInA,
-				CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes, Verdict: verdict}
-		})
-	}
+// verifyAll verifies the hollow pairs and those within the batch, then the
+// pairs of each chunk of textChunk indexed texts, read a chunk at a time.
+func (a *applying) verifyAll() error {
+	a.plan()
+	a.pairs = make([]cluster.Pair, len(a.cands))
+	a.edges = make([]Edge, len(a.cands))
 	var ks []int
-	for k := range cands {
-		if hollow[k] {
+	for k := range a.cands {
+		if a.hollow[k] {
 			ks = append(ks, k)
 		}
 	}
-	if err := verify(ks); err != nil {
-		return nil, err
+	if err := a.verify(ks); err != nil {
+		return err
 	}
-	clock.mark("hollow pairs verified", len(ks))
-	lo, _ := slices.BinarySearchFunc(cands, int32(nx), func(c candidate.Pair, i int32) int { return cmp.Compare(c.I, i) })
+	a.clock.mark("hollow pairs verified", len(ks))
+	lo := a.candidatesFrom(a.nx)
 	ks = ks[:0]
-	for k := lo; k < len(cands); k++ {
+	for k := lo; k < len(a.cands); k++ {
 		ks = append(ks, k)
 	}
-	if err := verify(ks); err != nil {
-		return nil, err
+	if err := a.verify(ks); err != nil {
+		return err
 	}
-	clock.mark("batch verified")
+	a.clock.mark("batch verified")
 	var chunk []int // indexes into exist
-	flush := func() error {
-		if len(chunk) == 0 {
-			return nil
-		}
-		seqs := make([]int64, len(chunk))
-		for x, i := range chunk {
-			seqs[x] = exist[i]
-		}
-		full, err := tx.Texts(ctx, seqs)
-		if err != nil {
-			return err
-		}
-		res.textsRead += len(full)
-		if len(full) != len(seqs) {
-			return fmt.Errorf("index changed while reading it (%d of %d articles found)", len(full), len(seqs))
-		}
-		err = parallel(ctx, len(full), opt, "load", func(x int) {
-			i := chunk[x]
-			d := pipeline.NewDoc(&full[x].Article)
-			d.Vector = docs[i].Vector
-			docs[i] = d
-		})
-		if err != nil {
-			return err
-		}
-		// Candidates are sorted by I: this chunk's pairs are one run.
-		lo, _ := slices.BinarySearchFunc(cands, int32(chunk[0]), func(c candidate.Pair, i int32) int { return cmp.Compare(c.I, i) })
-		hi, _ := slices.BinarySearchFunc(cands, int32(chunk[len(chunk)-1]+1), func(c candidate.Pair, i int32) int { return cmp.Compare(c.I, i) })
-		ks = ks[:0]
-		for k := lo; k < hi; k++ {
-			if !hollow[k] {
-				ks = append(ks, k)
-			}
-		}
-		if err := verify(ks); err != nil {
-			return err
-		}
-		for _, i := range chunk {
-			docs[i] = nil
-		}
-		chunk = chunk[:0]
-		return nil
-	}
-	for i := range nx {
-		if text[i] {
+	for i := range a.nx {
+		if a.text[i] {
 			chunk = append(chunk, i)
 			if len(chunk) == textChunk {
-				if err := flush(); err != nil {
-					return nil, err
+				if err := a.verifyChunk(chunk); err != nil {
+					return err
 				}
+				chunk = chunk[:0]
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return nil, err
+	if err := a.verifyChunk(chunk); err != nil {
+		return err
 	}
-	clock.mark("indexed texts verified", res.textsRead)
-	// The ids of the indexed articles in the pairs reported.
+	a.clock.mark("indexed texts verified", a.res.textsRead)
+	return nil
+}
+
+// candidatesFrom is the first candidate whose I is at least i (candidates
+// are sorted by I).
+func (a *applying) candidatesFrom(i int) int {
+	k, _ := slices.BinarySearchFunc(a.cands, int32(i), func(c candidate.Pair, i int32) int { return cmp.Compare(c.I, i) })
+	return k
+}
+
+// verifyChunk reads the texts of the indexed articles chunk (indexes into
+// exist, ascending), verifies their pairs that are not hollow, and drops
+// the texts.
+func (a *applying) verifyChunk(chunk []int) error {
+	if len(chunk) == 0 {
+		return nil
+	}
+	seqs := make([]int64, len(chunk))
+	for x, i := range chunk {
+		seqs[x] = a.exist[i]
+	}
+	full, err := a.tx.Texts(a.ctx, seqs)
+	if err != nil {
+		return err
+	}
+	a.res.textsRead += len(full)
+	if len(full) != len(seqs) {
+		return fmt.Errorf("index changed while reading it (%d of %d articles found)", len(full), len(seqs))
+	}
+	err = parallel(a.ctx, len(full), a.opt, "load", func(x int) {
+		i := chunk[x]
+		d := pipeline.NewDoc(&full[x].Article)
+		d.Vector = a.docs[i].Vector
+		a.docs[i] = d
+	})
+	if err != nil {
+		return err
+	}
+	var ks []int // this chunk's pairs are one run of candidates
+	for k := a.candidatesFrom(chunk[0]); k < a.candidatesFrom(chunk[len(chunk)-1]+1); k++ {
+		if !a.hollow[k] {
+			ks = append(ks, k)
+		}
+	}
+	if err := a.verify(ks); err != nil {
+		return err
+	}
+	for _, i := range chunk {
+		a.docs[i] = nil
+	}
+	return nil
+}
+
+// verify verifies candidates ks into pairs and edges, by seq.
+func (a *applying) verify(ks []int) error {
+	return parallel(a.ctx, len(ks), a.opt, "verify", func(x int) {
+		k := ks[x]
+		i, j := int(a.cands[k].I), int(a.cands[k].J)
+		var v align.Result
+		final := false
+		if a.cosineOnly != nil && a.cosineOnly[k] {
+			v, final = pipeline.CosineOnly(a.docs[i].Vector, a.docs[j].Vector)
+		}
+		if !final {
+			v, _ = cluster.Verify(a.ctx, a.docs[i], a.docs[j]) // cancelled: parallel says so
+		}
+		verdict := cluster.Fitted.Verdict(&v)
+		p := cluster.StoredPair(i, j, &v, verdict).Renumber(int(a.recOf[i].Seq), int(a.recOf[j].Seq))
+		a.pairs[k] = p
+		a.edges[k] = Edge{A: a.recOf[i].Seq, B: a.recOf[j].Seq, AInB: v.AInB, BInA: v.BInA,
+			CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes, Verdict: verdict}
+	})
+}
+
+// relations names the indexed articles of the pairs reported and lists
+// the pairs as Result.Pairs.
+func (a *applying) relations() error {
 	var named []int64
-	for _, c := range cands {
-		if int(c.I) < nx && (copyCand == nil || copyCand[c]) {
-			named = append(named, exist[c.I])
+	for _, c := range a.cands {
+		if int(c.I) < a.nx && (a.copyCand == nil || a.copyCand[c]) {
+			named = append(named, a.exist[c.I])
 		}
 	}
 	slices.Sort(named)
 	named = slices.Compact(named)
-	names, err := tx.IDs(ctx, named)
+	names, err := a.tx.IDs(a.ctx, named)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(names) != len(named) {
-		return nil, fmt.Errorf("index changed while reading it (%d of %d articles found)", len(names), len(named))
+		return fmt.Errorf("index changed while reading it (%d of %d articles found)", len(names), len(named))
 	}
-	for i, s := range exist {
-		if recOf[i] != nil {
-			recOf[i].Article.ID = names[s]
+	for i, s := range a.exist {
+		if a.recOf[i] != nil {
+			a.recOf[i].Article.ID = names[s]
 		}
 	}
-	for k, c := range cands {
-		if copyCand != nil && !copyCand[c] {
+	for k, c := range a.cands {
+		if a.copyCand != nil && !a.copyCand[c] {
 			continue
 		}
-		res.Pairs = append(res.Pairs, Relation{A: recOf[c.I].Article.ID, B: recOf[c.J].Article.ID, Pair: pairs[k]})
+		a.res.Pairs = append(a.res.Pairs, Relation{A: a.recOf[c.I].Article.ID, B: a.recOf[c.J].Article.ID, Pair: a.pairs[k]})
 	}
-	sortRelations(res.Pairs)
-	if !write {
-		return res, nil
-	}
-	if err := tx.Put(ctx, nil, edges, nil); err != nil {
-		return nil, err
-	}
-	clock.mark("edges written")
-	return res, tx.Commit()
+	sortRelations(a.res.Pairs)
+	return nil
 }
 
 // lookupAll reads every posting of the batch's keys (tests compare it with
