@@ -293,7 +293,10 @@ func TestIndexReport(t *testing.T) {
 // TestIndexAddBatchSize: adding a corpus 150 articles at a time, in one
 // process, prints the copy relations that adding it in one batch prints
 // (every pair once, when its second article is added), stores the same
-// index, and says how many batches it took.
+// copy clusters, and says how many batches it took. It may print a few
+// more: an anchor held by more than candidate.MaxAnchorBucket articles in
+// the whole corpus is a stock phrase and finds nothing, but while the
+// first batches held fewer it was expanded (1 pair of 729 here).
 func TestIndexAddBatchSize(t *testing.T) {
 	corpus := synthCorpus(t, "700")
 	dir := t.TempDir()
@@ -317,8 +320,14 @@ func TestIndexAddBatchSize(t *testing.T) {
 		return lines
 	}
 	whole, batched := add("one.db"), add("batched.db", "--batch-size", "150")
-	if len(whole) < 20 || !slices.Equal(whole, batched) {
-		t.Errorf("batches of 150 printed %d copy relations, one batch %d", len(batched), len(whole))
+	missing := 0
+	for _, l := range whole {
+		if _, found := slices.BinarySearch(batched, l); !found {
+			missing++
+		}
+	}
+	if len(whole) < 20 || missing > 0 || len(batched) > len(whole)+len(whole)/100 {
+		t.Errorf("batches of 150 printed %d copy relations, one batch %d; %d of the latter missing", len(batched), len(whole), missing)
 	}
 	clusters := func(db string) string {
 		out, errs, code := compare(t, "", "clusters", "--index", filepath.Join(dir, db), "--level", "copy", "--format", "jsonl")

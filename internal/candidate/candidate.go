@@ -6,10 +6,11 @@
 //   - Copy by LSH: MinHash band keys (shingle.BandKeys). One shared band is
 //     enough; it finds pairs whose shingle sets have a Jaccard similarity
 //     around 0.4 and above (syndicated and lightly edited copies).
-//   - Copy by anchors: content-defined shingle samples (shingle.Anchors).
-//     Two shared anchors are needed; this finds a shared passage of a few
-//     dozen words whatever the rest of the texts hold (partial reuse, a
-//     short brief cut from a long wire story), which Jaccard cannot.
+//   - Copy by anchors: content-defined shingle samples (shingle.Anchors,
+//     by winnowing). Two shared anchors are needed; any passage of 20
+//     words (cluster.PartialLongest) two texts share word for word has
+//     them, whatever the rest of the texts hold (partial reuse, a short
+//     brief cut from a long wire story), which Jaccard cannot find.
 //   - Story: each article's most distinctive terms (shingle.Vector.Top),
 //     counted only if other articles use them too. Independent rewrites of
 //     one story share almost no shingles but share their names, places and
@@ -36,7 +37,8 @@ import (
 // rule.
 const MaxBucket = 200
 
-// MaxAnchorBucket is the anchor route's cap. A sampled 8-word shingle held
+// MaxAnchorBucket is the anchor route's cap (chosen when anchors were a
+// one-in-eight sample by hash; kept with winnowing). An anchor held
 // by more than a hundred articles is a stock phrase, not a passage worth
 // aligning: on `compare synth -n 100000 --seed 1`, its first 60,000
 // articles gave 489,027 candidates at a cap of 200, 379,000 of them from

@@ -124,7 +124,8 @@ type prepared struct {
 	rec     Record
 	doc     *align.Doc
 	bands   []uint64
-	anchors []uint64
+	anchors []uint64 // winnowed, salted
+	sampled []uint64 // the anchors of an index written before winnowing, salted
 	story   []uint64 // query keys of the story route (salted)
 }
 
@@ -153,6 +154,7 @@ func prepare(ctx context.Context, arts []article.Article, opt Options) ([]*prepa
 		p.rec.body = encodeBody(&a)
 		p.bands = shingle.BandKeys(&p.rec.Sig)
 		p.anchors = salt(shingle.Anchors(d.Shingles), anchorSalt)
+		p.sampled = salt(shingle.SampledAnchors(d.Shingles), anchorSalt)
 		out[i] = p
 	})
 	return out, err
@@ -275,11 +277,23 @@ func (a *applying) split(preps []*prepared) error {
 	return nil
 }
 
-// number gives the batch its seqs and reads the versions it replaces.
+// number gives the batch its seqs and reads the versions it replaces; in
+// an index written before winnowing, the batch's anchors are sampled as
+// its postings are (Tx.Winnowed).
 func (a *applying) number() error {
 	var err error
 	if a.n, a.next, err = a.tx.Count(a.ctx); err != nil {
 		return err
+	}
+	winnowed, err := a.tx.Winnowed(a.ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range a.batch {
+		if !winnowed {
+			p.anchors = p.sampled
+		}
+		p.sampled = nil
 	}
 	slices.Sort(a.oldSeqs)
 	if a.oldRecs, err = a.tx.Load(a.ctx, a.oldSeqs, false); err != nil {

@@ -137,8 +137,10 @@
 // an older index upgrades it in one transaction (migrations, below); an
 // index written by a newer copydesk is refused and left untouched.
 //
-// Changing a shingle parameter (shingle.N, K, Bands, Rows, AnchorMask)
+// Changing a shingle parameter (shingle.N, K, Bands, Rows, AnchorWindow)
 // changes every stored signature and key: such an index must be rebuilt.
+// The change of anchors from a sample to winnowing (schema 9) is the
+// exception: an index written before keeps its sampled anchors (Winnowed).
 package index
 
 import (
@@ -154,7 +156,7 @@ import (
 )
 
 // SchemaVersion is the format this package writes.
-const SchemaVersion = 8
+const SchemaVersion = 9
 
 // Salts that keep the three kinds of posting keys apart in one table.
 const (
@@ -225,6 +227,13 @@ var migrations = []string{
 	// Version 8 indexes the links by their older end (linkback.go), filled
 	// from the links rows in Go.
 	`CREATE TABLE link_back (a BIGINT NOT NULL, b BIGINT NOT NULL, PRIMARY KEY (a, b)) %WITHOUT_ROWID%;`,
+	// Version 9 selects anchors by winnowing (shingle.Anchors). An index
+	// that already holds articles keeps the anchors it was written with
+	// (shingle.SampledAnchors), so that its postings and the keys of the
+	// articles added to it still meet: winnowed = 0. Rebuilding it gives
+	// it winnowed anchors.
+	`CREATE TABLE anchor_scheme (winnowed INTEGER NOT NULL);
+	INSERT INTO anchor_scheme SELECT CASE WHEN EXISTS (SELECT 1 FROM articles) THEN 0 ELSE 1 END;`,
 }
 
 // ErrNewer says the index was written by a newer copydesk.
@@ -247,6 +256,10 @@ type Store interface {
 type Tx interface {
 	// Count returns the number of articles and the next free seq.
 	Count(ctx context.Context) (n int, next int64, err error)
+	// Winnowed reports whether the index's anchor postings are winnowed
+	// (shingle.Anchors) rather than sampled (shingle.SampledAnchors: an
+	// index that held articles before schema 9).
+	Winnowed(ctx context.Context) (bool, error)
 	// Versions returns the seq and hash of each id that is indexed.
 	Versions(ctx context.Context, ids []string) (map[string]Version, error)
 	// Lookup returns the postings of the keys, sorted by key then seq: for

@@ -17,6 +17,7 @@ import (
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/pipeline"
+	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 const (
@@ -619,6 +620,10 @@ func TestUpgradeFrom3(t *testing.T) {
 	arts := synthetic(t, 17, 800)
 	path := filepath.Join(t.TempDir(), "v3.db")
 	st := open(t, path, false)
+	// An index of schema 3 holds sampled anchors (before winnowing).
+	if _, err := st.(*sqliteStore).db.Exec("UPDATE anchor_scheme SET winnowed = 0"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Add(ctx, st, arts[:600], Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -692,6 +697,7 @@ func TestUpgradeFrom3(t *testing.T) {
 		DROP TABLE fingerprints;
 		DROP TABLE search;
 		DROP TABLE link_back;
+		DROP TABLE anchor_scheme;
 		DROP INDEX articles_outlet;
 		ALTER TABLE edges DROP COLUMN derivation;
 		ALTER TABLE edges DROP COLUMN share;
@@ -926,5 +932,77 @@ func TestBatchUsedOnce(t *testing.T) {
 	}
 	if n := count(t, two); n != len(arts) {
 		t.Errorf("%d articles indexed, want %d", n, len(arts))
+	}
+}
+
+// An index that held articles before schema 9 keeps its sampled anchors
+// (its postings were written with them), so the articles added to it get
+// sampled anchors too; a new index, or one that was empty, winnows.
+func TestAnchorSchemeOnUpgrade(t *testing.T) {
+	ctx := context.Background()
+	arts := synthetic(t, 5, 40)
+	winnowed := func(st Store) bool {
+		tx, err := st.Begin(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		w, err := tx.Winnowed(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	for _, c := range []struct {
+		name     string
+		articles int
+		want     bool
+	}{{"empty", 0, true}, {"written", 20, false}} {
+		path := filepath.Join(t.TempDir(), c.name+".db")
+		st := open(t, path, false)
+		if !winnowed(st) {
+			t.Fatalf("%s: a new index does not winnow", c.name)
+		}
+		if _, err := Add(ctx, st, arts[:c.articles], Options{}); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec("DROP TABLE anchor_scheme; PRAGMA user_version = 8"); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		st = open(t, path, false)
+		if got := winnowed(st); got != c.want {
+			t.Fatalf("%s: winnowed %v after the upgrade, want %v", c.name, got, c.want)
+		}
+		// The next article's anchor postings follow the index's scheme.
+		if _, err := Add(ctx, st, arts[30:31], Options{}); err != nil {
+			t.Fatal(err)
+		}
+		d := pipeline.NewDoc(&arts[30])
+		anchors := shingle.SampledAnchors(d.Shingles)
+		if c.want {
+			anchors = shingle.Anchors(d.Shingles)
+		}
+		tx, err := st.Begin(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := tx.Lookup(ctx, salt(anchors, anchorSalt), 0)
+		tx.Rollback()
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := make(map[uint64]bool)
+		for _, p := range ps {
+			found[p.Key] = true
+		}
+		if len(found) != len(anchors) {
+			t.Errorf("%s: %d of the article's %d anchors posted", c.name, len(found), len(anchors))
+		}
 	}
 }

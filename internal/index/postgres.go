@@ -186,6 +186,12 @@ func (t *pgTx) Count(ctx context.Context) (int, int64, error) {
 	return n, maxSeq + 1, t.wrap(err)
 }
 
+func (t *pgTx) Winnowed(ctx context.Context) (bool, error) {
+	var w int
+	err := t.tx.QueryRow(ctx, "SELECT winnowed FROM anchor_scheme").Scan(&w)
+	return w == 1, t.wrap(err)
+}
+
 // each runs q and calls scan for each row.
 func (t *pgTx) each(ctx context.Context, q string, args []any, scan func(pgx.Rows) error) error {
 	rows, err := t.tx.Query(ctx, q, args...)

@@ -106,7 +106,7 @@ func TestSearchUpgradeFrom5(t *testing.T) {
 				t.Fatal(err)
 			}
 			st.Close()
-			downgrade := "DROP TABLE link_back; DROP TABLE search; DROP INDEX articles_outlet; ALTER TABLE edges DROP COLUMN derivation; ALTER TABLE edges DROP COLUMN share; ALTER TABLE edges DROP COLUMN reworded;"
+			downgrade := "DROP TABLE anchor_scheme; DROP TABLE link_back; DROP TABLE search; DROP INDEX articles_outlet; ALTER TABLE edges DROP COLUMN derivation; ALTER TABLE edges DROP COLUMN share; ALTER TABLE edges DROP COLUMN reworded;"
 			if be.name == "sqlite" {
 				db, err := sql.Open("sqlite", dsn)
 				if err != nil {
@@ -153,7 +153,7 @@ func TestLinkBackUpgradeFrom7(t *testing.T) {
 				t.Fatal(err)
 			}
 			st.Close()
-			execRaw(t, be.name, dsn, "DROP TABLE link_back;", 7)
+			execRaw(t, be.name, dsn, "DROP TABLE anchor_scheme; DROP TABLE link_back;", 7)
 			st = open(t, dsn, false)
 			if s, err := st.Stats(ctx); err != nil || s.SchemaVersion != SchemaVersion {
 				t.Fatalf("after upgrade: %+v %v", s, err)

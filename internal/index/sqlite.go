@@ -384,6 +384,12 @@ func (t *sqliteTx) Count(ctx context.Context) (int, int64, error) {
 	return n, maxSeq + 1, t.wrap(err)
 }
 
+func (t *sqliteTx) Winnowed(ctx context.Context) (bool, error) {
+	var w int
+	err := t.tx.QueryRowContext(ctx, "SELECT winnowed FROM anchor_scheme").Scan(&w)
+	return w == 1, t.wrap(err)
+}
+
 func (t *sqliteTx) Versions(ctx context.Context, ids []string) (map[string]Version, error) {
 	out := make(map[string]Version)
 	err := t.queryIn(ctx, "SELECT id, seq, hash FROM articles WHERE id IN (%s)", anys(ids), func(r *sql.Rows) error {

@@ -26,7 +26,7 @@ import (
 //
 //	id                     ~ 20 B
 //	LSH band keys          32 × 8 B
-//	anchor shingles        ~ 1 in 8 shingles × 8 B
+//	anchor shingles        ~ 2 in 9 shingles × 8 B (winnowed)
 //	text, s2-compressed    ~ 0.5–0.7 × the text
 //	terms, then vector     story runs only, ~ 200 × 16 B
 //

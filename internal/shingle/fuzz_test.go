@@ -93,9 +93,20 @@ func FuzzTokens(f *testing.F) {
 		} else if BandKeys(&sig) != nil {
 			t.Fatalf("an empty text has band keys")
 		}
-		for _, a := range Anchors(sh) {
+		anchors := Anchors(sh)
+		for _, a := range anchors {
+			if !Contains(set, a) {
+				t.Fatalf("anchor %x is not a shingle of the text", a)
+			}
+		}
+		for start := 0; start+AnchorWindow <= len(sh); start++ {
+			if !Contains(anchors, slices.Min(sh[start:start+AnchorWindow])) {
+				t.Fatalf("the window at shingle %d has no anchor", start)
+			}
+		}
+		for _, a := range SampledAnchors(sh) {
 			if a&AnchorMask != 0 || !Contains(set, a) {
-				t.Fatalf("anchor %x is not an anchor shingle of the text", a)
+				t.Fatalf("sampled anchor %x is not a sampled shingle of the text", a)
 			}
 		}
 		terms := Terms(text, toks)
