@@ -99,6 +99,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 				rep.SetChain(fam, at, titles)
 			}
 			rep.InlineWords, rep.MaxDiffs, rep.OverviewRows = c.Int("inline-words"), c.Int("max-diffs"), c.Int("overview-rows")
+			rep.Workers = c.Int("workers")
 			rep.Planned = func(p report.PagePlan) { fmt.Fprintf(e.stderr, "compare: writing %s: %s\n", dir, pagesPlanned(p)) }
 			if progress := e.progress(); progress != nil {
 				rep.Written = func(done, total int) { progress("write", done, total) }

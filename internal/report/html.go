@@ -40,12 +40,12 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
 	"html/template"
 	"io"
-	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -57,6 +57,7 @@ import (
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/framing"
+	"github.com/copydesk/copydesk/internal/par"
 	"github.com/copydesk/copydesk/internal/provenance"
 	"github.com/copydesk/copydesk/internal/quote"
 	"github.com/copydesk/copydesk/internal/shingle"
@@ -441,6 +442,17 @@ func (r *Report) clusterPage(ctx context.Context, pl *layoutPlan, k int) (*Page,
 		Home:     "index.html",
 		Clusters: []ClusterView{cv},
 	}, nil
+}
+
+// renderClusterPage lays out and renders the page of story cluster k.
+func (r *Report) renderClusterPage(ctx context.Context, pl *layoutPlan, k int) ([]byte, error) {
+	p, err := r.clusterPage(ctx, pl, k)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	err = WritePage(&buf, p)
+	return buf.Bytes(), err
 }
 
 func plural(n int, noun string) string {
@@ -868,17 +880,28 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 			return WritePage(w, listing[p])
 		}})
 	}
+	// The cluster pages are laid out and rendered ahead, on r.workers()
+	// goroutines, as the files are written in order.
+	var ahead *par.Ahead[[]byte]
+	defer func() {
+		if ahead != nil {
+			ahead.Stop()
+		}
+	}()
 	for k := range pages {
 		name := clusterFile(k)
 		files = append(files, File{Name: name, Write: func(w io.Writer) error {
-			p, err := r.clusterPage(ctx, pl, k)
+			if ahead == nil {
+				ahead = par.NewAhead(ctx, pages, r.workers(), 2*r.workers(), func(ctx context.Context, k int) ([]byte, error) {
+					return r.renderClusterPage(ctx, pl, k)
+				})
+			}
+			page, err := ahead.Next()
 			if err != nil {
 				return err
 			}
-			if err := WritePage(w, p); err != nil {
-				return fmt.Errorf("%s: %w", path.Join(dir, name), err)
-			}
-			return nil
+			_, err = w.Write(page)
+			return err
 		}})
 	}
 	if r.Written != nil {

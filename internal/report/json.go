@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 
 	"github.com/copydesk/copydesk/internal/align"
@@ -15,6 +16,7 @@ import (
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/compare"
 	"github.com/copydesk/copydesk/internal/framing"
+	"github.com/copydesk/copydesk/internal/par"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/provenance"
 )
@@ -44,6 +46,9 @@ type Report struct {
 	InlineWords  int `json:"-"`
 	MaxDiffs     int `json:"-"`
 	OverviewRows int `json:"-"`
+	// Workers lays out that many story clusters at once while the report
+	// is written (0: one per core); the files are written in order.
+	Workers int `json:"-"`
 	// Planned, when set, is told how many pages WriteReport will write
 	// beside index.html and report.json (pages of the overview's tables,
 	// and of the story clusters: 0 when they are on index.html), once it
@@ -250,6 +255,14 @@ func (r *Report) clusterAt(ctx context.Context, k int) (*Cluster, error) {
 	return &c, err
 }
 
+// workers is how many story clusters are laid out at once.
+func (r *Report) workers() int {
+	if r.Workers > 0 {
+		return r.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
 // coreCount is the number of pieces in story cluster k's core.
 func (r *Report) coreCount(k int) int {
 	if r.lazy {
@@ -407,8 +420,10 @@ func (r *Report) writeJSON(ctx context.Context, w io.Writer) error {
 	bw.WriteString("[")
 	r.cores = make([]int, len(r.groups))
 	enc := jsonEncoder(&buf, "  ")
+	ahead := par.NewAhead(ctx, len(r.groups), r.workers(), 2*r.workers(), r.clusterAt)
+	defer ahead.Stop()
 	for k := range r.groups {
-		c, err := r.clusterAt(ctx, k)
+		c, err := ahead.Next()
 		if err != nil {
 			return err
 		}
