@@ -7,7 +7,7 @@ import (
 
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/cmdline"
-	"github.com/copydesk/copydesk/internal/report"
+	"github.com/copydesk/copydesk/internal/output"
 )
 
 func clustersCommand(e *env) *cli.Command {
@@ -29,7 +29,7 @@ more articles.`,
 			&cli.StringFlag{Name: "index", Usage: "cluster what the index `DB` holds (a SQLite file or postgres:// URL) instead of PATHs"},
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			format, err := report.ParseFormat(c.String("format"))
+			format, err := output.ParseFormat(c.String("format"))
 			if err != nil {
 				return cmdline.Usage(err)
 			}
@@ -42,18 +42,18 @@ more articles.`,
 				if err != nil {
 					return err
 				}
-				return e.output(c, func(w io.Writer) error { return report.WriteClusters(w, format, members) })
+				return e.output(c, func(w io.Writer) error { return output.WriteClusters(w, format, members) })
 			}
 			res, err := e.stream(c, level == cluster.StoryLvl, level == cluster.Copy)
 			if err != nil {
 				return err
 			}
 			groups := res.Groups(level)
-			members := make([]report.Member, len(res.IDs))
+			members := make([]output.Member, len(res.IDs))
 			for i, g := range groups {
-				members[i] = report.Member{ID: res.IDs[i], Cluster: res.IDs[g], Level: level.String()}
+				members[i] = output.Member{ID: res.IDs[i], Cluster: res.IDs[g], Level: level.String()}
 			}
-			return e.output(c, func(w io.Writer) error { return report.WriteClusters(w, format, members) })
+			return e.output(c, func(w io.Writer) error { return output.WriteClusters(w, format, members) })
 		},
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/copydesk/copydesk/internal/output"
 )
 
 // TestCLIConventions: --version, "did you mean", --workers below 0,
@@ -69,8 +71,8 @@ func TestPlural(t *testing.T) {
 		noun string
 		want string
 	}{{1, "article", "1 article"}, {0, "pair", "0 pairs"}, {2, "batch", "2 batches"}, {1, "batch", "1 batch"}} {
-		if got := plural(c.n, c.noun); got != c.want {
-			t.Errorf("plural(%d, %q) = %q, want %q", c.n, c.noun, got, c.want)
+		if got := output.Plural(c.n, c.noun); got != c.want {
+			t.Errorf("output.Plural(%d, %q) = %q, want %q", c.n, c.noun, got, c.want)
 		}
 	}
 }

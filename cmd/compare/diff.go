@@ -15,6 +15,7 @@ import (
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/cmdline"
+	"github.com/copydesk/copydesk/internal/output"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/report"
 )
@@ -127,7 +128,7 @@ func writeDiff(w io.Writer, aa, ab *article.Article, a, b *align.Doc, v *align.R
 	bw := bufio.NewWriter(w)
 	rel := cluster.Classify(v)
 	fmt.Fprintf(bw, "A: %s\nB: %s\n%s: a_in_b %.3f, b_in_a %.3f, similarity %.3f, %d shared passages, %d shared quotes\n\n",
-		aa.ID, ab.ID, rel, report.Round3(v.AInB), report.Round3(v.BInA), report.Round3(v.Cosine), v.Copies(), v.Quotes())
+		aa.ID, ab.ID, rel, output.Round3(v.AInB), output.Round3(v.BInA), output.Round3(v.Cosine), v.Copies(), v.Quotes())
 	del, ins, end := "[-", "{+", [2]string{"-]", "+}"}
 	if color {
 		del, ins, end = "\x1b[31m[-", "\x1b[32m{+", [2]string{"-]\x1b[0m", "+}\x1b[0m"}
@@ -199,10 +200,10 @@ func writeDiffJSON(w io.Writer, aa, ab *article.Article, a, b *align.Doc, v *ali
 		Text string `json:"text"`
 	}
 	out := struct {
-		report.Pair
+		output.Pair
 		Edits []edit `json:"edits"`
-	}{Pair: report.Pair{A: aa.ID, B: ab.ID, Relation: cluster.Classify(v).String(), AInB: report.Round3(v.AInB), BInA: report.Round3(v.BInA),
-		Similarity: report.Round3(v.Cosine), SharedPassages: v.Copies(), SharedQuotes: v.Quotes()}}
+	}{Pair: output.Pair{A: aa.ID, B: ab.ID, Relation: cluster.Classify(v).String(), AInB: output.Round3(v.AInB), BInA: output.Round3(v.BInA),
+		Similarity: output.Round3(v.Cosine), SharedPassages: v.Copies(), SharedQuotes: v.Quotes()}}
 	pa, pb := 0, 0
 	for _, ed := range align.WordDiff(a, b) {
 		if !report.Follows(ed, pa, pb) {

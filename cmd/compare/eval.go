@@ -18,6 +18,7 @@ import (
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/eval"
+	"github.com/copydesk/copydesk/internal/output"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/provenance"
 )
@@ -279,7 +280,7 @@ func (o *evalOutput) write(w io.Writer, format string) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, s := range o.Clusters {
-		fmt.Fprintf(tw, "story clusters against %q (%s)\n", s.Gold, plural(s.Items, "article"))
+		fmt.Fprintf(tw, "story clusters against %q (%s)\n", s.Gold, output.Plural(s.Items, "article"))
 		fmt.Fprintf(tw, "  ARI\t%.3f\n", s.ARI)
 		fmt.Fprintf(tw, "  B-cubed P / R / F1\t%.3f / %.3f / %.3f\n", s.BCubedP, s.BCubedR, s.BCubedF1)
 		fmt.Fprintf(tw, "  pairwise P / R / F1\t%.3f / %.3f / %.3f\n", s.PairP, s.PairR, s.PairF1)
@@ -287,7 +288,7 @@ func (o *evalOutput) write(w io.Writer, format string) error {
 		fmt.Fprintf(tw, "  singletons found / gold\t%d / %d\n", s.Singletons, s.GoldSingleton)
 	}
 	for _, s := range o.Relations {
-		fmt.Fprintf(tw, "relations against %s (%s)\n", s.Name, plural(s.Pairs, "pair"))
+		fmt.Fprintf(tw, "relations against %s (%s)\n", s.Name, output.Plural(s.Pairs, "pair"))
 		fmt.Fprintf(tw, "  class\tgold\tpredicted\tP\tR\tF1\n")
 		for _, cs := range s.Classes {
 			fmt.Fprintf(tw, "  %s\t%d\t%d\t%.3f\t%.3f\t%.3f\n", cs.Class, cs.Gold, cs.Predicted, cs.Precision, cs.Recall, cs.F1)
@@ -339,7 +340,7 @@ func (e *env) evalMeter(c *cli.Context, dir string) (*evalOutput, error) {
 		return nil, err
 	}
 	if set.NoSource > 0 {
-		fmt.Fprintf(e.stderr, "compare: eval: METER: %s without PA copy left out\n", plural(set.NoSource, "labelled article"))
+		fmt.Fprintf(e.stderr, "compare: eval: METER: %s without PA copy left out\n", output.Plural(set.NoSource, "labelled article"))
 	}
 	res, err := pipeline.Run(c.Context, set.Articles, e.options(c, true))
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/index"
-	"github.com/copydesk/copydesk/internal/report"
+	"github.com/copydesk/copydesk/internal/output"
 )
 
 func indexFlag() cli.Flag {
@@ -185,7 +185,7 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 	}
 	in := ""
 	if size > 0 {
-		in = " in " + plural(batches, "batch")
+		in = " in " + output.Plural(batches, "batch")
 	}
 	fmt.Fprintf(e.stderr, "compare: index: %d %s%s (%d replacing an older version), %d unchanged\n",
 		added, verb, in, replaced, unchanged)
@@ -333,7 +333,7 @@ func (e *env) indexRemove(c *cli.Context) error {
 }
 
 // indexClusters groups what the index holds (compare clusters --index).
-func (e *env) indexClusters(c *cli.Context, level cluster.Level) ([]report.Member, error) {
+func (e *env) indexClusters(c *cli.Context, level cluster.Level) ([]output.Member, error) {
 	if c.NArg() > 0 {
 		return nil, cmdline.Usage(errors.New("clusters: give --index or PATHs, not both"))
 	}
@@ -347,9 +347,9 @@ func (e *env) indexClusters(c *cli.Context, level cluster.Level) ([]report.Membe
 		return nil, err
 	}
 	groups := cluster.Groups(len(g.Articles), g.Pairs, level)
-	members := make([]report.Member, len(groups))
+	members := make([]output.Member, len(groups))
 	for i, gi := range groups {
-		members[i] = report.Member{ID: g.Articles[i].ID, Cluster: g.Articles[gi].ID, Level: level.String()}
+		members[i] = output.Member{ID: g.Articles[i].ID, Cluster: g.Articles[gi].ID, Level: level.String()}
 	}
 	return members, nil
 }

@@ -15,19 +15,19 @@ import (
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/index"
-	"github.com/copydesk/copydesk/internal/report"
+	"github.com/copydesk/copydesk/internal/output"
 )
 
 // indexRows turns an index result into output rows, those at least minRel
 // strong (unrelated pairs only when minRel is unrelated).
-func indexRows(rels []index.Relation, minRel cluster.Relation) []report.Pair {
-	var rows []report.Pair
+func indexRows(rels []index.Relation, minRel cluster.Relation) []output.Pair {
+	var rows []output.Pair
 	for _, r := range rels {
 		p := r.Pair
 		if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
 			continue
 		}
-		rows = append(rows, report.PairRow(r.A, r.B, &p))
+		rows = append(rows, output.PairRow(r.A, r.B, &p))
 	}
 	return rows
 }
@@ -41,19 +41,19 @@ func indexRows(rels []index.Relation, minRel cluster.Relation) []report.Pair {
 type pairStream struct {
 	e      *env
 	c      *cli.Context
-	format report.Format
+	format output.Format
 	stream bool
-	rows   []report.Pair
+	rows   []output.Pair
 	n      int // batches written while streaming
 }
 
-func (e *env) pairStream(c *cli.Context, format report.Format, batched bool) *pairStream {
+func (e *env) pairStream(c *cli.Context, format output.Format, batched bool) *pairStream {
 	o := c.String("output")
-	return &pairStream{e: e, c: c, format: format, stream: batched && format != report.JSON && (o == "" || o == "-")}
+	return &pairStream{e: e, c: c, format: format, stream: batched && format != output.JSON && (o == "" || o == "-")}
 }
 
 // batch takes one batch's rows.
-func (s *pairStream) batch(rows []report.Pair) error {
+func (s *pairStream) batch(rows []output.Pair) error {
 	if !s.stream {
 		s.rows = append(s.rows, rows...)
 		return nil
@@ -62,11 +62,11 @@ func (s *pairStream) batch(rows []report.Pair) error {
 		return nil
 	}
 	var buf bytes.Buffer
-	if err := report.WritePairs(&buf, s.format, rows); err != nil {
+	if err := output.WritePairs(&buf, s.format, rows); err != nil {
 		return err
 	}
 	b := buf.Bytes()
-	if s.n > 0 && s.format != report.JSONL { // the header is written once
+	if s.n > 0 && s.format != output.JSONL { // the header is written once
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
 			b = b[i+1:]
 		}
@@ -82,9 +82,9 @@ func (s *pairStream) close() error {
 		if s.n > 0 {
 			return nil
 		}
-		return report.WritePairs(s.e.stdout, s.format, nil)
+		return output.WritePairs(s.e.stdout, s.format, nil)
 	}
-	return s.e.output(s.c, func(w io.Writer) error { return report.WritePairs(w, s.format, s.rows) })
+	return s.e.output(s.c, func(w io.Writer) error { return output.WritePairs(w, s.format, s.rows) })
 }
 
 // The kill tests stop `index add` at a chosen point as kill -9 would:
@@ -178,9 +178,9 @@ func (e *env) indexRelations(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	var rows []report.Pair
+	var rows []output.Pair
 	for _, r := range rels {
 		rows = append(rows, indexRows(r, minRel)...)
 	}
-	return e.output(c, func(w io.Writer) error { return report.WritePairs(w, format, rows) })
+	return e.output(c, func(w io.Writer) error { return output.WritePairs(w, format, rows) })
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/cmdline"
-	"github.com/copydesk/copydesk/internal/report"
+	"github.com/copydesk/copydesk/internal/output"
 )
 
 func pairsCommand(e *env) *cli.Command {
@@ -39,7 +39,7 @@ shared_passages (passages of copy), shared_quotes (quoted speech both carry).`,
 				return err
 			}
 			pairs := pairRows(res.IDs, res.Pairs, minRel)
-			return e.output(c, func(w io.Writer) error { return report.WritePairs(w, format, pairs) })
+			return e.output(c, func(w io.Writer) error { return output.WritePairs(w, format, pairs) })
 		},
 	}
 }
@@ -47,15 +47,15 @@ shared_passages (passages of copy), shared_quotes (quoted speech both carry).`,
 // pairRows turns verified pairs into output rows, in cluster.ComparePairs
 // order: strongest relation first, then higher score, then the articles'
 // input order.
-func pairRows(ids []string, verified []cluster.Pair, minRel cluster.Relation) []report.Pair {
-	var rows []report.Pair
+func pairRows(ids []string, verified []cluster.Pair, minRel cluster.Relation) []output.Pair {
+	var rows []output.Pair
 	sorted := slices.Clone(verified)
 	slices.SortFunc(sorted, cluster.ComparePairs)
 	for _, p := range sorted {
 		if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
 			continue
 		}
-		rows = append(rows, report.PairRow(ids[p.I], ids[p.J], &p))
+		rows = append(rows, output.PairRow(ids[p.I], ids[p.J], &p))
 	}
 	return rows
 }
@@ -66,8 +66,8 @@ func minRelationFlag() cli.Flag {
 
 // pairsOutput reads the flags of a command that prints pairs: --format and
 // --min-relation.
-func pairsOutput(c *cli.Context) (report.Format, cluster.Relation, error) {
-	format, err := report.ParseFormat(c.String("format"))
+func pairsOutput(c *cli.Context) (output.Format, cluster.Relation, error) {
+	format, err := output.ParseFormat(c.String("format"))
 	if err != nil {
 		return "", 0, cmdline.Usage(err)
 	}

@@ -14,8 +14,8 @@ import (
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/index"
+	"github.com/copydesk/copydesk/internal/output"
 	"github.com/copydesk/copydesk/internal/provenance"
-	"github.com/copydesk/copydesk/internal/report"
 )
 
 func provenanceCommand(e *env) *cli.Command {
@@ -49,11 +49,11 @@ in the README.`,
 			&cli.StringFlag{Name: "outlet", Usage: "only this outlet's `NAME`: its articles with their chains, and its row of the outlet table"},
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			format, err := report.ParseFormat(c.String("format"))
+			format, err := output.ParseFormat(c.String("format"))
 			if err != nil {
 				return cmdline.Usage(err)
 			}
-			if !slices.Contains(report.ProvTables, c.String("table")) {
+			if !slices.Contains(output.ProvTables, c.String("table")) {
 				return cmdline.Usage(fmt.Errorf("--table: %q is not a table (want articles, links or outlets)", c.String("table")))
 			}
 			opt := provenanceOptions(c)
@@ -74,11 +74,11 @@ in the README.`,
 			if err != nil {
 				return err
 			}
-			out := report.NewProvenance(provenance.Build(arts, pairs, opt))
+			out := output.NewProvenance(provenance.Build(arts, pairs, opt))
 			if name := c.String("outlet"); name != "" {
 				out = onlyOutlet(out, name)
 			}
-			return e.output(c, func(w io.Writer) error { return report.WriteProvenance(w, format, c.String("table"), out) })
+			return e.output(c, func(w io.Writer) error { return output.WriteProvenance(w, format, c.String("table"), out) })
 		},
 	}
 }
@@ -164,8 +164,8 @@ const bodiesBatch = 2000
 
 // onlyOutlet keeps of p the outlet name's articles with the articles of
 // their chains, the links they are in, and the outlet's row.
-func onlyOutlet(p *report.Provenance, name string) *report.Provenance {
-	out := &report.Provenance{Articles: []report.ProvArticle{}, Links: []report.ProvLink{}, Outlets: []provenance.Outlet{}}
+func onlyOutlet(p *output.Provenance, name string) *output.Provenance {
+	out := &output.Provenance{Articles: []output.ProvArticle{}, Links: []output.ProvLink{}, Outlets: []provenance.Outlet{}}
 	keep := map[string]bool{}
 	mine := map[string]bool{}
 	for _, a := range p.Articles {

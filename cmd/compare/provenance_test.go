@@ -6,20 +6,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/copydesk/copydesk/internal/report"
+	"github.com/copydesk/copydesk/internal/output"
 )
 
-func provenanceJSON(t *testing.T, args ...string) (*report.Provenance, string, int) {
+func provenanceJSON(t *testing.T, args ...string) (*output.Provenance, string, int) {
 	t.Helper()
 	out, errs, code := compare(t, "", append([]string{"provenance", "-f", "json"}, args...)...)
-	var p report.Provenance
+	var p output.Provenance
 	if err := json.Unmarshal([]byte(out), &p); err != nil {
 		t.Fatalf("provenance %v: %v\n%s\n%s", args, err, out, errs)
 	}
 	return &p, errs, code
 }
 
-func mainSource(p *report.Provenance) map[string]string {
+func mainSource(p *output.Provenance) map[string]string {
 	m := map[string]string{}
 	for _, a := range p.Articles {
 		if len(a.Sources) > 0 {

@@ -18,6 +18,7 @@ import (
 	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/framing"
 	"github.com/copydesk/copydesk/internal/index"
+	"github.com/copydesk/copydesk/internal/output"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/provenance"
 	"github.com/copydesk/copydesk/internal/report"
@@ -111,7 +112,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			if len(rep.Clusters) == 1 {
 				clusters = "story cluster"
 			}
-			fmt.Fprintf(e.stderr, "compare: wrote %s: %s, %d %s of two or more\n", filepath.Join(dir, "index.html"), plural(len(rep.Articles), "article"), len(rep.Clusters), clusters)
+			fmt.Fprintf(e.stderr, "compare: wrote %s: %s, %d %s of two or more\n", filepath.Join(dir, "index.html"), output.Plural(len(rep.Articles), "article"), len(rep.Clusters), clusters)
 			return nil
 		},
 	}
@@ -122,10 +123,10 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 func pagesPlanned(p report.PagePlan) string {
 	files := []string{"index.html", "report.json"}
 	if p.Overview > 0 {
-		files = append(files, plural(p.Overview, "overview page"))
+		files = append(files, output.Plural(p.Overview, "overview page"))
 	}
 	if p.Clusters > 0 {
-		files = append(files, plural(p.Clusters, "cluster page"))
+		files = append(files, output.Plural(p.Clusters, "cluster page"))
 	}
 	return strings.Join(files[:len(files)-1], ", ") + " and " + files[len(files)-1]
 }

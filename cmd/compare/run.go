@@ -19,8 +19,8 @@ import (
 
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cmdline"
+	"github.com/copydesk/copydesk/internal/output"
 	"github.com/copydesk/copydesk/internal/pipeline"
-	"github.com/copydesk/copydesk/internal/report"
 )
 
 // The exit statuses and errors of internal/cmdline, under the names this
@@ -287,7 +287,7 @@ func (e *env) progress() func(stage string, done, total int) {
 // replaced file.
 func (e *env) output(c *cli.Context, write func(io.Writer) error) error {
 	if path := c.String("output"); path != "" {
-		return report.WriteOutput(path, e.stdout, write)
+		return output.WriteOutput(path, e.stdout, write)
 	}
 	return write(e.stdout)
 }
@@ -321,20 +321,6 @@ func checkColor(c *cli.Context) error {
 		return nil
 	}
 	return cmdline.Usage(fmt.Errorf("--color: %q is not auto, always or never", c.String("color")))
-}
-
-// plural is "1 article", "2 articles": n and noun, with an s (es after
-// ch, s, sh, x) unless n is 1.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	for _, end := range []string{"ch", "s", "sh", "x"} {
-		if strings.HasSuffix(noun, end) {
-			return fmt.Sprintf("%d %ses", n, noun)
-		}
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // flagsFirst lets flags follow paths ("compare report testdata/seeds -o

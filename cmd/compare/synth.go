@@ -13,7 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/copydesk/copydesk/internal/cmdline"
-	"github.com/copydesk/copydesk/internal/report"
+	"github.com/copydesk/copydesk/internal/output"
 	"github.com/copydesk/copydesk/internal/synth"
 )
 
@@ -56,7 +56,7 @@ alone): direction, immediate source, credit, wire share per outlet.`,
 				return cmdline.Usage(errors.New("synth: --output must not be empty (- for standard output)"))
 			}
 			truth := c.String("truth")
-			if truth == "" && !report.IsStream(out) {
+			if truth == "" && !output.IsStream(out) {
 				truth = filepath.Join(filepath.Dir(out), "truth.jsonl")
 			}
 			if truth != "" && filepath.Clean(truth) == filepath.Clean(out) {
@@ -66,14 +66,14 @@ alone): direction, immediate source, credit, wire share per outlet.`,
 				// Never a truth.jsonl beside a device or in the working
 				// directory for a corpus piped on.
 				fmt.Fprintln(e.stderr, "compare: synth: no truth written (the corpus goes to a stream; --truth FILE writes it)")
-				return report.WriteOutput(out, e.stdout, func(cw io.Writer) error {
+				return output.WriteOutput(out, e.stdout, func(cw io.Writer) error {
 					return synth.Write(c.Context, n, c.Uint64("seed"), cw, io.Discard)
 				})
 			}
 			// Both files appear together or not at all: the corpus is
 			// renamed into place only after the truth is.
-			return report.WriteOutput(out, e.stdout, func(cw io.Writer) error {
-				return report.WriteOutput(truth, e.stdout, func(tw io.Writer) error {
+			return output.WriteOutput(out, e.stdout, func(cw io.Writer) error {
+				return output.WriteOutput(truth, e.stdout, func(tw io.Writer) error {
 					return synth.Write(c.Context, n, c.Uint64("seed"), cw, tw)
 				})
 			})
@@ -160,7 +160,7 @@ func scoreProvenance(name string, truth []synth.Truth) (synth.ProvenanceScores, 
 	if err != nil {
 		return synth.ProvenanceScores{}, err
 	}
-	var p report.Provenance
+	var p output.Provenance
 	if err := json.Unmarshal(data, &p); err != nil {
 		return synth.ProvenanceScores{}, fmt.Errorf("%s: %w", name, err)
 	}

@@ -57,6 +57,7 @@ import (
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/framing"
+	"github.com/copydesk/copydesk/internal/output"
 	"github.com/copydesk/copydesk/internal/par"
 	"github.com/copydesk/copydesk/internal/provenance"
 	"github.com/copydesk/copydesk/internal/quote"
@@ -253,11 +254,11 @@ func takenOf(p *cluster.Pair, i, j int) *Taken {
 	if p.Source != i && p.Source != j {
 		return nil
 	}
-	t := &Taken{Derived: "B", Source: "A", Share: Round3(p.Share), Reworded: Round3(p.Reworded)}
+	t := &Taken{Derived: "B", Source: "A", Share: output.Round3(p.Share), Reworded: output.Round3(p.Reworded)}
 	if p.Source == j {
 		t.Derived, t.Source = "A", "B"
 	}
-	t.Verbatim = Round3(max(p.Share-p.Reworded, 0))
+	t.Verbatim = output.Round3(max(p.Share-p.Reworded, 0))
 	return t
 }
 
@@ -412,7 +413,7 @@ func (r *Report) plan(ctx context.Context, inlineWords int) (*layoutPlan, error)
 	}
 	ov := r.overview(href, paging)
 	pl := &layoutPlan{
-		index:    &Page{Title: "copydesk: " + plural(len(r.Articles), "article") + ", " + plural(len(r.Clusters), "story cluster"), Overview: ov.firstPage(paging)},
+		index:    &Page{Title: "copydesk: " + output.Plural(len(r.Articles), "article") + ", " + output.Plural(len(r.Clusters), "story cluster"), Overview: ov.firstPage(paging)},
 		overview: ov,
 		paging:   paging,
 		heatmap:  ov.Heatmap == nil,
@@ -455,13 +456,6 @@ func (r *Report) renderClusterPage(ctx context.Context, pl *layoutPlan, k int) (
 	return buf.Bytes(), err
 }
 
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 func clusterFile(k int) string { return fmt.Sprintf("cluster-%04d.html", k+1) }
 
 func (r *Report) member(i int) ArticleRef {
@@ -482,8 +476,8 @@ func (r *Report) members(ids []string) []ArticleRef {
 func (r *Report) overview(href func(int) string, paging *overviewPaging) *Overview {
 	ov := &Overview{Pairs: len(r.Pairs), Wire: r.Wire, Chain: r.Chain}
 	groupPage := pageOf(paging.groups)
-	ov.Summary = fmt.Sprintf("%s, %s, %s, %s.", plural(len(r.Articles), "article"), plural(len(r.DuplicateGroups), "duplicate group"),
-		plural(len(r.Clusters), "story cluster"), plural(len(r.Pairs), "related pair"))
+	ov.Summary = fmt.Sprintf("%s, %s, %s, %s.", output.Plural(len(r.Articles), "article"), output.Plural(len(r.DuplicateGroups), "duplicate group"),
+		output.Plural(len(r.Clusters), "story cluster"), output.Plural(len(r.Pairs), "related pair"))
 	groupOf := make(map[string]*Ref)
 	for k, g := range r.DuplicateGroups {
 		ov.Groups = append(ov.Groups, GroupRow{N: k + 1, Members: r.members(g.Members)})
@@ -662,7 +656,7 @@ func (r *Report) diff(i, j int, doc func(int) *align.Doc) DiffView {
 	a, b := doc(i), doc(j)
 	d := DiffView{A: r.member(i), B: r.member(j), Relation: cluster.Unrelated.String()}
 	if p := r.pair(i, j); p != nil {
-		d.Relation, d.Similarity, d.AInB, d.BInA = p.Relation.String(), Round3(p.Similarity), Round3(p.AInB), Round3(p.BInA)
+		d.Relation, d.Similarity, d.AInB, d.BInA = p.Relation.String(), output.Round3(p.Similarity), output.Round3(p.AInB), output.Round3(p.BInA)
 		d.Taken = takenOf(p, i, j)
 	}
 	d.Rows = DiffRows(a, b)
@@ -675,7 +669,7 @@ func NewDiffPage(aa, ab *article.Article, a, b *align.Doc, rel cluster.Relation,
 	mb := ArticleRef{N: 2, Label: ab.Label(), Title: ab.Title, ID: ab.ID}
 	d := &DiffView{
 		A: ma, B: mb, Relation: rel.String(), Open: true,
-		Similarity: Round3(v.Cosine), AInB: Round3(v.AInB), BInA: Round3(v.BInA),
+		Similarity: output.Round3(v.Cosine), AInB: output.Round3(v.AInB), BInA: output.Round3(v.BInA),
 		Rows: DiffRows(a, b),
 	}
 	if rel >= cluster.Partial {
@@ -832,7 +826,7 @@ func trimSegs(segs []Seg) []Seg {
 }
 
 // WriteReport writes the report directory dir atomically (see
-// WriteDirAtomic): index.html, report.json and the cluster pages.
+// output.WriteDirAtomic): index.html, report.json and the cluster pages.
 func WriteReport(dir string, r *Report) error {
 	return WriteReportContext(context.Background(), dir, r)
 }
@@ -856,7 +850,7 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 	listed := r.paging(cmp.Or(r.OverviewRows, OverviewRows)).files()
 	var pl *layoutPlan // index.html, laid out after report.json (coreCount)
 	var listing []*Page
-	files := []File{
+	files := []output.File{
 		{Name: "report.json", Write: func(w io.Writer) error {
 			if r.Planned != nil {
 				r.Planned(PagePlan{Overview: len(listed), Clusters: pages}) // the directory is checked: the files follow
@@ -873,7 +867,7 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 		}},
 	}
 	for p, name := range listed {
-		files = append(files, File{Name: name, Write: func(w io.Writer) error {
+		files = append(files, output.File{Name: name, Write: func(w io.Writer) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -890,7 +884,7 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 	}()
 	for k := range pages {
 		name := clusterFile(k)
-		files = append(files, File{Name: name, Write: func(w io.Writer) error {
+		files = append(files, output.File{Name: name, Write: func(w io.Writer) error {
 			if ahead == nil {
 				ahead = par.NewAhead(ctx, pages, r.workers(), 2*r.workers(), func(ctx context.Context, k int) ([]byte, error) {
 					return r.renderClusterPage(ctx, pl, k)
@@ -916,7 +910,7 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 			}
 		}
 	}
-	return WriteDirAtomicContext(ctx, dir, files)
+	return output.WriteDirAtomicContext(ctx, dir, files)
 }
 
 // displayDate shows a publication time in one zone, UTC, and a readable

@@ -16,6 +16,7 @@ import (
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/compare"
 	"github.com/copydesk/copydesk/internal/framing"
+	"github.com/copydesk/copydesk/internal/output"
 	"github.com/copydesk/copydesk/internal/par"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/provenance"
@@ -31,7 +32,7 @@ type Report struct {
 	Schema          int           `json:"schema"`
 	Generator       string        `json:"generator"`        // "copydesk": article readers skip the file
 	Articles        []ArticleInfo `json:"articles"`         // in input order
-	Pairs           []Pair        `json:"pairs"`            // story or stronger, strongest first, as `compare pairs`
+	Pairs           []output.Pair `json:"pairs"`            // story or stronger, strongest first, as `compare pairs`
 	DuplicateGroups []Group       `json:"duplicate_groups"` // groups of two or more (duplicate and derived edges)
 	// Wire is each outlet's share of wire copy, as compare provenance
 	// --table outlets gives it; absent without SetProvenance.
@@ -223,16 +224,16 @@ func newReport(res *pipeline.Result, names []framing.Referent) *Report {
 		p := &r.rel[k]
 		r.pairs[[2]int{p.I, p.J}] = p
 		if p.Relation >= cluster.Story {
-			r.Pairs = append(r.Pairs, Pair{
+			r.Pairs = append(r.Pairs, output.Pair{
 				A: res.Articles[p.I].ID, B: res.Articles[p.J].ID, Relation: p.Relation.String(),
-				AInB: Round3(p.AInB), BInA: Round3(p.BInA), Similarity: Round3(p.Similarity),
+				AInB: output.Round3(p.AInB), BInA: output.Round3(p.BInA), Similarity: output.Round3(p.Similarity),
 				SharedPassages: p.Passages, SharedQuotes: p.Quotes,
-				Source: sourceID(res, p), SourceShare: Round3(p.Share), SourceReworded: Round3(p.Reworded),
+				Source: sourceID(res, p), SourceShare: output.Round3(p.Share), SourceReworded: output.Round3(p.Reworded),
 			})
 		}
 	}
 	if r.Pairs == nil {
-		r.Pairs = []Pair{}
+		r.Pairs = []output.Pair{}
 	}
 	for _, g := range groupsOf(dup) {
 		r.DuplicateGroups = append(r.DuplicateGroups, Group{ID: res.Articles[g[0]].ID, Members: r.ids(g)})
@@ -351,7 +352,7 @@ func (r *Report) cluster(ctx context.Context, members []int) (Cluster, error) {
 		for _, cr := range p.Carriers {
 			car := Carrier{Sentence: sentence(cr.Member, cr.Sentence), Article: id(cr.Member)}
 			if cr.Best.Member >= 0 {
-				car.Match, car.With, car.Score = cr.Best.Kind.String(), id(cr.Best.Member), Round3(cr.Best.Score)
+				car.Match, car.With, car.Score = cr.Best.Kind.String(), id(cr.Best.Member), output.Round3(cr.Best.Score)
 			}
 			out.Carriers = append(out.Carriers, car)
 		}
@@ -363,7 +364,7 @@ func (r *Report) cluster(ctx context.Context, members []int) (Cluster, error) {
 	for m, o := range v.Outlets {
 		out := Outlet{
 			Article: id(m), Words: o.Words, CopyWords: o.CopyWords, QuoteWords: o.QuoteWords,
-			Churn: Round3(o.Churn), Added: []Sentence{}, LeftOut: []LeftOut{},
+			Churn: output.Round3(o.Churn), Added: []Sentence{}, LeftOut: []LeftOut{},
 		}
 		for _, k := range o.Added {
 			cr := v.Pieces[k].Carriers[0]

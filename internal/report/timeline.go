@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/copydesk/copydesk/internal/output"
 	"github.com/copydesk/copydesk/internal/provenance"
 )
 
@@ -31,7 +32,7 @@ import (
 func (r *Report) SetProvenance(p *provenance.Result) {
 	r.prov = p
 	if len(p.Links) > 0 {
-		r.Wire = outlets(p)
+		r.Wire = output.Outlets(p)
 	}
 }
 
@@ -340,7 +341,7 @@ func (r *Report) SetChain(p *provenance.Result, i int, titles func(int) string) 
 			s := n.Sources[0]
 			l := &p.Links[s.Link]
 			st.Source, st.From = p.Articles[s.Index].ID, p.Articles[s.Index].Outlet
-			st.Share, st.Evidence, st.Reason, st.Credited = Round3(s.Share), string(l.Evidence), l.Reason, n.Credited
+			st.Share, st.Evidence, st.Reason, st.Credited = output.Round3(s.Share), string(l.Evidence), l.Reason, n.Credited
 		}
 		r.Chain = append(r.Chain, st)
 	}

@@ -17,8 +17,8 @@ import (
 
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
+	"github.com/copydesk/copydesk/internal/output"
 	"github.com/copydesk/copydesk/internal/pipeline"
-	"github.com/copydesk/copydesk/internal/report"
 	"github.com/copydesk/copydesk/internal/synth"
 )
 
@@ -42,15 +42,15 @@ func oneMachine(t *testing.T, files []string, level cluster.Level, minRel cluste
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rows []report.Pair
+	var rows []output.Pair
 	for _, p := range res.Pairs {
 		if p.Relation < minRel || p.Relation == cluster.Unrelated && minRel > cluster.Unrelated {
 			continue
 		}
-		rows = append(rows, report.PairRow(arts[p.I].ID, arts[p.J].ID, &p))
+		rows = append(rows, output.PairRow(arts[p.I].ID, arts[p.J].ID, &p))
 	}
 	var buf bytes.Buffer
-	if err := report.WritePairs(&buf, report.JSONL, rows); err != nil {
+	if err := output.WritePairs(&buf, output.JSONL, rows); err != nil {
 		t.Fatal(err)
 	}
 	pairs = sortedLines(buf.String())
@@ -60,12 +60,12 @@ func oneMachine(t *testing.T, files []string, level cluster.Level, minRel cluste
 		t.Fatal(err)
 	}
 	name := map[cluster.Level]string{cluster.Copy: "copy", cluster.StoryLvl: "story"}[level]
-	members := make([]report.Member, len(arts))
+	members := make([]output.Member, len(arts))
 	for i, g := range res.Groups(level) {
-		members[i] = report.Member{ID: arts[i].ID, Cluster: arts[g].ID, Level: name}
+		members[i] = output.Member{ID: arts[i].ID, Cluster: arts[g].ID, Level: name}
 	}
 	buf.Reset()
-	if err := report.WriteClusters(&buf, report.JSONL, members); err != nil {
+	if err := output.WriteClusters(&buf, output.JSONL, members); err != nil {
 		t.Fatal(err)
 	}
 	return pairs, sortedLines(buf.String())

@@ -15,7 +15,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/copydesk/copydesk/internal/cluster"
-	"github.com/copydesk/copydesk/internal/report"
+	"github.com/copydesk/copydesk/internal/output"
 )
 
 func init() {
@@ -80,13 +80,13 @@ func (f *writePairsFn) ProcessElement(ctx context.Context, shard int, _ func(*in
 	slices.SortFunc(edges, func(x, y edge) int {
 		return cmp.Or(cluster.ComparePairs(x.pair(0, 1), y.pair(0, 1)), cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B))
 	})
-	rows := make([]report.Pair, len(edges))
+	rows := make([]output.Pair, len(edges))
 	for i, e := range edges {
 		p := e.pair(0, 1)
-		rows[i] = report.PairRow(nodeID(e.A), nodeID(e.B), &p)
+		rows[i] = output.PairRow(nodeID(e.A), nodeID(e.B), &p)
 	}
 	return writeFile(ctx, ShardName(f.Dir, "pairs", shard, f.Shards), func(w io.Writer) error {
-		return report.WritePairs(w, report.JSONL, rows)
+		return output.WritePairs(w, output.JSONL, rows)
 	})
 }
 
@@ -124,12 +124,12 @@ func (f *writeClustersFn) ProcessElement(ctx context.Context, shard int, _ func(
 		ms = append(ms, m)
 	}
 	slices.SortFunc(ms, func(x, y member) int { return cmp.Compare(x.Node, y.Node) })
-	rows := make([]report.Member, len(ms))
+	rows := make([]output.Member, len(ms))
 	for i, m := range ms {
-		rows[i] = report.Member{ID: nodeID(m.Node), Cluster: nodeID(m.Cluster), Level: f.Level}
+		rows[i] = output.Member{ID: nodeID(m.Node), Cluster: nodeID(m.Cluster), Level: f.Level}
 	}
 	return writeFile(ctx, ShardName(f.Dir, "clusters", shard, f.Shards), func(w io.Writer) error {
-		return report.WriteClusters(w, report.JSONL, rows)
+		return output.WriteClusters(w, output.JSONL, rows)
 	})
 }
 

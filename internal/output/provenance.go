@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"bufio"
@@ -66,7 +66,7 @@ type ProvLink struct {
 
 // NewProvenance turns a provenance result into its output form.
 func NewProvenance(r *provenance.Result) *Provenance {
-	out := &Provenance{Articles: []ProvArticle{}, Links: []ProvLink{}, Outlets: outlets(r)}
+	out := &Provenance{Articles: []ProvArticle{}, Links: []ProvLink{}, Outlets: Outlets(r)}
 	inLink := make([]bool, len(r.Articles))
 	immediate := make(map[int]bool)
 	for i := range r.Nodes {
@@ -90,8 +90,9 @@ func NewProvenance(r *provenance.Result) *Provenance {
 	return out
 }
 
-// outlets is r's outlet table, its shares rounded to three decimals.
-func outlets(r *provenance.Result) []provenance.Outlet {
+// Outlets is r's outlet table, its shares rounded to three decimals, as
+// compare provenance and the report print it.
+func Outlets(r *provenance.Result) []provenance.Outlet {
 	out := r.Outlets()
 	for i := range out {
 		o := &out[i]

@@ -1,6 +1,7 @@
-// Package report writes what copydesk found: pairs and clusters as text,
-// JSON, JSONL or CSV, and the HTML report. It formats; it computes no
-// scores.
+// Package output writes what copydesk found as the commands print it:
+// pairs, clusters and provenance as text, JSON, JSONL or CSV, and every
+// output file atomically (WriteOutput, WriteFileAtomic, WriteDirAtomic). It
+// formats; it computes no scores. The HTML report is package report's.
 //
 // Machine-readable output is a stable contract (see the README):
 //
@@ -12,7 +13,7 @@
 //
 // Scores are rounded to three decimals, so that output is byte-identical
 // from run to run and machine to machine.
-package report
+package output
 
 import (
 	"bufio"
@@ -22,6 +23,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/copydesk/copydesk/internal/cluster"
@@ -197,8 +199,22 @@ func writeClustersText(w io.Writer, members []Member) error {
 			fmt.Fprintf(w, "  %s\n", id)
 		}
 	}
-	_, err := fmt.Fprintf(w, "%s of two or more, %s alone, %s in all\n", plural(n, "cluster"), plural(alone, "article"), plural(len(members), "article"))
+	_, err := fmt.Fprintf(w, "%s of two or more, %s alone, %s in all\n", Plural(n, "cluster"), Plural(alone, "article"), Plural(len(members), "article"))
 	return err
+}
+
+// Plural is "1 article", "2 articles": n and noun, with an s (es after
+// ch, s, sh, x) unless n is 1.
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	for _, end := range []string{"ch", "s", "sh", "x"} {
+		if strings.HasSuffix(noun, end) {
+			return fmt.Sprintf("%d %ses", n, noun)
+		}
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }

@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"errors"
@@ -77,5 +77,45 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "no")); !os.IsNotExist(err) {
 		t.Errorf("a missing directory was created: %v", err)
+	}
+}
+
+func TestWriteDirAtomic(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "report")
+	write := func(s string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+	if err := WriteDirAtomic(dir, []File{{"index.html", write("one")}, {"report.json", write("{}")}}); err != nil {
+		t.Fatal(err)
+	}
+	// A failing writer leaves the previous report as it was.
+	err := WriteDirAtomic(dir, []File{{"index.html", write("two")}, {"report.json", func(io.Writer) error { return io.ErrUnexpectedEOF }}})
+	if err == nil || !strings.Contains(err.Error(), "report.json") {
+		t.Errorf("failed write: err %v, want one naming report.json", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(b) != "one" {
+		t.Errorf("index.html after a failed write: %q", b)
+	}
+	// A new report replaces the whole directory: no stale cluster pages.
+	os.WriteFile(filepath.Join(dir, "cluster-0009.html"), []byte("stale"), 0o644)
+	if err := WriteDirAtomic(dir, []File{{"index.html", write("three")}}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("after replacing: %v", entries)
+	}
+	// Nothing is left beside it.
+	side, _ := os.ReadDir(filepath.Dir(dir))
+	if len(side) != 1 {
+		t.Errorf("left beside the report: %v", side)
+	}
+	// A directory holding anything else is not replaced.
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)
+	if err := WriteDirAtomic(dir, []File{{"index.html", write("four")}}); err == nil || !strings.Contains(err.Error(), "notes.txt") {
+		t.Errorf("replacing a directory of other files: err %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "notes.txt")); string(b) != "mine" {
+		t.Error("notes.txt lost")
 	}
 }
