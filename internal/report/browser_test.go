@@ -16,7 +16,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/chromiumtest"
+	"github.com/copydesk/copydesk/internal/provenance"
 )
 
 // browser starts a headless Chromium with a fresh profile. Its second
@@ -212,4 +214,72 @@ type sight struct {
 	}
 	Ins, Del int // visible in the open diff
 	RTL      int
+}
+
+// TestBrowserProvenanceAndPager opens in headless Chromium a report of the
+// crafted chain AFP → Northern Ledger → Valley Courier, its overview
+// paged at two rows: the wire-share table, the timeline's dots and arrows
+// are drawn, and the pager leads to the next page of articles.
+func TestBrowserProvenanceAndPager(t *testing.T) {
+	inRoot(t)
+	var bad []error
+	arts, err := (&article.Reader{Bad: func(err error) { bad = append(bad, err) }}).Load(context.Background(), []string{"testdata/provenance/chain.jsonl"})
+	if err != nil || len(bad) > 0 {
+		t.Fatal(err, bad)
+	}
+	rep := buildArticles(t, 0, arts)
+	parts := make([]provenance.Article, len(arts))
+	for i := range arts {
+		parts[i] = provenance.FromArticle(&arts[i])
+	}
+	rep.SetProvenance(provenance.Build(parts, rep.res.Pairs, provenance.Options{}))
+	rep.OverviewRows = 2
+	dir := filepath.Join(t.TempDir(), "report")
+	if err := WriteReport(dir, rep); err != nil {
+		t.Fatal(err)
+	}
+	ctx, events := browser(t)
+	url := "file://" + filepath.ToSlash(filepath.Join(dir, "index.html"))
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+		t.Fatal(err)
+	}
+	type provSight struct {
+		WireRows, Dots, Originals, Arrows, Uncredited, Rows int
+		Pager                                             string
+	}
+	const look = `(() => {
+			const visible = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+			const tl = document.querySelector('figure.timeline svg');
+			return {
+				WireRows: [...document.querySelectorAll('table.wire tbody tr')].filter(visible).length,
+				Dots: tl ? [...tl.querySelectorAll('g.tldot circle')].filter(visible).length : 0,
+				Originals: tl ? tl.querySelectorAll('g.tldot.original').length : 0,
+				Arrows: tl ? [...tl.querySelectorAll('g.tlarrow polygon')].filter(visible).length : 0,
+				Uncredited: tl ? tl.querySelectorAll('g.tlarrow.uncredited').length : 0,
+				Rows: [...document.querySelectorAll('table.articles tbody tr')].filter(visible).length,
+				Pager: (document.querySelector('nav.pager') || {}).textContent || '',
+			};
+		})()`
+	seen, err := chromedp.Run(ctx, chromedp.Evaluate[provSight](look))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen.WireRows != 3 || seen.Dots != 3 || seen.Originals != 1 || seen.Arrows != 2 || seen.Uncredited != 1 {
+		t.Errorf("index.html: %d wire rows, timeline of %d dots (%d original), %d arrows (%d uncredited); want 3, 3 (1), 2 (1)", seen.WireRows, seen.Dots, seen.Originals, seen.Arrows, seen.Uncredited)
+	}
+	if seen.Rows != 2 || !strings.Contains(seen.Pager, "Articles 1–2 of 4 (page 1 of 2)") {
+		t.Errorf("index.html: %d article rows, pager %q", seen.Rows, seen.Pager)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav.pager a`)), chromedp.WaitReady(chromedp.CSS(`h2#articles`))); err != nil {
+		t.Fatal(err)
+	}
+	if seen, err = chromedp.Run(ctx, chromedp.Evaluate[provSight](look)); err != nil {
+		t.Fatal(err)
+	}
+	if seen.Rows != 2 || !strings.Contains(seen.Pager, "Articles 3–4 of 4 (page 2 of 2)") {
+		t.Errorf("articles-0002.html: %d article rows, pager %q", seen.Rows, seen.Pager)
+	}
+	if problems, blocked, sent := events(); len(problems)+len(blocked)+len(sent) > 0 {
+		t.Errorf("problems %q, refused %q, sent %q", problems, blocked, sent)
+	}
 }
