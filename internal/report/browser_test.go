@@ -245,7 +245,7 @@ func TestBrowserProvenanceAndPager(t *testing.T) {
 	}
 	type provSight struct {
 		WireRows, Dots, Originals, Arrows, Uncredited, Rows int
-		Pager                                             string
+		Pager                                               string
 	}
 	const look = `(() => {
 			const visible = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
