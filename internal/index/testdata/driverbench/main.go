@@ -199,43 +199,60 @@ func run(driver, dir string, keep bool, n, batches int) (result, error) {
 	}
 	path := filepath.Join(tmp, "index.db")
 	ctx := connCtx(driver)
-
+	ids, err := writeAll(ctx, driver, path, n, batches)
+	if err != nil {
+		return res, err
+	}
+	// Reads, on a new connection.
 	db, err := open(driver, path)
 	if err != nil {
 		return res, err
 	}
-	var version, journal string
-	var page, sync, temp, cache, busy int64
-	err = db.QueryRowContext(ctx, `SELECT sqlite_version(), (SELECT journal_mode FROM pragma_journal_mode), (SELECT page_size FROM pragma_page_size),
-		(SELECT synchronous FROM pragma_synchronous), (SELECT temp_store FROM pragma_temp_store), (SELECT cache_size FROM pragma_cache_size),
-		(SELECT timeout FROM pragma_busy_timeout)`).Scan(&version, &journal, &page, &sync, &temp, &cache, &busy)
-	if err != nil {
-		db.Close()
+	defer db.Close()
+	if err := db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM terms), (SELECT count(*) FROM df)").
+		Scan(&res.counts[0], &res.counts[1], &res.counts[2]); err != nil {
 		return res, err
 	}
-	fmt.Printf("%-8s sqlite %s  journal_mode=%s page_size=%d synchronous=%d temp_store=%d cache_size=%d busy_timeout=%d\n",
-		driver, version, journal, page, sync, temp, cache, busy)
-	if journal != "wal" || page != pageSize || sync != 1 || temp != 2 || cache != -cacheKiB {
-		db.Close()
-		return res, fmt.Errorf("settings not applied")
+	for _, read := range []func(context.Context, string, *sql.DB) (uint64, error){
+		readDF,
+		func(ctx context.Context, driver string, db *sql.DB) (uint64, error) {
+			return readTerms(ctx, driver, db, int64(batches*n))
+		},
+		func(ctx context.Context, driver string, db *sql.DB) (uint64, error) {
+			return readLookups(ctx, driver, db, ids)
+		},
+	} {
+		sum, err := read(ctx, driver, db)
+		if err != nil {
+			return res, err
+		}
+		res.sum += sum
 	}
-	if _, err := db.ExecContext(ctx, schema); err != nil {
-		db.Close()
-		return res, err
-	}
+	fmt.Printf("%-8s counts articles %d terms %d df %d  checksum %016x\n", driver, res.counts[0], res.counts[1], res.counts[2], res.sum)
+	return res, nil
+}
 
-	// Writes.
-	var ids []string // every article id, for the lookups
+// writeAll creates the index at path, checks its settings and writes the
+// batches, timing each; it returns every article id, for the lookups.
+func writeAll(ctx context.Context, driver, path string, n, batches int) ([]string, error) {
+	db, err := open(driver, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSettings(ctx, driver, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	var ids []string
 	var totalRows int64
-	var totalWall time.Duration
-	var totalCPU time.Duration
+	var totalWall, totalCPU time.Duration
 	for b := range batches {
 		bt := makeBatch(b, n)
 		ids = append(ids, bt.ids...)
 		m := startMeter()
 		if err := writeBatch(ctx, db, bt); err != nil {
 			db.Close()
-			return res, fmt.Errorf("batch %d: %w", b+1, err)
+			return nil, fmt.Errorf("batch %d: %w", b+1, err)
 		}
 		rows := int64(2*n + len(bt.df)/2)
 		totalRows += rows
@@ -245,30 +262,41 @@ func run(driver, dir string, keep bool, n, batches int) (result, error) {
 	}
 	fmt.Printf("%-8s %-14s rows %9d  wall %9.3f s  rows/s %10.0f  cpu %8.3f s  (all batches, data generation excluded)\n",
 		driver, "write", totalRows, totalWall.Seconds(), float64(totalRows)/totalWall.Seconds(), totalCPU.Seconds())
-
 	m := startMeter()
 	walSize := fileSize(path + "-wal")
 	if err := db.Close(); err != nil {
-		return res, err
+		return nil, err
 	}
 	m.report(driver, "close", 0, fmt.Sprintf("(checkpoint of a %.1f MB WAL; file %.1f MB)", float64(walSize)/1e6, float64(fileSize(path))/1e6))
+	return ids, nil
+}
 
-	// Reads, on a new connection.
-	db, err = open(driver, path)
+// checkSettings prints the connection's settings, refuses ones not
+// applied, and creates the schema.
+func checkSettings(ctx context.Context, driver string, db *sql.DB) error {
+	var version, journal string
+	var page, sync, temp, cache, busy int64
+	err := db.QueryRowContext(ctx, `SELECT sqlite_version(), (SELECT journal_mode FROM pragma_journal_mode), (SELECT page_size FROM pragma_page_size),
+		(SELECT synchronous FROM pragma_synchronous), (SELECT temp_store FROM pragma_temp_store), (SELECT cache_size FROM pragma_cache_size),
+		(SELECT timeout FROM pragma_busy_timeout)`).Scan(&version, &journal, &page, &sync, &temp, &cache, &busy)
 	if err != nil {
-		return res, err
+		return err
 	}
-	defer db.Close()
-	if err := db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM terms), (SELECT count(*) FROM df)").
-		Scan(&res.counts[0], &res.counts[1], &res.counts[2]); err != nil {
-		return res, err
+	fmt.Printf("%-8s sqlite %s  journal_mode=%s page_size=%d synchronous=%d temp_store=%d cache_size=%d busy_timeout=%d\n",
+		driver, version, journal, page, sync, temp, cache, busy)
+	if journal != "wal" || page != pageSize || sync != 1 || temp != 2 || cache != -cacheKiB {
+		return fmt.Errorf("settings not applied")
 	}
+	_, err = db.ExecContext(ctx, schema)
+	return err
+}
 
-	// Full scan of df.
-	m = startMeter()
+// readDF scans the df table.
+func readDF(ctx context.Context, driver string, db *sql.DB) (uint64, error) {
+	m := startMeter()
 	var rows int64
 	var sum uint64
-	err = each(ctx, db, "SELECT term, n FROM df", nil, func(r *sql.Rows) error {
+	err := each(ctx, db, "SELECT term, n FROM df", nil, func(r *sql.Rows) error {
 		var term, k int64
 		if err := r.Scan(&term, &k); err != nil {
 			return err
@@ -278,20 +306,22 @@ func run(driver, dir string, keep bool, n, batches int) (result, error) {
 		return nil
 	})
 	if err != nil {
-		return res, fmt.Errorf("df scan: %w", err)
+		return 0, fmt.Errorf("df scan: %w", err)
 	}
 	m.report(driver, "read df scan", rows, fmt.Sprintf("(sum %016x)", sum))
-	res.sum += sum
+	return sum, nil
+}
 
-	// Every terms blob, by ranges of seqs.
-	m = startMeter()
-	rows, sum = 0, 0
-	var bytes int64
+// readTerms reads every terms blob, by ranges of seqs up to last.
+func readTerms(ctx context.Context, driver string, db *sql.DB, last int64) (uint64, error) {
+	m := startMeter()
+	var rows, bytes int64
+	var sum uint64
 	st, err := db.PrepareContext(ctx, "SELECT seq, terms FROM terms WHERE seq BETWEEN ? AND ?")
 	if err != nil {
-		return res, err
+		return 0, err
 	}
-	last := int64(batches * n)
+	defer st.Close()
 	for lo := int64(1); lo <= last; lo += rangeRows {
 		err := each(ctx, st, "", []any{lo, lo + rangeRows - 1}, func(r *sql.Rows) error {
 			var seq int64
@@ -305,15 +335,15 @@ func run(driver, dir string, keep bool, n, batches int) (result, error) {
 			return nil
 		})
 		if err != nil {
-			st.Close()
-			return res, fmt.Errorf("terms scan: %w", err)
+			return 0, fmt.Errorf("terms scan: %w", err)
 		}
 	}
-	st.Close()
 	m.report(driver, "read terms", rows, fmt.Sprintf("(%.1f MB of blobs in ranges of %d; sum %016x)", float64(bytes)/1e6, rangeRows, sum))
-	res.sum += sum
+	return sum, nil
+}
 
-	// Point lookups of random ids.
+// readLookups looks up random distinct ids, maxParams at a time.
+func readLookups(ctx context.Context, driver string, db *sql.DB, ids []string) (uint64, error) {
 	r := rand.New(rand.NewPCG(seed, 1<<32))
 	var want []any // distinct ids
 	picked := map[int]bool{}
@@ -323,16 +353,23 @@ func run(driver, dir string, keep bool, n, batches int) (result, error) {
 			want = append(want, ids[i])
 		}
 	}
-	m = startMeter()
-	rows, sum = 0, 0
+	m := startMeter()
+	var rows int64
+	var sum uint64
 	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
 	for start := 0; start < len(want); start += maxParams {
 		chunk := want[start:min(start+maxParams, len(want))]
 		st := stmts[len(chunk)]
 		if st == nil {
+			var err error
 			st, err = db.PrepareContext(ctx, "SELECT seq, id, sig FROM articles WHERE id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")+")")
 			if err != nil {
-				return res, err
+				return 0, err
 			}
 			stmts[len(chunk)] = st
 		}
@@ -348,17 +385,11 @@ func run(driver, dir string, keep bool, n, batches int) (result, error) {
 			return nil
 		})
 		if err != nil {
-			return res, fmt.Errorf("lookups: %w", err)
+			return 0, fmt.Errorf("lookups: %w", err)
 		}
 	}
-	for _, st := range stmts {
-		st.Close()
-	}
 	m.report(driver, "read lookups", rows, fmt.Sprintf("(%d ids, IN lists of %d; sum %016x)", len(want), maxParams, sum))
-	res.sum += sum
-
-	fmt.Printf("%-8s counts articles %d terms %d df %d  checksum %016x\n", driver, res.counts[0], res.counts[1], res.counts[2], res.sum)
-	return res, nil
+	return sum, nil
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
