@@ -85,7 +85,7 @@ in the README.`,
 
 // agenciesFlag is --agencies, of compare provenance and compare report.
 func agenciesFlag() cli.Flag {
-	return &cli.StringFlag{Name: "agencies", Usage: "the news agencies, comma-separated, instead of the built-in list (" + strings.Join(provenance.DefaultAgencies[:8], ", ") + ", …)"}
+	return &cli.StringFlag{Name: "agencies", Usage: "the news agency `NAMES`, comma-separated, instead of the built-in list (" + strings.Join(provenance.DefaultAgencies[:8], ", ") + ", …)"}
 }
 
 // provenanceOptions are the options --agencies sets.
