@@ -84,21 +84,28 @@ func browser(t *testing.T) (context.Context, func() (problems, blocked, sent []s
 	}
 }
 
-// TestBrowserSeedsReport opens the seeds report from disk in headless
-// Chromium and checks what a reader sees.
-func TestBrowserSeedsReport(t *testing.T) {
-	inRoot(t)
-	rep := build(t, 0, "testdata/seeds")
+// openReport writes rep to a temporary directory and opens its index.html
+// in a new headless Chromium (see browser).
+func openReport(t *testing.T, rep *Report) (context.Context, func() (problems, blocked, sent []string)) {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "report")
 	if err := WriteReport(dir, rep); err != nil {
 		t.Fatal(err)
 	}
 	ctx, events := browser(t)
 	url := "file://" + filepath.ToSlash(filepath.Join(dir, "index.html"))
-
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
 		t.Fatal(err)
 	}
+	return ctx, events
+}
+
+// TestBrowserSeedsReport opens the seeds report from disk in headless
+// Chromium and checks what a reader sees.
+func TestBrowserSeedsReport(t *testing.T) {
+	inRoot(t)
+	rep := build(t, 0, "testdata/seeds")
+	ctx, events := openReport(t, rep)
 	seen, err := chromedp.Run(ctx, chromedp.Evaluate[sight](`(() => {
 			const visible = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
 			const m = document.querySelector('svg.matrix');
@@ -234,15 +241,7 @@ func TestBrowserProvenanceAndPager(t *testing.T) {
 	}
 	rep.SetProvenance(provenance.Build(parts, rep.res.Pairs, provenance.Options{}))
 	rep.OverviewRows = 2
-	dir := filepath.Join(t.TempDir(), "report")
-	if err := WriteReport(dir, rep); err != nil {
-		t.Fatal(err)
-	}
-	ctx, events := browser(t)
-	url := "file://" + filepath.ToSlash(filepath.Join(dir, "index.html"))
-	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
-		t.Fatal(err)
-	}
+	ctx, events := openReport(t, rep)
 	type provSight struct {
 		WireRows, Dots, Originals, Arrows, Uncredited, Rows int
 		Pager                                               string
