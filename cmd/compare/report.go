@@ -93,11 +93,11 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			}
 			rep.SetProvenance(provenance.Build(parts, res.Pairs, provenanceOptions(c)))
 			if id := c.String("id"); id != "" {
-				fam, at, titles, err := idFamily(c, id)
+				fam, titles, err := idFamily(c, id)
 				if err != nil {
 					return err
 				}
-				rep.SetChain(fam, at, titles)
+				rep.SetChain(fam, 0, titles)
 			}
 			rep.InlineWords, rep.MaxDiffs, rep.OverviewRows = c.Int("inline-words"), c.Int("max-diffs"), c.Int("overview-rows")
 			rep.Workers = c.Int("workers")
@@ -209,50 +209,44 @@ const maxFamily = 500
 
 // idFamily reads the family of copies around the article id in the index:
 // the articles linked to it by copy relations (partial or stronger), then
-// those linked to them, and so on, up to maxFamily articles; and returns
-// their provenance, id's place in it (0) and their headlines, for id's
-// chain back to its original however many hops away (index.Around reaches
-// one).
-func idFamily(c *cli.Context, id string) (*provenance.Result, int, func(int) string, error) {
+// those linked to them, and so on, up to maxFamily articles, id first; and
+// returns their provenance and headlines, for id's chain back to its
+// original however many hops away (index.Around reaches one).
+func idFamily(c *cli.Context, id string) (*provenance.Result, func(int) string, error) {
 	st, err := index.Open(c.Context, c.String("index"), true)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, nil, err
 	}
 	defer st.Close()
+	family := []string{id} // ids in the order found; arts[k] is family[k]'s
 	var arts []article.Article
-	at := map[string]int{}
-	add := func(a *article.Article) {
-		if _, ok := at[a.ID]; !ok && len(arts) < maxFamily {
-			at[a.ID] = len(arts)
-			arts = append(arts, *a)
-		}
-	}
+	at := map[string]int{id: 0}
 	type copyPair struct {
 		a, b string
 		p    cluster.Pair
 	}
 	var copies []copyPair
 	seen := map[[2]string]bool{}
-	for k, centre := 0, id; k == 0 || k < len(arts); k++ {
-		if k > 0 {
-			centre = arts[k].ID
-		}
+	for k := 0; k < len(family); k++ {
+		centre := family[k]
 		around, pairs, err := index.Around(c.Context, st, centre)
 		if err != nil {
-			return nil, 0, nil, err
+			return nil, nil, err
 		}
-		if k == 0 {
-			add(&around[slices.IndexFunc(around, func(a article.Article) bool { return a.ID == id })])
-		}
+		arts = append(arts, around[slices.IndexFunc(around, func(a article.Article) bool { return a.ID == centre })])
 		for _, p := range pairs {
-			a, b := &around[p.I], &around[p.J]
-			if p.Relation < cluster.Partial || (a.ID != centre && b.ID != centre) || seen[[2]string{a.ID, b.ID}] {
+			a, b := around[p.I].ID, around[p.J].ID
+			if p.Relation < cluster.Partial || (a != centre && b != centre) || seen[[2]string{a, b}] {
 				continue
 			}
-			seen[[2]string{a.ID, b.ID}] = true
-			copies = append(copies, copyPair{a.ID, b.ID, p})
-			add(a)
-			add(b)
+			seen[[2]string{a, b}] = true
+			copies = append(copies, copyPair{a, b, p})
+			for _, other := range []string{a, b} {
+				if _, ok := at[other]; !ok && len(family) < maxFamily {
+					at[other] = len(family)
+					family = append(family, other)
+				}
+			}
 		}
 	}
 	parts := make([]provenance.Article, len(arts))
@@ -268,7 +262,7 @@ func idFamily(c *cli.Context, id string) (*provenance.Result, int, func(int) str
 		}
 	}
 	slices.SortFunc(pairs, func(a, b cluster.Pair) int { return cmp.Or(cmp.Compare(a.I, b.I), cmp.Compare(a.J, b.J)) })
-	return provenance.Build(parts, pairs, provenanceOptions(c)), 0, func(i int) string { return arts[i].Title }, nil
+	return provenance.Build(parts, pairs, provenanceOptions(c)), func(i int) string { return arts[i].Title }, nil
 }
 
 // readNames reads compare report's --names FILE.
