@@ -400,7 +400,7 @@ func (r *Report) inline(inlineWords int) bool {
 // BuildStreamed must have written report.json first (coreCount).
 func (r *Report) plan(ctx context.Context, inlineWords int) (*layoutPlan, error) {
 	inline := r.inline(inlineWords)
-	paging := r.paging(cmp.Or(r.OverviewRows, OverviewRows))
+	paging := r.paging()
 	home := ""
 	if paging.paged() {
 		home = "index.html" // a link from another page of the overview
@@ -847,7 +847,7 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 			}
 		}
 	}
-	listed := r.paging(cmp.Or(r.OverviewRows, OverviewRows)).files()
+	listed := r.paging().files()
 	var pl *layoutPlan // index.html, laid out after report.json (coreCount)
 	var listing []*Page
 	files := []output.File{
@@ -867,12 +867,7 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 		}},
 	}
 	for p, name := range listed {
-		files = append(files, output.File{Name: name, Write: func(w io.Writer) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			return WritePage(w, listing[p])
-		}})
+		files = append(files, output.File{Name: name, Write: func(w io.Writer) error { return WritePage(w, listing[p]) }})
 	}
 	// The cluster pages are laid out and rendered ahead, on r.workers()
 	// goroutines, as the files are written in order.

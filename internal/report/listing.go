@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 )
 
@@ -77,12 +78,10 @@ func (p *overviewPaging) files() []string {
 	return names
 }
 
-// paging cuts the overview's tables into pages of rows rows (0: one page
-// each).
-func (r *Report) paging(rows int) *overviewPaging {
-	if rows <= 0 {
-		rows = int(^uint(0) >> 1)
-	}
+// paging cuts the overview's tables into pages of r.OverviewRows rows
+// (OverviewRows when 0).
+func (r *Report) paging() *overviewPaging {
+	rows := cmp.Or(r.OverviewRows, OverviewRows)
 	p := &overviewPaging{articles: cut(len(r.Articles), rows, func(int) int { return 1 })}
 	p.groups = cut(len(r.DuplicateGroups), rows, func(k int) int { return len(r.DuplicateGroups[k].Members) })
 	p.clusters = cut(len(r.Clusters), rows, func(k int) int { return len(r.Clusters[k].Members) })
