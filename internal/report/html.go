@@ -914,10 +914,13 @@ func WriteReportContext(ctx context.Context, dir string, r *Report) error {
 func displayDate(s string) string {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+		return displayTime(t)
 	}
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t.Format("2 Jan 2006")
 	}
 	return s
 }
+
+// displayTime shows a time as displayDate does: "1 Mar 2026, 07:30 UTC".
+func displayTime(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") }

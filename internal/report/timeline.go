@@ -110,10 +110,14 @@ func (r *Report) timeline(idx []int) *Timeline {
 	row := r.timelineRows(tl, idx)
 	tl.Height = tlTop + len(tl.Rows)*tlRow + 4
 	x := r.timelineAxis(tl, idx)
+	copied := make(map[int]bool) // members a member takes from
+	for _, a := range arrows {
+		copied[a.Source] = true
+	}
 	at := make(map[int][2]int, len(idx))
 	for _, i := range idx {
 		n := &r.prov.Nodes[i]
-		d := TimelineDot{X: x(i), Y: row[r.Articles[i].Label], N: i + 1, Original: n.Root == i && r.hasCopies(i, member)}
+		d := TimelineDot{X: x(i), Y: row[r.Articles[i].Label], N: i + 1, Original: n.Root == i && copied[i]}
 		d.Title = r.dotTitle(i, d.Original)
 		at[i] = [2]int{d.X, d.Y}
 		tl.Dots = append(tl.Dots, d)
@@ -136,18 +140,6 @@ func (r *Report) timelineLinks(idx []int, member map[int]bool) []provenance.Link
 		}
 	}
 	return out
-}
-
-// hasCopies says whether a member takes from article i.
-func (r *Report) hasCopies(i int, member map[int]bool) bool {
-	for j := range member {
-		for _, s := range r.prov.Nodes[j].Sources {
-			if s.Index == i {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // timelineRows gives each outlet of the members a row, in order of its
@@ -198,7 +190,12 @@ func (r *Report) timelineAxis(tl *Timeline, idx []int) func(i int) int {
 		case first.IsZero():
 			first, last = t, t
 		default:
-			first, last = minTime(first, t), maxTime(last, t)
+			if t.Before(first) {
+				first = t
+			}
+			if t.After(last) {
+				last = t
+			}
 		}
 	}
 	left, right := tlLabel+tlDot*2, tlLabel+tlPlot-tlDot*2
@@ -227,20 +224,6 @@ func (r *Report) timelineAxis(tl *Timeline, idx []int) func(i int) int {
 	}
 }
 
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
 // tickTime writes an axis time in UTC: the date when the span is days,
 // the date and time otherwise.
 func tickTime(t time.Time, span time.Duration) string {
@@ -260,7 +243,7 @@ func (r *Report) dotTitle(i int, original bool) string {
 	if n.Time.IsZero() {
 		parts = append(parts, "undated")
 	} else {
-		parts = append(parts, displayDate(n.Time.Format(time.RFC3339)))
+		parts = append(parts, displayTime(n.Time))
 	}
 	if original {
 		parts = append(parts, "original")
@@ -335,7 +318,7 @@ func (r *Report) SetChain(p *provenance.Result, i int, titles func(int) string) 
 		st := ChainStep{ID: a.ID, Outlet: a.Outlet, Title: titles(c)}
 		if !n.Time.IsZero() {
 			st.Published = n.Time.UTC().Format(time.RFC3339)
-			st.Date = displayDate(st.Published)
+			st.Date = displayTime(n.Time)
 		}
 		if k+1 < len(chain) {
 			s := n.Sources[0]
