@@ -3,6 +3,7 @@ package par
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // Ahead computes fn(0), …, fn(n-1) on up to workers goroutines, at most
@@ -36,8 +37,7 @@ func NewAhead[T any](ctx context.Context, n, workers, window int, fn func(ctx co
 	for i := range a.results {
 		a.results[i] = make(chan aheadResult[T], 1)
 	}
-	var mu sync.Mutex
-	claimed := 0
+	var claimed atomic.Int64
 	for range min(max(workers, 1), max(n, 1)) {
 		a.wg.Add(1)
 		go func() {
@@ -53,10 +53,7 @@ func NewAhead[T any](ctx context.Context, n, workers, window int, fn func(ctx co
 				case <-a.done:
 					return
 				}
-				mu.Lock()
-				i := claimed
-				claimed++
-				mu.Unlock()
+				i := int(claimed.Add(1)) - 1
 				if i >= n {
 					<-a.tokens
 					return

@@ -341,15 +341,12 @@ func SampledAnchors(shingles []uint64) []uint64 {
 // (Schleimer, Wilkerson & Aiken 2003). A text shorter than w selects its
 // minimum.
 func winnow(shingles []uint64, w int) []uint64 {
+	w = min(w, len(shingles)) // a shorter text is one window
 	var out []uint64
 	last := -1
-	for start := 0; start == 0 || start+w <= len(shingles); start++ {
-		end := min(start+w, len(shingles))
-		if end == start {
-			break
-		}
+	for start := 0; w > 0 && start+w <= len(shingles); start++ {
 		at := start
-		for i := start + 1; i < end; i++ {
+		for i := start + 1; i < start+w; i++ {
 			if shingles[i] <= shingles[at] {
 				at = i
 			}
