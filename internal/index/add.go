@@ -193,7 +193,7 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 	if len(a.batch) == 0 {
 		return a.res, tx.Commit()
 	}
-	for _, phase := range []func() error{a.number, a.frequencies, a.weighBatch, a.candidates, a.readIndexed, a.verifyAll, a.relations} {
+	for _, phase := range []func() error{a.number, a.anchors, a.frequencies, a.weighBatch, a.candidates, a.readIndexed, a.verifyAll, a.relations} {
 		if err := phase(); err != nil {
 			return nil, err
 		}
@@ -277,14 +277,26 @@ func (a *applying) split(preps []*prepared) error {
 	return nil
 }
 
-// number gives the batch its seqs and reads the versions it replaces; in
-// an index written before winnowing, the batch's anchors are sampled as
-// its postings are (Tx.Winnowed).
+// number gives the batch its seqs and reads the versions it replaces.
 func (a *applying) number() error {
 	var err error
 	if a.n, a.next, err = a.tx.Count(a.ctx); err != nil {
 		return err
 	}
+	slices.Sort(a.oldSeqs)
+	if a.oldRecs, err = a.tx.Load(a.ctx, a.oldSeqs, false); err != nil {
+		return err
+	}
+	for i, p := range a.batch {
+		p.rec.Seq = a.next + int64(i)
+	}
+	return nil
+}
+
+// anchors keeps of the batch's two anchor sets the one the index's
+// postings were written with: sampled in an index written before
+// winnowing (Tx.Winnowed).
+func (a *applying) anchors() error {
 	winnowed, err := a.tx.Winnowed(a.ctx)
 	if err != nil {
 		return err
@@ -294,13 +306,6 @@ func (a *applying) number() error {
 			p.anchors = p.sampled
 		}
 		p.sampled = nil
-	}
-	slices.Sort(a.oldSeqs)
-	if a.oldRecs, err = a.tx.Load(a.ctx, a.oldSeqs, false); err != nil {
-		return err
-	}
-	for i, p := range a.batch {
-		p.rec.Seq = a.next + int64(i)
 	}
 	return nil
 }

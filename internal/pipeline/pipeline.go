@@ -166,10 +166,10 @@ func (c *Corpus) Candidates(opt Options) (cands []candidate.Pair, cosineOnly []b
 // CosineOnly: how a pair that only the story route's term index found is
 // verified when it shares no anchor shingle either. Such a pair shares
 // distinctive terms, but neither an LSH band nor a single anchor (a
-// winnowed shingle, shingle.Anchors, outside
-// buckets of more than candidate.MaxBucket articles): it has no shared
-// stretch the routes can see, and it is scored by its TF-IDF cosine alone,
-// without aligning (an align.Result with Cosine only: story or unrelated).
+// winnowed shingle, shingle.Anchors, outside buckets of more than
+// candidate.MaxBucket articles): it has no shared stretch the routes can
+// see, and it is scored by its TF-IDF cosine alone, without aligning (an
+// align.Result with Cosine only: story or unrelated).
 // A story pair that does share an anchor is aligned, so that the quotes
 // and passages it shares count in its story weight. The term index gives
 // some 70 candidates an article at 10^5 synthetic articles, two thirds of
