@@ -18,11 +18,11 @@
 // Facts are grouped by what they count: deaths or not, and the counted
 // noun's singular, with synonyms folded ("dead", "deaths", "people" are
 // people); a Russian noun by its stem, whatever its case ("4 станции", "5
-// станций", "на 4 станциях" count one thing). Within a group, values more than MaxRatio apart count different
-// things and are split. A group whose outlets give different values is a
-// disagreement: 001's "more than 250,000 people have been killed" and 003's
-// "more than 270,000 dead" are one fact, the war's death toll, reported two
-// ways.
+// станций", "на 4 станциях" count one thing). Within a group, values more
+// than MaxRatio apart count different things and are split. A group whose
+// outlets give different values is a disagreement: 001's "more than
+// 250,000 people have been killed" and 003's "more than 270,000 dead" are
+// one fact, the war's death toll, reported two ways.
 package framing
 
 import (
