@@ -26,7 +26,9 @@
 // at each other are joined into pieces (connected components); a sentence
 // that is in no such pair then joins the piece of its strongest link, as a
 // leaf that cannot bridge two pieces, so that weak one-way links do not
-// chain unrelated content together. A piece with sentences from two or more
+// chain unrelated content together; a reworded one-way link must reach
+// LeafRewordedScore, higher than RewordedScore, since nothing on the other
+// side confirms it. A piece with sentences from two or more
 // outlets is part of the common core; a piece of one outlet alone is what
 // that outlet added.
 //
@@ -67,6 +69,15 @@ const (
 	MinSentenceWords = align.MinSentenceWords
 	RewordedScore    = align.RewordedScore
 	MinRewordCosine  = align.MinRewordCosine
+	// LeafRewordedScore is the least score of a reworded link that joins
+	// a sentence to a piece one way (its partner's best link points
+	// elsewhere). Such a link has no confirmation from the other side: on
+	// the seeds, the one-way links from 0.35 to 0.45 were three of four
+	// unrelated (a photo caption, "Mark Toner speaks at a press
+	// conference", joined a quote; two different quotes of one briefing;
+	// two different battles), and the one at 0.50 the Kerry–Lavrov call
+	// again. Mutual links keep RewordedScore.
+	LeafRewordedScore = 0.5
 	// VerbatimCover: a shared passage makes two sentences verbatim
 	// counterparts when it covers at least this share of one of them. Half
 	// keeps a sentence that quotes a shared 8-word phrase inside 30 words of
@@ -346,7 +357,8 @@ func (v *View) pieces(best [][][]Link) {
 		}
 	}
 	// A sentence left alone joins the piece of its strongest link, but
-	// cannot bridge two pieces: one-way links do not chain.
+	// cannot bridge two pieces: one-way links do not chain. A one-way
+	// reworded link must reach LeafRewordedScore.
 	for m := range n {
 		for s := range best[m] {
 			if size[base[m]+s] > 0 {
@@ -359,7 +371,7 @@ func (v *View) pieces(best [][][]Link) {
 					top = l
 				}
 			}
-			if top.Member >= 0 {
+			if top.Member >= 0 && (top.Kind != Reworded || top.Score >= LeafRewordedScore) {
 				union(base[m]+s, base[top.Member]+top.Sentence)
 			}
 		}

@@ -150,6 +150,12 @@ func TestSeeds(t *testing.T) {
 	if !contains(v.Outlets[4].Added, k) {
 		t.Errorf("004 added %v, want the 210 combatants sentence (piece %d)", v.Outlets[4].Added, k)
 	}
+	// Seed 000's photo caption reads like a sentence of Toner's briefing
+	// (one-way, 0.445) but carries nothing another outlet does: 000 added it.
+	k = pieceOf(v, 0, find(t, v, res.Docs, 0, "Mark Toner speaks at a press conference"))
+	if !contains(v.Outlets[0].Added, k) {
+		t.Errorf("000 added %v, want its photo caption (piece %d, carried by %v)", v.Outlets[0].Added, k, v.Pieces[k].Members)
+	}
 	// De Mistura's "protecting and maintaining" is a quote 000 and 002 share.
 	q := v.Pieces[pieceOf(v, 0, find(t, v, res.Docs, 0, "protecting and maintaining"))]
 	if !q.Carries(2) || q.Carriers[0].Best.Kind != Quote {
