@@ -18,6 +18,13 @@ func TestCLIConventions(t *testing.T) {
 	if _, stderr, code := compare(t, "", "repot", "x"); code != exitUsage || !strings.Contains(stderr, `did you mean "report"?`) {
 		t.Errorf("mistyped command: exit %d: %s", code, stderr)
 	}
+	// A mistyped subcommand is suggested among its command's subcommands.
+	if _, stderr, code := compare(t, "", "index", "chek", "--index", "x.db"); code != exitUsage || !strings.Contains(stderr, `did you mean "check"? (see compare index --help)`) {
+		t.Errorf("mistyped index subcommand: exit %d: %s", code, stderr)
+	}
+	if _, stderr, code := compare(t, "", "index", "pairz"); code != exitUsage || strings.Contains(stderr, "did you mean") || !strings.Contains(stderr, "compare index --help") {
+		t.Errorf("index pairz: exit %d: %s (pairs is no index subcommand)", code, stderr)
+	}
 	if _, stderr, code := compare(t, "", "pairs", "--workers", "-1", "testdata/crafted"); code != exitUsage || !strings.Contains(stderr, "--workers") {
 		t.Errorf("--workers -1: exit %d: %s", code, stderr)
 	}

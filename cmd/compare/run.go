@@ -43,8 +43,9 @@ var (
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	bad            int    // bad inputs reported
-	unknown        string // a command name that does not exist
+	bad            int          // bad inputs reported
+	unknown        string       // a command name that does not exist
+	unknownIn      *cli.Command // the command it was looked for under (nil: the program's)
 }
 
 // run is the whole program: main only adds the process around it.
@@ -86,6 +87,9 @@ prints a shell completion script.`,
 
 		CommandNotFound: func(c *cli.Context, name string) {
 			e.unknown = name
+			if c.Command != nil && c.Command.Name != c.App.Name && len(c.Command.Subcommands) > 0 {
+				e.unknownIn = c.Command
+			}
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // errors are returned, not exited on
 	}
@@ -114,17 +118,28 @@ prints a shell completion script.`,
 		return err
 	}
 	if e.unknown != "" {
-		if near := nearest(e.unknown, app.Commands); near != "" {
-			fmt.Fprintf(stderr, "compare: no command %q; did you mean %q? (see compare --help)\n", e.unknown, near)
-			return cmdline.Usage(fmt.Errorf("no command %q", e.unknown))
-		}
-		fmt.Fprintf(stderr, "compare: no command %q (see compare --help)\n", e.unknown)
-		return cmdline.Usage(fmt.Errorf("no command %q", e.unknown))
+		return unknownCommand(stderr, e.unknown, app.Commands, e.unknownIn)
 	}
 	if e.bad > 0 {
 		return errBadInput
 	}
 	return nil
+}
+
+// unknownCommand says that name is no command of the program (parent nil)
+// or of parent, suggesting the nearest of theirs, and returns the usage
+// error.
+func unknownCommand(stderr io.Writer, name string, top []*cli.Command, parent *cli.Command) error {
+	where, cmds := "compare", top
+	if parent != nil {
+		where, cmds = "compare "+parent.Name, parent.Subcommands
+	}
+	if near := nearest(name, cmds); near != "" {
+		fmt.Fprintf(stderr, "compare: no command %q; did you mean %q? (see %s --help)\n", name, near, where)
+	} else {
+		fmt.Fprintf(stderr, "compare: no command %q (see %s --help)\n", name, where)
+	}
+	return cmdline.Usage(fmt.Errorf("no command %q", name))
 }
 
 // maxSuggestDistance is the largest edit distance at which a mistyped
