@@ -11,6 +11,7 @@ import (
 
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/shingle"
 	"github.com/copydesk/copydesk/internal/synth"
@@ -26,6 +27,12 @@ import (
 // stores them (records, postings, document frequencies), with every
 // article's story keys weighted by the final DF, and no edges: Check reads
 // none. Postings are written in one sorted pass.
+//
+// With COPYDESK_FIXTURE_EDGES=1 it also stores the copy relations
+// (duplicate, derived, partial) that `compare pairs` finds in the corpus,
+// as Add stores a verified pair, so that `compare serve`'s article pages
+// and relation filters have them; story relations (the story route) are
+// not stored.
 func TestBuildFixture(t *testing.T) {
 	path := os.Getenv("COPYDESK_FIXTURE")
 	if path == "" {
@@ -130,15 +137,70 @@ func TestBuildFixture(t *testing.T) {
 	for i, p := range posts {
 		run[i] = post{int64(p.Key), p.Seq}
 	}
+	posts = nil
 	if err := stx.writeRun(ctx, 1, run); err != nil {
 		t.Fatal(err)
 	}
+	run = nil
 	if err := tx.Put(ctx, nil, nil, df.Count); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	if os.Getenv("COPYDESK_FIXTURE_EDGES") != "" {
+		var arts []article.Article
+		each(func(chunk []article.Article) error {
+			arts = append(arts, chunk...)
+			return nil
+		})
+		fixtureEdges(t, st, arts)
+	}
 	s, _ := st.Stats(ctx)
-	fmt.Printf("fixture %s: %d articles, %d postings, %d bytes\n", path, s.Articles, len(posts), s.Bytes)
+	fmt.Printf("fixture %s: %d articles, %d edges, %d bytes\n", path, s.Articles, s.Edges, s.Bytes)
+}
+
+// fixtureEdges stores the copy relations among arts (article k is seq
+// k+1) as edges: the pipeline finds and classifies the pairs, and each copy
+// pair is verified again for what an edge keeps of its result.
+func fixtureEdges(t *testing.T, st Store, arts []article.Article) {
+	ctx := context.Background()
+	c, err := pipeline.Prepare(ctx, arts, pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands, cosineOnly, _ := c.Candidates(pipeline.Options{})
+	pairs, err := c.Verify(ctx, cands, cosineOnly, pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var copies []cluster.Pair
+	for _, p := range pairs {
+		if p.Relation >= cluster.Partial {
+			copies = append(copies, p)
+		}
+	}
+	t.Logf("%d candidates, %d copy pairs", len(cands), len(copies))
+	edges := make([]Edge, len(copies))
+	parallel(ctx, len(copies), Options{}, "edges", func(k int) {
+		p := copies[k]
+		v, _ := cluster.Verify(ctx, c.Doc(p.I), c.Doc(p.J))
+		edges[k] = Edge{A: int64(p.I + 1), B: int64(p.J + 1), AInB: v.AInB, BInA: v.BInA,
+			CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes, Verdict: cluster.Fitted.Verdict(&v)}
+	})
+	tx, err := st.Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for len(edges) > 0 {
+		n := min(len(edges), 100000)
+		if err := tx.Put(ctx, nil, edges[:n], nil); err != nil {
+			t.Fatal(err)
+		}
+		edges = edges[n:]
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
 }
