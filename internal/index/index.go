@@ -156,7 +156,7 @@ import (
 )
 
 // SchemaVersion is the format this package writes.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 // Salts that keep the three kinds of posting keys apart in one table.
 const (
@@ -234,6 +234,10 @@ var migrations = []string{
 	// it winnowed anchors.
 	`CREATE TABLE anchor_scheme (winnowed INTEGER NOT NULL);
 	INSERT INTO anchor_scheme SELECT CASE WHEN EXISTS (SELECT 1 FROM articles) THEN 0 ELSE 1 END;`,
+	// Version 10 (SQLite only) rebuilds the full-text table with a tags
+	// column (tags.go), filled from the stored articles in Go; PostgreSQL
+	// filters with its own indexes.
+	"",
 }
 
 // ErrNewer says the index was written by a newer copydesk.

@@ -8,7 +8,9 @@ package index
 //	SQLite      search   an FTS5 table, contentless (content=''), rowid =
 //	                     seq, columns title and text, tokenizer unicode61
 //	                     with diacritics removed; it stores the inverted
-//	                     index only (the text stays in articles.body)
+//	                     index only (the text stays in articles.body);
+//	                     since schema 10 a third column, tags, holds the
+//	                     outlet and dates a filter looks for (tags.go)
 //	PostgreSQL  search   seq PK, doc tsvector ('simple' configuration: no
 //	                     stemming, as in SQLite), GIN index on doc
 //	both        articles_outlet index on articles (outlet, published_at)
@@ -199,14 +201,18 @@ func lightRecords(ctx context.Context, tx Tx, seqs []int64) ([]Record, error) {
 	return recs, nil
 }
 
-// ftsQuery turns words into an FTS5 query that matches them all, each
-// quoted so that nothing in it is query syntax; "" when there are none.
+// ftsQuery turns words into an FTS5 query that matches them all in the
+// title or text (not the tags), each quoted so that nothing in it is
+// query syntax; "" when there are none.
 func ftsQuery(text string) string {
 	var terms []string
 	for _, w := range searchWords(text) {
 		terms = append(terms, `"`+w+`"`)
 	}
-	return strings.Join(terms, " ")
+	if len(terms) == 0 {
+		return ""
+	}
+	return "{title text} : (" + strings.Join(terms, " ") + ")"
 }
 
 // searchWords splits text into its words (letters and digits).
@@ -286,22 +292,42 @@ func (t *sqliteTx) search(ctx context.Context, q Query) ([]Hit, int, error) {
 	return hits, n, t.wrap(err)
 }
 
-// searchWords is search of words without filters (SQLite).
 // The queries of searchFiltered, around the filters' conditions.
 const (
-	filteredPageSQL = "SELECT " + hitCols + " FROM search s JOIN articles a ON a.seq = s.rowid WHERE search MATCH ? AND %s ORDER BY s.rowid DESC LIMIT ? OFFSET ?"
-	filteredSeqsSQL = "SELECT a.seq FROM articles a WHERE %s AND +a.seq IN (SELECT rowid FROM search WHERE search MATCH ?) ORDER BY a.seq DESC LIMIT ?"
+	filteredPageSQL = "SELECT " + hitCols + " FROM search s CROSS JOIN articles a ON a.seq = s.rowid WHERE search MATCH ? AND %s ORDER BY s.rowid DESC LIMIT ? OFFSET ?"
+	filteredSeqsSQL = "SELECT a.seq FROM search s CROSS JOIN articles a ON a.seq = s.rowid WHERE search MATCH ? AND %s ORDER BY s.rowid DESC LIMIT ?"
+	// Before schema 10 (no tags) a counted search walks the filters'
+	// covering index (articles_outlet or articles_published) and tests
+	// each seq against the words' matches, read once into a set (the "+"
+	// keeps SQLite from looking up the matches by seq one at a time).
+	untaggedSeqsSQL = "SELECT a.seq FROM articles a WHERE %s AND +a.seq IN (SELECT rowid FROM search WHERE search MATCH ?) ORDER BY a.seq DESC LIMIT ?"
 )
 
-// searchFiltered is search of words with filters (SQLite). Counted, it
-// reads the seqs of every match (up to MaxCount+1), newest first, in one
-// query that walks the filters' covering index (articles_outlet or
-// articles_published) and tests each seq against the words' matches, read
-// once into a set (the "+" keeps SQLite from looking up the matches by
-// seq one at a time instead); the page is then a slice of them. Not
-// counted (q.NoCount), it walks FTS5's matches newest first, each joined
-// with its article, and stops once the page is full.
+// searchFiltered is search of words with filters (SQLite). The words and
+// the filters' tags (tags.go) are one FTS5 query, whose matches, newest
+// first, are joined with their articles (CROSS JOIN: FTS5 drives) and
+// tested against the filters' exact conditions. Counted, it reads the seqs
+// of every match (up to MaxCount+1) and the page is a slice of them; not
+// counted (q.NoCount), it stops once the page is full.
 func (t *sqliteTx) searchFiltered(ctx context.Context, m string, q Query, where []string, args []any) ([]Hit, int, error) {
+	seqsSQL := filteredSeqsSQL
+	tagged, err := t.tagged(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if tagged {
+		first, last, err := t.publishedSpan(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		tags, ok := tagQuery(q, first, last)
+		if !ok {
+			return nil, 0, nil
+		}
+		m = "(" + m + ") AND " + tags
+	} else {
+		seqsSQL = untaggedSeqsSQL
+	}
 	cond := strings.Join(where, " AND ")
 	var hits []Hit
 	scanHit := func(r *sql.Rows) error {
@@ -315,12 +341,16 @@ func (t *sqliteTx) searchFiltered(ctx context.Context, m string, q Query, where 
 		return hits, -1, err
 	}
 	var seqs []int64
-	err := t.eachArgs(ctx, fmt.Sprintf(filteredSeqsSQL, cond), func(r *sql.Rows) error {
+	seqArgs := append(append([]any{m}, args...), MaxCount+1)
+	if !tagged {
+		seqArgs = append(slices.Clone(args), m, MaxCount+1)
+	}
+	err = t.eachArgs(ctx, fmt.Sprintf(seqsSQL, cond), func(r *sql.Rows) error {
 		var seq int64
 		err := r.Scan(&seq)
 		seqs = append(seqs, seq)
 		return err
-	}, append(slices.Clone(args), m, MaxCount+1)...)
+	}, seqArgs...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -332,6 +362,25 @@ func (t *sqliteTx) searchFiltered(ctx context.Context, m string, q Query, where 
 	return hits, len(seqs), err
 }
 
+// tagged reports whether the full-text table has tags (schema 10 on).
+func (t *sqliteTx) tagged(ctx context.Context) (bool, error) {
+	var v int
+	err := t.tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v >= 10, t.wrap(err)
+}
+
+// publishedSpan returns the earliest and latest publication times indexed
+// (zero when no article has one).
+func (t *sqliteTx) publishedSpan(ctx context.Context) (first, last time.Time, err error) {
+	var lo, hi sql.NullInt64
+	err = t.tx.QueryRowContext(ctx, "SELECT min(published_at), max(published_at) FROM articles").Scan(&lo, &hi)
+	if lo.Valid && hi.Valid {
+		first, last = time.Unix(lo.Int64, 0).UTC(), time.Unix(hi.Int64, 0).UTC()
+	}
+	return first, last, t.wrap(err)
+}
+
+// searchWords is search of words without filters (SQLite).
 func (t *sqliteTx) searchWords(ctx context.Context, m string, q Query) ([]Hit, int, error) {
 	var hits []Hit
 	err := t.eachArgs(ctx, "SELECT "+hitCols+" FROM (SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) s JOIN articles a ON a.seq = s.rowid ORDER BY a.seq DESC", func(r *sql.Rows) error {
@@ -649,8 +698,9 @@ func Articles(ctx context.Context, st Store, ids []string) ([]article.Article, e
 
 // The schema 6 tables of each backend.
 const (
-	sqliteSearchSchema = `CREATE VIRTUAL TABLE search USING fts5(title, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
-	CREATE INDEX articles_outlet ON articles (outlet, published_at);`
+	sqliteOutletIndex  = `CREATE INDEX articles_outlet ON articles (outlet, published_at);`
+	sqliteSearchSchema = `DROP TABLE IF EXISTS search;
+	CREATE VIRTUAL TABLE search USING fts5(title, text, tags, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');`
 	pgSearchSchema = `CREATE TABLE search (seq BIGINT PRIMARY KEY, doc tsvector NOT NULL);
 	CREATE INDEX search_doc ON search USING GIN (doc);
 	CREATE INDEX articles_outlet ON articles (outlet, published_at);`
@@ -675,14 +725,42 @@ func fillSearch(ctx context.Context, tx Tx, put func([]Record) error) error {
 	return nil
 }
 
-// putSearch indexes recs' text (SQLite).
+// putSearch indexes recs' text and tags (SQLite).
 func (t *sqliteTx) putSearch(ctx context.Context, recs []Record) error {
-	args := make([]any, 0, 3*len(recs))
+	args := make([]any, 0, 4*len(recs))
 	for i := range recs {
 		a := &recs[i].Article
-		args = append(args, recs[i].Seq, searchText(a.Title), searchText(a.Body))
+		args = append(args, recs[i].Seq, searchText(a.Title), searchText(a.Body), articleTags(a.Outlet, recs[i].PublishedAt))
 	}
-	return t.insert(ctx, "INSERT INTO search (rowid, title, text)", "", 3, args)
+	return t.insert(ctx, "INSERT INTO search (rowid, title, text, tags)", "", 4, args)
+}
+
+// fillSearchTags indexes every stored article's text and tags (the schema
+// 10 migration), searchFillChunk articles at a time in seq order.
+func (t *sqliteTx) fillSearchTags(ctx context.Context) error {
+	for after := int64(0); ; {
+		var recs []Record
+		err := t.eachArgs(ctx, "SELECT seq, title, body, outlet, published_at FROM articles WHERE seq > ? ORDER BY seq LIMIT ?", func(r *sql.Rows) error {
+			var rec Record
+			var b []byte
+			var pub sql.NullInt64
+			if err := r.Scan(&rec.Seq, &rec.Article.Title, &b, &rec.Article.Outlet, &pub); err != nil {
+				return err
+			}
+			if pub.Valid {
+				rec.PublishedAt = time.Unix(pub.Int64, 0).UTC()
+			}
+			recs = append(recs, rec)
+			return decodeBody(b, &recs[len(recs)-1].Article)
+		}, after, searchFillChunk)
+		if err != nil || len(recs) == 0 {
+			return err
+		}
+		if err := t.putSearch(ctx, recs); err != nil {
+			return err
+		}
+		after = recs[len(recs)-1].Seq
+	}
 }
 
 // putSearch indexes recs' text (PostgreSQL).

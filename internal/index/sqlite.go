@@ -229,10 +229,15 @@ func (s *sqliteStore) setup(ctx context.Context) error {
 			}
 		}
 		if v == 5 {
+			if _, err := tx.ExecContext(ctx, sqliteOutletIndex); err != nil {
+				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, sqliteError(err))
+			}
+		}
+		if v == 9 { // the full-text table, since 5 without tags
 			if _, err := tx.ExecContext(ctx, sqliteSearchSchema); err != nil {
 				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, sqliteError(err))
 			}
-			if err := fillSearch(ctx, t, func(recs []Record) error { return t.putSearch(ctx, recs) }); err != nil {
+			if err := t.fillSearchTags(ctx); err != nil {
 				return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
 			}
 		}
