@@ -286,6 +286,18 @@ func TestSearchFilteredPlans(t *testing.T) {
 	}
 }
 
+// TestPublishedSpanPlan: the earliest and latest publication times are
+// read from the ends of articles_published, not by a scan.
+func TestPublishedSpanPlan(t *testing.T) {
+	st := open(t, filepath.Join(t.TempDir(), "i.db"), false)
+	if _, err := Add(context.Background(), st, searchArts(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	q := "SELECT (SELECT min(published_at) FROM articles), (SELECT max(published_at) FROM articles)"
+	checkPlan(t, st, q, "SEARCH articles USING COVERING INDEX articles_published")
+	checkNoPlan(t, st, q, "SCAN articles")
+}
+
 // checkNoPlan fails if the plan of q names avoid.
 func checkNoPlan(t *testing.T, st Store, q, avoid string, args ...any) {
 	rows, err := st.(*sqliteStore).db.Query("EXPLAIN QUERY PLAN "+q, args...)
