@@ -180,51 +180,48 @@ func addFixtureEdges(t *testing.T, path string, n int) {
 	ctx := context.Background()
 	st := open(t, path, false)
 	if os.Getenv("COPYDESK_FIXTURE_EDGES") != "" {
-		var arts []article.Article
-		err := synth.New(1).Generate(ctx, n, func(a *synth.Article, _ *synth.Truth) error {
-			line, err := json.Marshal(a)
-			if err != nil {
-				return err
-			}
-			if art, err := article.ParseJSONLine(line); err == nil {
-				arts = append(arts, art)
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		fixtureEdges(t, st, arts)
+		fixtureEdges(t, st, n)
 	}
 	s, _ := st.Stats(ctx)
 	fmt.Printf("fixture %s: %d articles, %d edges, %d bytes\n", path, s.Articles, s.Edges, s.Bytes)
 }
 
-// fixtureEdges stores the copy relations among arts (article k is seq
-// k+1) as edges: the pipeline finds and classifies the pairs, and each copy
-// pair is verified again for what an edge keeps of its result.
-func fixtureEdges(t *testing.T, st Store, arts []article.Article) {
+// fixtureEdges stores the copy relations among the first n articles of
+// `compare synth --seed 1` (article k is seq k+1) as edges: a streaming
+// copy run finds and classifies the pairs, as `compare pairs` does, and
+// each copy pair is verified again for what an edge keeps of its result.
+func fixtureEdges(t *testing.T, st Store, n int) {
 	ctx := context.Background()
-	c, err := pipeline.Prepare(ctx, arts, pipeline.Options{})
+	var arts []article.Article // ids and outlets: what a Doc needs besides its text
+	scan, err := pipeline.Stream(ctx, func(emit func(article.Article) error) error {
+		return synth.New(1).Generate(ctx, n, func(a *synth.Article, _ *synth.Truth) error {
+			line, err := json.Marshal(a)
+			if err != nil {
+				return err
+			}
+			art, err := article.ParseJSONLine(line)
+			if err != nil {
+				return nil
+			}
+			arts = append(arts, article.Article{ID: art.ID, Outlet: art.Outlet})
+			return emit(art)
+		})
+	}, pipeline.Options{CopyOnly: true, KeepTexts: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cands, cosineOnly, _ := c.Candidates(pipeline.Options{})
-	pairs, err := c.Verify(ctx, cands, cosineOnly, pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scan.Result(arts)
 	var copies []cluster.Pair
-	for _, p := range pairs {
+	for _, p := range scan.Pairs {
 		if p.Relation >= cluster.Partial {
 			copies = append(copies, p)
 		}
 	}
-	t.Logf("%d candidates, %d copy pairs", len(cands), len(copies))
+	t.Logf("%d verified pairs, %d copy pairs", len(scan.Pairs), len(copies))
 	edges := make([]Edge, len(copies))
 	parallel(ctx, len(copies), Options{}, "edges", func(k int) {
 		p := copies[k]
-		v, _ := cluster.Verify(ctx, c.Doc(p.I), c.Doc(p.J))
+		v, _ := cluster.Verify(ctx, res.Doc(p.I), res.Doc(p.J))
 		edges[k] = Edge{A: int64(p.I + 1), B: int64(p.J + 1), AInB: v.AInB, BInA: v.BInA,
 			CopyA: v.CopyA, CopyB: v.CopyB, Longest: v.LongestCopy, Passages: p.Passages, Quotes: p.Quotes, Verdict: cluster.Fitted.Verdict(&v)}
 	})
@@ -234,11 +231,11 @@ func fixtureEdges(t *testing.T, st Store, arts []article.Article) {
 	}
 	defer tx.Rollback()
 	for len(edges) > 0 {
-		n := min(len(edges), 100000)
-		if err := tx.Put(ctx, nil, edges[:n], nil); err != nil {
+		k := min(len(edges), 100000)
+		if err := tx.Put(ctx, nil, edges[:k], nil); err != nil {
 			t.Fatal(err)
 		}
-		edges = edges[n:]
+		edges = edges[k:]
 	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
