@@ -10,7 +10,10 @@ package index
 //	                     with diacritics removed; it stores the inverted
 //	                     index only (the text stays in articles.body);
 //	                     since schema 10 a third column, tags, holds the
-//	                     outlet and dates a filter looks for (tags.go)
+//	                     outlet and dates a filter looks for (tags.go),
+//	                     and the table keeps which column a word is in
+//	                     but not where (detail=column: half the size, and
+//	                     a search looks for words, never phrases)
 //	PostgreSQL  search   seq PK, doc tsvector ('simple' configuration: no
 //	                     stemming, as in SQLite), GIN index on doc
 //	both        articles_outlet index on articles (outlet, published_at)
@@ -304,11 +307,13 @@ const (
 )
 
 // searchFiltered is search of words with filters (SQLite). The words and
-// the filters' tags (tags.go) are one FTS5 query, whose matches, newest
-// first, are joined with their articles (CROSS JOIN: FTS5 drives) and
-// tested against the filters' exact conditions. Counted, it reads the seqs
-// of every match (up to MaxCount+1) and the page is a slice of them; not
-// counted (q.NoCount), it stops once the page is full.
+// the filters' tags (tags.go) are one FTS5 query. When the tags are exact
+// (dates from midnight to midnight) it is searched and counted as words
+// alone are (searchWords), without reading an article. Otherwise its
+// matches, newest first, are joined with their articles (CROSS JOIN: FTS5
+// drives) and tested against the filters' exact conditions: counted, it
+// reads the seqs of every match (up to MaxCount+1) and the page is a slice
+// of them; not counted (q.NoCount), it stops once the page is full.
 func (t *sqliteTx) searchFiltered(ctx context.Context, m string, q Query, where []string, args []any) ([]Hit, int, error) {
 	seqsSQL := filteredSeqsSQL
 	tagged, err := t.tagged(ctx)
@@ -325,6 +330,9 @@ func (t *sqliteTx) searchFiltered(ctx context.Context, m string, q Query, where 
 			return nil, 0, nil
 		}
 		m = "(" + m + ") AND " + tags
+		if exactTags(q) {
+			return t.searchWords(ctx, m, q) // the full-text table alone decides
+		}
 	} else {
 		seqsSQL = untaggedSeqsSQL
 	}
@@ -701,7 +709,7 @@ func Articles(ctx context.Context, st Store, ids []string) ([]article.Article, e
 const (
 	sqliteOutletIndex  = `CREATE INDEX articles_outlet ON articles (outlet, published_at);`
 	sqliteSearchSchema = `DROP TABLE IF EXISTS search;
-	CREATE VIRTUAL TABLE search USING fts5(title, text, tags, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');`
+	CREATE VIRTUAL TABLE search USING fts5(title, text, tags, content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 2');`
 	pgSearchSchema = `CREATE TABLE search (seq BIGINT PRIMARY KEY, doc tsvector NOT NULL);
 	CREATE INDEX search_doc ON search USING GIN (doc);
 	CREATE INDEX articles_outlet ON articles (outlet, published_at);`

@@ -8,33 +8,39 @@ package index
 // thousand. Since schema 10 the SQLite full-text table has a third column,
 // tags, that holds each article's filter values as words, so that FTS5
 // intersects the words' and the filter's lists of articles itself, skipping
-// through both, and the database never reads more than the page and the
-// count need. An article published on 4 December 2026 by "Reuters" has
-// the tags
+// through both, and counts the matches without reading an article. An
+// article published on 4 December 2026 at 15:00 UTC by "Reuters" has the
+// tags
 //
-//	o548dc33940427a9b y2026 m202612 d20261204
+//	o52657574657273 y2026 m202612 d20261204
 //
-// (o and 16 hex digits: the FNV-1a hash of the outlet's exact name; its
-// year, month and day in UTC). A filter becomes tags the same way; a date
-// range is covered by the fewest years, months and days that make it up
-// (dateTags): 20 November to 20 December 2026 is d20261120 … d20261130,
-// m202612 is too long, so d20261201 … d20261219, 30 tokens; all of 2025
-// and January 2026 is y2025 m202601. The tags find a superset (a hash may
-// collide, a day is coarser than an instant); the same conditions on the
-// articles' columns as before make the result exact.
+// (o and the outlet's exact name in hexadecimal, one word whatever its
+// script, spaces or case; its year, month and day in UTC). A filter becomes
+// tags the same way; a date range is covered by the fewest years, months
+// and days that make it up (dateTags): 20 November to 20 December 2026 is
+// d20261120 … d20261130, m202612 is too long, so d20261201 … d20261219,
+// 30 tokens; all of 2025 and January 2026 is y2025 m202601. The tags are
+// exact when the range starts and ends at midnight UTC (the days of the
+// search form); a bound inside a day makes them a superset, which the same
+// conditions on the articles' columns as before make exact.
 
 import (
-	"fmt"
-	"hash/fnv"
+	"encoding/hex"
 	"strings"
 	"time"
 )
 
-// outletTag is the tag of an outlet's articles.
+// outletTag is the tag of an outlet's articles: its name in hexadecimal,
+// so that no two outlets share one.
 func outletTag(outlet string) string {
-	h := fnv.New64a()
-	h.Write([]byte(outlet))
-	return fmt.Sprintf("o%016x", h.Sum64())
+	return "o" + hex.EncodeToString([]byte(outlet))
+}
+
+// exactTags reports whether q's tags (tagQuery) match exactly the articles
+// its filters do: its date bounds, if any, fall at midnight UTC.
+func exactTags(q Query) bool {
+	midnight := func(t time.Time) bool { return t.IsZero() || t.UTC().Truncate(24*time.Hour).Equal(t) }
+	return midnight(q.From) && midnight(q.To)
 }
 
 // articleTags is what the tags column holds of an article.

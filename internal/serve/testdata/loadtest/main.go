@@ -37,6 +37,9 @@ import (
 	"github.com/copydesk/copydesk/internal/serve"
 )
 
+// onlyFilter is -filter.
+var onlyFilter *int
+
 func main() {
 	dsn := flag.String("index", "", "the index (SQLite file or postgres:// URL)")
 	kind := flag.String("kind", "search", "search, filter, article or check")
@@ -44,6 +47,7 @@ func main() {
 	duration := flag.Duration("duration", 30*time.Second, "how long to run (at most)")
 	maxReq := flag.Int("max", 200000, "stop after this many requests")
 	sample := flag.Int("sample", 2000, "articles drawn from the index for the requests")
+	onlyFilter = flag.Int("filter", -1, "with -kind filter: only this filter (0 outlet, 1 dates, 2 relation=copy; -1: each in turn at random)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run (server and clients) to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -205,7 +209,11 @@ func requests(kind, base string, arts []map[string]string) (func(*rand.Rand) *ht
 			a := arts[rng.IntN(len(arts))]
 			words := strings.Fields(a["title"])
 			q := url.Values{"q": {words[rng.IntN(len(words))]}, "page": {fmt.Sprint(1 + rng.IntN(3))}}
-			switch rng.IntN(3) {
+			k := rng.IntN(3)
+			if *onlyFilter >= 0 {
+				k = *onlyFilter
+			}
+			switch k {
 			case 0:
 				q.Set("outlet", a["outlet"])
 			case 1:
