@@ -70,6 +70,16 @@ func TestSearch(t *testing.T) {
 			search(Query{Text: `"Quoted" OR NOT; -- '); DROP TABLE articles;`}, []string{"a3"}, 1)
 			search(Query{Text: `* ") ( NEAR`}, []string{}, 0)
 			search(Query{Text: "; --"}, nil, 0)
+			// Each word is one token of the full-text table's tokenizer (it
+			// keeps columns, not positions: a phrase of two would fail).
+			for _, w := range []string{"don't", "état-major", "東京都", "e\u0301te", "ｆｕｌｌ", "½", "x²", "٣٤", "a\u200db", "🙂x", "Ⅻ", "ß"} {
+				if _, _, err := Search(ctx, st, Query{Text: w, Outlet: "Alpha"}); err != nil {
+					t.Errorf("%q: %v", w, err)
+				}
+				if _, _, err := Search(ctx, st, Query{Text: w}); err != nil {
+					t.Errorf("%q: %v", w, err)
+				}
+			}
 
 			if _, err := Remove(ctx, st, []string{"a1"}); err != nil {
 				t.Fatal(err)
