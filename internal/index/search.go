@@ -70,6 +70,10 @@ type Query struct {
 	// NoCount skips counting the matches (Search then returns -1): for a
 	// caller that counted the same query before.
 	NoCount bool
+	// SeqsOnly asks for the hits' Seq alone (HitsOf gives the rest): a
+	// backend may then leave the other fields empty and the articles
+	// unread.
+	SeqsOnly bool
 }
 
 // Hit is one article found.
@@ -392,6 +396,20 @@ func (t *sqliteTx) publishedSpan(ctx context.Context) (first, last time.Time, er
 // searchWords is search of words without filters (SQLite).
 func (t *sqliteTx) searchWords(ctx context.Context, m string, q Query) ([]Hit, int, error) {
 	var hits []Hit
+	if q.SeqsOnly {
+		err := t.eachArgs(ctx, "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?", func(r *sql.Rows) error {
+			var h Hit
+			err := r.Scan(&h.Seq)
+			hits = append(hits, h)
+			return err
+		}, m, q.Limit, q.Offset)
+		if err != nil || q.NoCount {
+			return hits, -1, err
+		}
+		var n int
+		err = t.tx.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ?)", m, MaxCount+1).Scan(&n)
+		return hits, n, t.wrap(err)
+	}
 	err := t.eachArgs(ctx, "SELECT "+hitCols+" FROM (SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) s JOIN articles a ON a.seq = s.rowid ORDER BY a.seq DESC", func(r *sql.Rows) error {
 		var h Hit
 		err := r.Scan(&h.Seq, &h.ID, &h.Outlet, &h.Title, &h.Published)
@@ -669,6 +687,30 @@ func storyOrStronger(edges []Edge, recs []Record, vecs []shingle.Vector, fn func
 			fn(&e, i, j, p)
 		}
 	}
+}
+
+// HitsOf returns the hits of seqs (those indexed), newest indexed first:
+// what a page lists of the articles a SeqsOnly search found.
+func HitsOf(ctx context.Context, st Store, seqs []int64) ([]Hit, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	s, ok := tx.(searcher)
+	if !ok {
+		return nil, errors.New("this index cannot search")
+	}
+	recs, err := s.meta(ctx, seqs)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]Hit, len(recs))
+	for i, rec := range slices.Backward(recs) {
+		a := &rec.Article
+		hits[len(recs)-1-i] = Hit{Seq: rec.Seq, ID: a.ID, Outlet: a.Outlet, Title: a.Title, Published: a.Published}
+	}
+	return hits, nil
 }
 
 // Articles returns the indexed articles with the given ids (text

@@ -249,46 +249,65 @@ func (s *Server) searchRelated(r *http.Request, st index.Store, iq index.Query, 
 	} else {
 		least = rel
 	}
+	// The first relationScan matches (one more tells whether there are
+	// more), seqs only; their relations a chunk at a time; the articles of
+	// the page alone read.
 	skip := iq.Offset
-	iq.Offset, iq.Limit = 0, relationChunk
-	for iq.Offset < relationScan {
-		hits, n, err := index.Search(r.Context(), st, iq)
-		if err != nil {
-			return err
-		}
-		seqs := make([]int64, len(hits))
-		for i, h := range hits {
-			seqs[i] = h.Seq
+	iq.Offset, iq.Limit, iq.NoCount, iq.SeqsOnly = 0, relationScan+1, true, true
+	found, _, err := index.Search(r.Context(), st, iq)
+	if err != nil {
+		return err
+	}
+	more := len(found) > relationScan
+	found = found[:min(len(found), relationScan)]
+	var page []int64
+	best := make(map[int64]cluster.Relation)
+	for start := 0; start < len(found); start += relationChunk {
+		seqs := make([]int64, 0, relationChunk)
+		for _, h := range found[start:min(start+relationChunk, len(found))] {
+			seqs = append(seqs, h.Seq)
 		}
 		rels, err := index.RelationsOf(r.Context(), st, seqs, least, &s.df)
 		if err != nil {
 			return err
 		}
-		for _, h := range hits {
-			best, found := cluster.Unrelated, false
-			for _, rel := range rels[h.Seq] {
-				if want(rel) && (!found || rel > best) {
-					best, found = rel, true
+		for _, seq := range seqs {
+			top, ok := cluster.Unrelated, false
+			for _, rel := range rels[seq] {
+				if want(rel) && (!ok || rel > top) {
+					top, ok = rel, true
 				}
 			}
-			if !found {
+			if !ok {
 				continue
 			}
 			if v.Total == skip+PerPage {
 				v.AtLeast = true // one past the page: more than Total
-				return nil
+				return s.relatedPage(r, st, page, best, v)
 			}
 			if v.Total >= skip {
-				v.Hits = append(v.Hits, hitView{Hit: h, Relation: best.String()})
+				page, best[seq] = append(page, seq), top
 			}
 			v.Total++
 		}
-		iq.Offset += len(hits)
-		if iq.Offset >= n || len(hits) == 0 {
-			return nil
-		}
 	}
-	v.AtLeast = true
+	v.AtLeast = more
+	return s.relatedPage(r, st, page, best, v)
+}
+
+// relatedPage lists the articles of seqs (newest first) with the relation
+// each was found by.
+func (s *Server) relatedPage(r *http.Request, st index.Store, seqs []int64, best map[int64]cluster.Relation, v *searchView) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	hits, err := index.HitsOf(r.Context(), st, seqs)
+	if err != nil {
+		return err
+	}
+	for _, h := range hits {
+		v.Hits = append(v.Hits, hitView{Hit: h, Relation: best[h.Seq].String()})
+	}
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +129,7 @@ func TestPages(t *testing.T) {
 				t.Errorf("relation=copy: %+v", sr)
 			}
 			checkRelationPages(t, hs.URL, sr)
+			checkRelatedWords(t, hs.URL, "the")
 			var all searchView
 			getJSON(t, hs.URL+"/api/search?page=2", &all)
 			if all.Total != len(arts) || len(all.Hits) != PerPage {
@@ -517,6 +519,51 @@ func checkRelationPages(t *testing.T, base string, first searchView) {
 	_, _, body := get(t, base+"/?relation=copy")
 	if !strings.Contains(body, fmt.Sprintf("More than %d articles", PerPage)) || !strings.Contains(body, "page=2") {
 		t.Errorf("relation=copy page 1 says neither more than %d nor links page 2", PerPage)
+	}
+}
+
+// checkRelatedWords: words with relation=copy list, in order, the
+// articles of the words' search that have a copy relation (read from each
+// one's article page), a page at a time.
+func checkRelatedWords(t *testing.T, base, word string) {
+	t.Helper()
+	var want []string
+	for page := 1; ; page++ {
+		var sr searchView
+		getJSON(t, fmt.Sprintf("%s/api/search?q=%s&page=%d", base, word, page), &sr)
+		for _, h := range sr.Hits {
+			var av articleView
+			getJSON(t, base+"/api/article/"+url.PathEscape(h.ID), &av)
+			for _, rel := range av.Relations {
+				if r, _ := cluster.ParseRelation(rel.Relation); r >= cluster.Partial {
+					want = append(want, h.ID)
+					break
+				}
+			}
+		}
+		if page*PerPage >= sr.Total {
+			break
+		}
+	}
+	if len(want) == 0 {
+		t.Fatalf("%q: no article with a copy relation to test with", word)
+	}
+	var got []string
+	for page := 1; len(got) < len(want); page++ {
+		var sr searchView
+		getJSON(t, fmt.Sprintf("%s/api/search?q=%s&relation=copy&page=%d", base, word, page), &sr)
+		if len(sr.Hits) == 0 {
+			break
+		}
+		for _, h := range sr.Hits {
+			got = append(got, h.ID)
+			if h.Relation == "" || h.Title == "" {
+				t.Errorf("%q relation=copy: hit %+v", word, h)
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%q relation=copy: %d hits %v, want %d %v", word, len(got), got, len(want), want)
 	}
 }
 
