@@ -205,7 +205,30 @@ func apply(ctx context.Context, st Store, b *Batch, opt Options, write bool) (*R
 		return nil, err
 	}
 	clock.mark("edges written")
+	if err := a.mergeSearch(); err != nil {
+		return nil, err
+	}
 	return a.res, tx.Commit()
+}
+
+// mergeSearch merges the full-text table into one segment (SQLite) when
+// the batch is at least a tenth of the index: a search of an index built
+// in batches then looks each word up once, at a cost of at most about a
+// tenth of the adding (100k articles in ten batches: 2.5 s to merge, 30 s
+// to add the last batch; a filtered search then 0.73× the CPU). Smaller
+// batches leave the merging to FTS5's own.
+func (a *applying) mergeSearch() error {
+	m, ok := a.tx.(interface{ optimizeSearch(context.Context) error })
+	if !ok {
+		return nil
+	}
+	n, _, err := a.tx.Count(a.ctx)
+	if err != nil || 10*len(a.batch) < n {
+		return err
+	}
+	err = m.optimizeSearch(a.ctx)
+	a.clock.mark("search merged")
+	return err
 }
 
 // applying is one Add or Check in progress: the transaction and what its
