@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -14,7 +13,6 @@ import (
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/shingle"
-	"github.com/copydesk/copydesk/internal/synth"
 )
 
 // TestBuildFixture writes a large SQLite index for measuring `compare
@@ -53,15 +51,8 @@ func TestBuildFixture(t *testing.T) {
 	// each calls fn on the corpus in chunks.
 	each := func(fn func(arts []article.Article) error) {
 		var arts []article.Article
-		err := synth.New(1).Generate(ctx, n, func(a *synth.Article, _ *synth.Truth) error {
-			line, err := json.Marshal(a)
-			if err != nil {
-				return err
-			}
-			art, err := article.ParseJSONLine(line)
-			if err != nil {
-				return nil // as the command skips a bad line
-			}
+		err := eachSynthetic(ctx, 1, n, func(art article.Article) error {
+			var err error
 			if arts = append(arts, art); len(arts) == chunk {
 				err = fn(arts)
 				arts = arts[:0]
@@ -194,15 +185,7 @@ func fixtureEdges(t *testing.T, st Store, n int) {
 	ctx := context.Background()
 	var arts []article.Article // ids and outlets: what a Doc needs besides its text
 	scan, err := pipeline.Stream(ctx, func(emit func(article.Article) error) error {
-		return synth.New(1).Generate(ctx, n, func(a *synth.Article, _ *synth.Truth) error {
-			line, err := json.Marshal(a)
-			if err != nil {
-				return err
-			}
-			art, err := article.ParseJSONLine(line)
-			if err != nil {
-				return nil
-			}
+		return eachSynthetic(ctx, 1, n, func(art article.Article) error {
 			arts = append(arts, article.Article{ID: art.ID, Outlet: art.Outlet})
 			return emit(art)
 		})

@@ -89,7 +89,7 @@ type Hit struct {
 // and how many match in all (counted up to MaxCount; more is reported as
 // MaxCount+1; -1 with q.NoCount).
 func Search(ctx context.Context, st Store, q Query) ([]Hit, int, error) {
-	tx, err := st.Begin(ctx, false)
+	tx, s, err := readTx(ctx, st)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -97,11 +97,22 @@ func Search(ctx context.Context, st Store, q Query) ([]Hit, int, error) {
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
+	return s.search(ctx, q)
+}
+
+// readTx begins a read transaction of st and returns it with its searcher;
+// the caller rolls it back.
+func readTx(ctx context.Context, st Store) (Tx, searcher, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return nil, nil, err
+	}
 	s, ok := tx.(searcher)
 	if !ok {
-		return nil, 0, errors.New("this index cannot search")
+		tx.Rollback()
+		return nil, nil, errors.New("this index cannot search")
 	}
-	return s.search(ctx, q)
+	return tx, s, nil
 }
 
 // searcher is what both backends' transactions do for Search.
@@ -473,15 +484,11 @@ type DayCount struct {
 // OutletDays returns how many of outlet's articles were published on each
 // day (UTC), in date order; articles without a date are left out.
 func OutletDays(ctx context.Context, st Store, outlet string) ([]DayCount, error) {
-	tx, err := st.Begin(ctx, false)
+	tx, s, err := readTx(ctx, st)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	s, ok := tx.(searcher)
-	if !ok {
-		return nil, errors.New("this index cannot search")
-	}
 	return s.outletDays(ctx, outlet)
 }
 
@@ -548,15 +555,11 @@ type Link struct {
 // frequencies: with least partial or stronger, only the stored pairs
 // sharing a passage or quote are read, and no terms.
 func RelationsOf(ctx context.Context, st Store, seqs []int64, least cluster.Relation, dfc *DFCache) (map[int64][]cluster.Relation, error) {
-	tx, err := st.Begin(ctx, false)
+	tx, s, err := readTx(ctx, st)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	s, ok := tx.(searcher)
-	if !ok {
-		return nil, errors.New("this index cannot search")
-	}
 	var edges []Edge
 	if least >= cluster.Partial {
 		edges, err = s.copyEdges(ctx, seqs)
@@ -614,15 +617,11 @@ func weighAll(ctx context.Context, tx Tx, seqs []int64, dfc *DFCache) ([]shingle
 // OutletLinks returns the relations (story or stronger) of the outlet's latest
 // limit articles, with the outlets on both sides.
 func OutletLinks(ctx context.Context, st Store, outlet string, limit int) (n int, links []Link, err error) {
-	tx, err := st.Begin(ctx, false)
+	tx, s, err := readTx(ctx, st)
 	if err != nil {
 		return 0, nil, err
 	}
 	defer tx.Rollback()
-	s, ok := tx.(searcher)
-	if !ok {
-		return 0, nil, errors.New("this index cannot search")
-	}
 	seqs, err := s.outletSeqs(ctx, outlet, limit)
 	if err != nil || len(seqs) == 0 {
 		return 0, nil, err
@@ -692,15 +691,11 @@ func storyOrStronger(edges []Edge, recs []Record, vecs []shingle.Vector, fn func
 // HitsOf returns the hits of seqs (those indexed), newest indexed first:
 // what a page lists of the articles a SeqsOnly search found.
 func HitsOf(ctx context.Context, st Store, seqs []int64) ([]Hit, error) {
-	tx, err := st.Begin(ctx, false)
+	tx, s, err := readTx(ctx, st)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	s, ok := tx.(searcher)
-	if !ok {
-		return nil, errors.New("this index cannot search")
-	}
 	recs, err := s.meta(ctx, seqs)
 	if err != nil {
 		return nil, err

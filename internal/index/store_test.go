@@ -109,15 +109,7 @@ func loadDir(t testing.TB, paths ...string) []article.Article {
 func synthetic(t testing.TB, seed uint64, n int) []article.Article {
 	t.Helper()
 	var out []article.Article
-	err := synth.New(seed).Generate(context.Background(), n, func(a *synth.Article, _ *synth.Truth) error {
-		line, err := json.Marshal(a)
-		if err != nil {
-			return err
-		}
-		art, err := article.ParseJSONLine(line)
-		if err != nil {
-			return err
-		}
+	err := eachSynthetic(context.Background(), seed, n, func(art article.Article) error {
 		out = append(out, art)
 		return nil
 	})
@@ -137,3 +129,19 @@ func count(t testing.TB, st Store) int {
 }
 
 var zeroTime time.Time
+
+// eachSynthetic calls fn on each of the first n articles of the synthetic
+// corpus of seed, read as JSONL lines the way the command line reads them.
+func eachSynthetic(ctx context.Context, seed uint64, n int, fn func(article.Article) error) error {
+	return synth.New(seed).Generate(ctx, n, func(a *synth.Article, _ *synth.Truth) error {
+		line, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		art, err := article.ParseJSONLine(line)
+		if err != nil {
+			return err
+		}
+		return fn(art)
+	})
+}
