@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/shingle"
 )
 
@@ -217,4 +219,50 @@ func BenchmarkSortPosts(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestRunsCacheFollowsWrites: a read-only store's cached runs are those
+// the table holds, after another store adds a batch (a new run, merges)
+// and removes articles (counts change in place).
+func TestRunsCacheFollowsWrites(t *testing.T) {
+	ctx := context.Background()
+	dsn := filepath.Join(t.TempDir(), "i.db")
+	st := open(t, dsn, false)
+	arts := synthetic(t, 7, 300)
+	if _, err := Add(ctx, st, arts[:100], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ro := open(t, dsn, true)
+	check := func(when string) {
+		t.Helper()
+		tx, err := ro.Begin(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		stx := tx.(*sqliteTx)
+		cached, err := stx.runs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := stx.readRuns(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(cached, fresh) {
+			t.Errorf("%s: cached runs differ from the table's", when)
+		}
+	}
+	check("first read")
+	check("read again")
+	for k, batch := range [][]article.Article{arts[100:200], arts[200:250], arts[250:]} {
+		if _, err := Add(ctx, st, batch, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprintf("after batch %d", k+2))
+	}
+	if _, err := Remove(ctx, st, []string{arts[3].ID, arts[150].ID}); err != nil {
+		t.Fatal(err)
+	}
+	check("after removing two")
 }

@@ -47,6 +47,7 @@ var sqliteMagic = []byte("SQLite format 3\x00")
 type sqliteStore struct {
 	db   *sql.DB
 	path string
+	runs runsCache // for read-only transactions
 }
 
 func sqliteSchema(s string) string {
@@ -293,13 +294,18 @@ func (s *sqliteStore) Begin(ctx context.Context, write bool) (Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.path, sqliteError(err))
 	}
-	return &sqliteTx{tx: tx, path: s.path, stmts: make(map[string]*sql.Stmt)}, nil
+	t := &sqliteTx{tx: tx, path: s.path, stmts: make(map[string]*sql.Stmt)}
+	if !write {
+		t.runsCache = &s.runs
+	}
+	return t, nil
 }
 
 type sqliteTx struct {
-	tx    *sql.Tx
-	path  string
-	stmts map[string]*sql.Stmt
+	tx        *sql.Tx
+	path      string
+	stmts     map[string]*sql.Stmt
+	runsCache *runsCache // nil in a write transaction
 }
 
 // stmt returns a statement prepared once per transaction.
