@@ -26,11 +26,15 @@ import (
 // Page limits.
 const (
 	// relationScan is how many matches a search with a relation filter
-	// reads at most to find the ones with that relation (their relations
-	// are read from the index relationChunk at a time); it stops earlier
+	// reads at most to find the ones with that relation; it stops earlier
 	// once it has its page and one more, and then counts "more than".
-	relationScan  = 1000
-	relationChunk = 100
+	// Their relations are read a chunk at a time: twice as many matches as
+	// the page still lacks, at least minRelationChunk and at most
+	// relationChunk (on the 1M index, where about half the matches have a
+	// copy relation, a first page reads the relations of about 40).
+	relationScan     = 1000
+	relationChunk    = 100
+	minRelationChunk = 16
 	// maxPassagePartners is how many related articles an article page
 	// aligns to highlight the passages it shares with them.
 	maxPassagePartners = 20
@@ -262,9 +266,10 @@ func (s *Server) searchRelated(r *http.Request, st index.Store, iq index.Query, 
 	found = found[:min(len(found), relationScan)]
 	var page []int64
 	best := make(map[int64]cluster.Relation)
-	for start := 0; start < len(found); start += relationChunk {
-		seqs := make([]int64, 0, relationChunk)
-		for _, h := range found[start:min(start+relationChunk, len(found))] {
+	for start, size := 0, 0; start < len(found); start += size {
+		size = min(max(2*(skip+PerPage+1-v.Total), minRelationChunk), relationChunk)
+		seqs := make([]int64, 0, size)
+		for _, h := range found[start:min(start+size, len(found))] {
 			seqs = append(seqs, h.Seq)
 		}
 		rels, err := index.RelationsOf(r.Context(), st, seqs, least, &s.df)
