@@ -336,9 +336,11 @@ func (t *sqliteTx) searchFiltered(ctx context.Context, m string, q Query, where 
 		return nil, 0, err
 	}
 	if tagged {
-		first, last, err := t.publishedSpan(ctx)
-		if err != nil {
-			return nil, 0, err
+		var first, last time.Time // what bounds an open date range
+		if !q.From.IsZero() || !q.To.IsZero() {
+			if first, last, err = t.publishedSpan(ctx); err != nil {
+				return nil, 0, err
+			}
 		}
 		tags, ok := tagQuery(q, first, last)
 		if !ok {
@@ -406,35 +408,31 @@ func (t *sqliteTx) publishedSpan(ctx context.Context) (first, last time.Time, er
 
 // searchWords is search of words without filters (SQLite).
 func (t *sqliteTx) searchWords(ctx context.Context, m string, q Query) ([]Hit, int, error) {
+	const matches = "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?"
 	var hits []Hit
-	if q.SeqsOnly {
-		err := t.eachArgs(ctx, "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?", func(r *sql.Rows) error {
-			var h Hit
-			err := r.Scan(&h.Seq)
-			hits = append(hits, h)
-			return err
-		}, m, q.Limit, q.Offset)
-		if err != nil || q.NoCount {
-			return hits, -1, err
-		}
-		var n int
-		err = t.tx.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ?)", m, MaxCount+1).Scan(&n)
-		return hits, n, t.wrap(err)
-	}
-	err := t.eachArgs(ctx, "SELECT "+hitCols+" FROM (SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) s JOIN articles a ON a.seq = s.rowid ORDER BY a.seq DESC", func(r *sql.Rows) error {
+	page := "SELECT " + hitCols + " FROM (" + matches + ") s JOIN articles a ON a.seq = s.rowid ORDER BY a.seq DESC"
+	scan := func(r *sql.Rows) error {
 		var h Hit
 		err := r.Scan(&h.Seq, &h.ID, &h.Outlet, &h.Title, &h.Published)
 		hits = append(hits, h)
 		return err
-	}, m, q.Limit, q.Offset)
-	if err != nil {
+	}
+	if q.SeqsOnly {
+		page, scan = matches, func(r *sql.Rows) error {
+			var h Hit
+			err := r.Scan(&h.Seq)
+			hits = append(hits, h)
+			return err
+		}
+	}
+	if err := t.eachArgs(ctx, page, scan, m, q.Limit, q.Offset); err != nil {
 		return nil, 0, err
 	}
-	var n int
 	if q.NoCount {
 		return hits, -1, nil
 	}
-	err = t.tx.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ?)", m, MaxCount+1).Scan(&n)
+	var n int
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ?)", m, MaxCount+1).Scan(&n)
 	return hits, n, t.wrap(err)
 }
 

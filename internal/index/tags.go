@@ -39,9 +39,12 @@ func outletTag(outlet string) string {
 // exactTags reports whether q's tags (tagQuery) match exactly the articles
 // its filters do: its date bounds, if any, fall at midnight UTC.
 func exactTags(q Query) bool {
-	midnight := func(t time.Time) bool { return t.IsZero() || t.UTC().Truncate(24*time.Hour).Equal(t) }
+	midnight := func(t time.Time) bool { return t.IsZero() || utcDay(t).Equal(t) }
 	return midnight(q.From) && midnight(q.To)
 }
+
+// utcDay is the start (midnight UTC) of t's day in UTC.
+func utcDay(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
 
 // articleTags is what the tags column holds of an article.
 func articleTags(outlet string, published time.Time) string {
@@ -57,11 +60,7 @@ func articleTags(outlet string, published time.Time) string {
 // day of to's last instant (to itself excluded): whole years and months
 // where they fit, days at the edges. None when to is not after from.
 func dateTags(from, to time.Time) []string {
-	day := func(t time.Time) time.Time {
-		t = t.UTC()
-		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	}
-	start, end := day(from), day(to)
+	start, end := utcDay(from), utcDay(to)
 	if end.Before(to.UTC()) {
 		end = end.AddDate(0, 0, 1) // a day partly in the range is in
 	}
