@@ -4,7 +4,7 @@
 // count, errors and latency percentiles. It lives under testdata so that
 // the copydesk module never builds it by accident:
 //
-//	go run ./internal/serve/testdata/loadtest -index x.db -kind search [-clients 50] [-duration 30s] [-max 200000]
+//	go run ./internal/serve/testdata/loadtest -index x.db -kind search [-clients 50] [-duration 30s] [-max 200000] [-warmup 30s] [-stores N]
 //
 // Kinds: search (a word drawn from the indexed headlines, every tenth
 // with an outlet filter, pages 1-3), filter (such a word with one filter
@@ -12,6 +12,9 @@
 // relation=copy; pages 1-3), article (a random indexed article's
 // page), check (POST /api/check of a random indexed article's text with
 // a sentence added, i.e. a crafted copy). Requests go to loopback only.
+// With -warmup the clients run that long first, uncounted, so that the
+// server's caches (SQLite's pages, counts, relations) are those of a
+// server that has been running; without it the server starts cold.
 package main
 
 import (
@@ -39,6 +42,12 @@ import (
 
 // onlyFilter is -filter.
 var onlyFilter *int
+
+// warmup is -warmup.
+var warmup = flag.Duration("warmup", 0, "run requests this long before measuring (not counted; the server's caches fill)")
+
+// stores is -stores.
+var stores = flag.Int("stores", 0, "read-only stores in the server's pool (0: its default)")
 
 func main() {
 	dsn := flag.String("index", "", "the index (SQLite file or postgres:// URL)")
@@ -70,7 +79,7 @@ func main() {
 
 func run(dsn, kind string, clients int, duration time.Duration, maxReq, sample int) error {
 	ctx := context.Background()
-	srv, err := serve.New(ctx, serve.Config{DSN: dsn, Log: log.New(os.Stderr, "serve: ", 0)})
+	srv, err := serve.New(ctx, serve.Config{DSN: dsn, Stores: *stores, Log: log.New(os.Stderr, "serve: ", 0)})
 	if err != nil {
 		return err
 	}
@@ -96,10 +105,18 @@ func run(dsn, kind string, clients int, duration time.Duration, maxReq, sample i
 	var lat []time.Duration
 	var errs, started int
 	var firstErr string
-	stop := time.Now().Add(duration)
+	measured := time.Now().Add(*warmup) // requests started from then on count
+	stop := measured.Add(duration)
 	var wg sync.WaitGroup
 	cpu0 := cpuTime()
-	begin := time.Now()
+	if *warmup > 0 {
+		time.AfterFunc(*warmup, func() {
+			c := cpuTime()
+			mu.Lock()
+			cpu0 = c
+			mu.Unlock()
+		})
+	}
 	for c := range clients {
 		rng := rand.New(rand.NewPCG(uint64(c), 7))
 		wg.Go(func() {
@@ -121,7 +138,9 @@ func run(dsn, kind string, clients int, duration time.Duration, maxReq, sample i
 				}
 				d := time.Since(t0)
 				mu.Lock()
-				lat = append(lat, d)
+				if !t0.Before(measured) {
+					lat = append(lat, d)
+				}
 				if !ok {
 					errs++
 					if firstErr == "" {
@@ -136,13 +155,15 @@ func run(dsn, kind string, clients int, duration time.Duration, maxReq, sample i
 		})
 	}
 	wg.Wait()
-	wall := time.Since(begin)
+	wall := time.Since(measured)
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 	fmt.Printf("kind=%s clients=%d requests=%d errors=%d wall=%.1fs rate=%.0f/s p50=%v p95=%v p99=%v max=%v\n",
 		kind, clients, len(lat), errs, wall.Seconds(), float64(len(lat))/wall.Seconds(),
 		pct(0.50).Round(time.Microsecond*100), pct(0.95).Round(time.Microsecond*100), pct(0.99).Round(time.Microsecond*100), lat[len(lat)-1].Round(time.Millisecond))
+	mu.Lock()
 	cpu := cpuTime() - cpu0
+	mu.Unlock()
 	fmt.Printf("cpu=%.1fs (server and clients, %.2f ms a request)\n", cpu.Seconds(), float64(cpu.Microseconds())/1000/float64(len(lat)))
 	if errs > 0 {
 		fmt.Println("first error:", firstErr)
