@@ -256,6 +256,10 @@ func (s *Server) searchRelated(r *http.Request, st index.Store, iq index.Query, 
 	// The first relationScan matches (one more tells whether there are
 	// more), seqs only; their relations a chunk at a time; the articles of
 	// the page alone read.
+	gen, err := s.generation(r.Context(), st)
+	if err != nil {
+		return err
+	}
 	skip := iq.Offset
 	iq.Offset, iq.Limit, iq.NoCount, iq.SeqsOnly = 0, relationScan+1, true, true
 	found, _, err := index.Search(r.Context(), st, iq)
@@ -272,7 +276,7 @@ func (s *Server) searchRelated(r *http.Request, st index.Store, iq index.Query, 
 		for _, h := range found[start:min(start+size, len(found))] {
 			seqs = append(seqs, h.Seq)
 		}
-		rels, err := index.RelationsOf(r.Context(), st, seqs, least, &s.df)
+		rels, err := s.relationsOf(r.Context(), st, seqs, least, gen)
 		if err != nil {
 			return err
 		}
@@ -298,6 +302,45 @@ func (s *Server) searchRelated(r *http.Request, st index.Store, iq index.Query, 
 	}
 	v.AtLeast = more
 	return s.relatedPage(r, st, page, best, v)
+}
+
+// relKey is an article's relations as a relation search reads them: its
+// copy relations (story false) or all of them (story true).
+type relKey struct {
+	seq   int64
+	story bool
+}
+
+// relationsOf is index.RelationsOf(seqs, least) through the server's
+// cache of the relations read at generation gen: copy relations are read
+// and kept for any least stronger than story.
+func (s *Server) relationsOf(ctx context.Context, st index.Store, seqs []int64, least cluster.Relation, gen index.Generation) (map[int64][]cluster.Relation, error) {
+	story := least < cluster.Partial
+	out := make(map[int64][]cluster.Relation, len(seqs))
+	var missing []int64
+	for _, seq := range seqs {
+		if rels, ok := s.rels.Get(relKey{seq, story}); ok {
+			out[seq] = rels
+		} else {
+			missing = append(missing, seq)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	read, err := index.RelationsOf(ctx, st, missing, min(least, cluster.Partial), &s.df)
+	if err != nil {
+		return nil, err
+	}
+	s.genMu.Lock()
+	defer s.genMu.Unlock()
+	for _, seq := range missing {
+		out[seq] = read[seq]
+		if gen == s.gen {
+			s.rels.Add(relKey{seq, story}, read[seq])
+		}
+	}
+	return out, nil
 }
 
 // relatedPage lists the articles of seqs (newest first) with the relation

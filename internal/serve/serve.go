@@ -55,6 +55,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/templates"
 )
@@ -83,6 +84,11 @@ const (
 	// same search's other pages), for the generation of the index last
 	// read.
 	cachedCounts = 10000
+	// cachedRelations is how many articles' relations (those a relation
+	// filter reads) the server keeps, for the generation of the index
+	// last read: a relation search reads those of its newest matches,
+	// which the next searches read again. About 100 bytes each.
+	cachedRelations = 200000
 	// genTTL is how long the generation of the index last read is
 	// trusted: an article page shows what another process added or
 	// removed at most this late (reading it costs a count of the
@@ -113,9 +119,11 @@ type Server struct {
 	// pages keeps the latest article pages built, each for the
 	// generation of the index it was read at; df keeps the document
 	// frequencies they weighed.
-	pages    *lru.Cache[string, *articleView]
-	counts   *lru.Cache[countKey, int] // searches' counts, for their other pages
-	building singleflight.Group        // article pages being built, by id
+	pages  *lru.Cache[string, *articleView]
+	counts *lru.Cache[countKey, int] // searches' counts, for their other pages
+	// rels keeps articles' relations read by relation searches.
+	rels     *lru.Cache[relKey, []cluster.Relation]
+	building singleflight.Group // article pages being built, by id
 	df       index.DFCache
 	genMu    sync.Mutex
 	gen      index.Generation // the index's, as last read
@@ -139,7 +147,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, pool: make(chan index.Store, cfg.Stores), pages: pages, counts: counts}
+	rels, err := lru.New[relKey, []cluster.Relation](cachedRelations)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, pool: make(chan index.Store, cfg.Stores), pages: pages, counts: counts, rels: rels}
 	if s.log == nil {
 		s.log = log.New(io.Discard, "", 0)
 	}
@@ -235,6 +247,7 @@ func (s *Server) generation(ctx context.Context, st index.Store) (index.Generati
 	if gen != s.gen {
 		s.pages.Purge()
 		s.counts.Purge()
+		s.rels.Purge()
 	}
 	s.gen, s.genAt = gen, time.Now()
 	return gen, nil

@@ -596,3 +596,46 @@ func TestSearchCountCache(t *testing.T) {
 		t.Errorf("after adding one: total %d (before %d), first %+v", after.Total, sr.Total, after.Hits)
 	}
 }
+
+// TestRelationCache: the relations a relation search read are kept and
+// read again once the index has changed (an article that gained a copy
+// is found by the next search).
+func TestRelationCache(t *testing.T) {
+	base := seeds(t)[0]
+	orig := article.Article{ID: "orig", Outlet: "The Wire Desk", Title: "The original", Published: "2016-03-01T09:00:00Z", Body: base.Body}
+	dsn := filepath.Join(t.TempDir(), "index.db")
+	srv, hs := newServer(t, dsn, []article.Article{orig}, Config{})
+	var sr searchView
+	getJSON(t, hs.URL+"/api/search?q=original&relation=copy", &sr)
+	if sr.Total != 0 {
+		t.Fatalf("one article, relation=copy: %+v", sr)
+	}
+	if rels, ok := srv.rels.Get(relKey{seq: 1}); !ok || len(rels) != 0 {
+		t.Fatalf("orig's relations: kept %v (%v), want none kept", rels, ok)
+	}
+	ctx := context.Background()
+	st, err := index.Open(ctx, dsn, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy1 := article.Article{ID: "copy1", Outlet: "Daily Post", Title: "Not the original", Published: "2016-03-01T10:00:00Z",
+		Body: base.Body + "\n\nThe council will meet again next Tuesday to discuss the matter further with residents."}
+	if _, err := index.Add(ctx, st, []article.Article{copy1}, index.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	time.Sleep(genTTL + 100*time.Millisecond)
+	for _, rel := range []string{"copy", "copy", "partial"} { // the second from the cache
+		var after searchView
+		getJSON(t, hs.URL+"/api/search?q=original&relation="+rel, &after)
+		var ids []string
+		for _, h := range after.Hits {
+			ids = append(ids, h.ID)
+		}
+		if want := []string{"copy1", "orig"}; rel == "copy" && !slices.Equal(ids, want) {
+			t.Errorf("after adding a copy, relation=%s: %v, want %v", rel, ids, want)
+		} else if rel == "partial" && len(ids) != 0 {
+			t.Errorf("relation=partial of a whole copy: %v", ids)
+		}
+	}
+}
