@@ -32,7 +32,12 @@ const (
 	// the page still lacks, at least minRelationChunk and at most
 	// relationChunk (on the 1M index, where about half the matches have a
 	// copy relation, a first page reads the relations of about 40).
+	// The matches themselves are read in two windows: first firstWindow
+	// times what the page needs (its matches, those before it and one
+	// more), which holds the page when at least one match in firstWindow
+	// has the relation, then the rest.
 	relationScan     = 1000
+	firstWindow      = 4
 	relationChunk    = 100
 	minRelationChunk = 16
 	// maxPassagePartners is how many related articles an article page
@@ -244,64 +249,90 @@ type countKey struct {
 // among the first relationScan matches: it stops at the first match past
 // the page (Total is then the page's last, AtLeast set).
 func (s *Server) searchRelated(r *http.Request, st index.Store, iq index.Query, v *searchView) error {
-	want := func(rel cluster.Relation) bool { return rel.String() == v.Relation }
-	least := cluster.Partial // the weakest relation read
-	if v.Relation == "copy" {
-		want = func(rel cluster.Relation) bool { return rel >= cluster.Partial }
-	} else if rel, err := cluster.ParseRelation(v.Relation); err != nil || rel == cluster.Unrelated {
-		return badRequest("relation: %q is none of copy, duplicate, derived, partial, story", v.Relation)
-	} else {
-		least = rel
+	want, least, err := relationWanted(v.Relation)
+	if err != nil {
+		return err
 	}
-	// The first relationScan matches (one more tells whether there are
-	// more), seqs only; their relations a chunk at a time; the articles of
-	// the page alone read.
 	gen, err := s.generation(r.Context(), st)
 	if err != nil {
 		return err
 	}
+	// The matches are read newest first, seqs only, in two windows: the
+	// first firstWindow times what the page needs, then the rest of the
+	// first relationScan (one more tells whether there are more). Their
+	// relations are read a chunk at a time, the articles of the page alone.
 	skip := iq.Offset
-	iq.Offset, iq.Limit, iq.NoCount, iq.SeqsOnly = 0, relationScan+1, true, true
-	found, _, err := index.Search(r.Context(), st, iq)
-	if err != nil {
-		return err
-	}
-	more := len(found) > relationScan
-	found = found[:min(len(found), relationScan)]
+	iq.NoCount, iq.SeqsOnly = true, true
 	var page []int64
 	best := make(map[int64]cluster.Relation)
-	for start, size := 0, 0; start < len(found); start += size {
-		size = min(max(2*(skip+PerPage+1-v.Total), minRelationChunk), relationChunk)
-		seqs := make([]int64, 0, size)
-		for _, h := range found[start:min(start+size, len(found))] {
-			seqs = append(seqs, h.Seq)
+	read, more := 0, false
+	for _, end := range []int{min(firstWindow*(skip+PerPage+1), relationScan), relationScan} {
+		if end <= read {
+			continue
 		}
-		rels, err := s.relationsOf(r.Context(), st, seqs, least, gen)
+		iq.Offset, iq.Limit = read, end+1-read
+		found, _, err := index.Search(r.Context(), st, iq)
 		if err != nil {
 			return err
 		}
-		for _, seq := range seqs {
-			top, ok := cluster.Unrelated, false
-			for _, rel := range rels[seq] {
-				if want(rel) && (!ok || rel > top) {
-					top, ok = rel, true
+		more = len(found) > end-read
+		found = found[:min(len(found), end-read)]
+		read += len(found)
+		for start, size := 0, 0; start < len(found); start += size {
+			size = min(max(2*(skip+PerPage+1-v.Total), minRelationChunk), relationChunk)
+			seqs := make([]int64, 0, size)
+			for _, h := range found[start:min(start+size, len(found))] {
+				seqs = append(seqs, h.Seq)
+			}
+			rels, err := s.relationsOf(r.Context(), st, seqs, least, gen)
+			if err != nil {
+				return err
+			}
+			for _, seq := range seqs {
+				top, ok := strongest(rels[seq], want)
+				if !ok {
+					continue
 				}
+				if v.Total == skip+PerPage {
+					v.AtLeast = true // one past the page: more than Total
+					return s.relatedPage(r, st, page, best, v)
+				}
+				if v.Total >= skip {
+					page, best[seq] = append(page, seq), top
+				}
+				v.Total++
 			}
-			if !ok {
-				continue
-			}
-			if v.Total == skip+PerPage {
-				v.AtLeast = true // one past the page: more than Total
-				return s.relatedPage(r, st, page, best, v)
-			}
-			if v.Total >= skip {
-				page, best[seq] = append(page, seq), top
-			}
-			v.Total++
+		}
+		if !more {
+			break
 		}
 	}
 	v.AtLeast = more
 	return s.relatedPage(r, st, page, best, v)
+}
+
+// relationWanted reads a relation filter: which relations it wants and
+// the weakest of them.
+func relationWanted(name string) (want func(cluster.Relation) bool, least cluster.Relation, err error) {
+	if name == "copy" {
+		return func(rel cluster.Relation) bool { return rel >= cluster.Partial }, cluster.Partial, nil
+	}
+	rel, err := cluster.ParseRelation(name)
+	if err != nil || rel == cluster.Unrelated {
+		return nil, 0, badRequest("relation: %q is none of copy, duplicate, derived, partial, story", name)
+	}
+	return func(r cluster.Relation) bool { return r == rel }, rel, nil
+}
+
+// strongest returns the strongest of rels that want accepts (ok false:
+// none).
+func strongest(rels []cluster.Relation, want func(cluster.Relation) bool) (top cluster.Relation, ok bool) {
+	for _, rel := range rels {
+		if want(rel) && (!ok || rel > top) {
+			top, ok = rel, true
+		}
+	}
+	return top, ok
 }
 
 // relKey is an article's relations as a relation search reads them: its
