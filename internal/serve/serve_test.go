@@ -475,18 +475,9 @@ func TestArticlePageCache(t *testing.T) {
 	if _, _, again := get(t, hs.URL+"/article/orig"); again != first {
 		t.Error("the cached page differs from the first")
 	}
-	ctx := context.Background()
-	st, err := index.Open(ctx, dsn, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	copy1 := article.Article{ID: "copy1", Outlet: "Daily Post", Title: "A copy", Published: "2016-03-01T10:00:00Z",
 		Body: base.Body + "\n\nThe council will meet again next Tuesday to discuss the matter further with residents."}
-	if _, err := index.Add(ctx, st, []article.Article{copy1}, index.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	time.Sleep(genTTL + 100*time.Millisecond)
+	addLater(t, dsn, copy1)
 	var av articleView
 	getJSON(t, hs.URL+"/api/article/orig", &av)
 	if len(av.Relations) != 1 || av.Relations[0].ID != "copy1" || len(av.Passages) == 0 {
@@ -578,18 +569,9 @@ func TestSearchCountCache(t *testing.T) {
 	if n, ok := srv.counts.Get(countKey{text: "Toner"}); !ok || n != sr.Total || sr.Total == 0 {
 		t.Fatalf("count of Toner: kept %d (%v), shown %d", n, ok, sr.Total)
 	}
-	ctx := context.Background()
-	st, err := index.Open(ctx, dsn, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	extra := article.Article{ID: "extra", Outlet: "Daily Post", Title: "Toner again", Published: "2016-03-02T10:00:00Z",
 		Body: "Mr Toner spoke again on Wednesday about something else entirely, far from the talks."}
-	if _, err := index.Add(ctx, st, []article.Article{extra}, index.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	time.Sleep(genTTL + 100*time.Millisecond)
+	addLater(t, dsn, extra)
 	var after searchView
 	getJSON(t, hs.URL+"/api/search?q=Toner", &after)
 	if after.Total != sr.Total+1 || len(after.Hits) == 0 || after.Hits[0].ID != "extra" {
@@ -613,18 +595,9 @@ func TestRelationCache(t *testing.T) {
 	if rels, ok := srv.rels.Get(relKey{seq: 1}); !ok || len(rels) != 0 {
 		t.Fatalf("orig's relations: kept %v (%v), want none kept", rels, ok)
 	}
-	ctx := context.Background()
-	st, err := index.Open(ctx, dsn, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	copy1 := article.Article{ID: "copy1", Outlet: "Daily Post", Title: "Not the original", Published: "2016-03-01T10:00:00Z",
 		Body: base.Body + "\n\nThe council will meet again next Tuesday to discuss the matter further with residents."}
-	if _, err := index.Add(ctx, st, []article.Article{copy1}, index.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	time.Sleep(genTTL + 100*time.Millisecond)
+	addLater(t, dsn, copy1)
 	for _, rel := range []string{"copy", "copy", "partial"} { // the second from the cache
 		var after searchView
 		getJSON(t, hs.URL+"/api/search?q=original&relation="+rel, &after)
@@ -638,4 +611,22 @@ func TestRelationCache(t *testing.T) {
 			t.Errorf("relation=partial of a whole copy: %v", ids)
 		}
 	}
+}
+
+// addLater adds a to the index at dsn through a store of its own, as
+// another process would, and waits until the server reads the index's
+// generation again.
+func addLater(t *testing.T, dsn string, a article.Article) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := index.Open(ctx, dsn, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = index.Add(ctx, st, []article.Article{a}, index.Options{})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(genTTL + 100*time.Millisecond)
 }
