@@ -246,11 +246,10 @@ type applying struct {
 	n       int   // articles indexed before the batch
 	next    int64 // the first new seq
 
-	delta    map[uint64]int32 // document frequency changes the batch makes
-	df       shingle.DF
-	dfs      dfCache
-	allPairs bool // few enough articles that every pair is a candidate
-	copyOnly bool // Check with CopyOnly: no story route at all
+	delta  map[uint64]int32 // document frequency changes the batch makes
+	df     shingle.DF
+	dfs    dfCache
+	policy candidate.Plan // the routes: no story route for Check with CopyOnly
 
 	exist []int64       // indexed articles sharing keys with the batch, by seq
 	lists [3][][]uint64 // each route's keys: exist, then the batch
@@ -355,11 +354,7 @@ func (a *applying) frequencies() error {
 	if err := fetchDF(a.ctx, a.tx, &a.dfs, &a.df, a.delta, mapKeys(a.delta), a.n); err != nil {
 		return err
 	}
-	a.allPairs = a.df.N <= pipeline.AllPairsUpTo
-	a.copyOnly = a.opt.CopyOnly && !a.write
-	if a.copyOnly {
-		a.allPairs = false
-	}
+	a.policy = candidate.Plan{N: a.df.N, Story: !a.opt.CopyOnly || a.write}
 	return nil
 }
 
@@ -369,11 +364,9 @@ func (a *applying) weighBatch() error {
 	return parallel(a.ctx, len(a.batch), a.opt, "weigh", func(i int) {
 		p := a.batch[i]
 		p.doc.Vector = shingle.NewVector(p.rec.Terms, &a.df)
-		top := p.doc.Vector.Top(pipeline.TopTerms)
+		top := candidate.PostedStoryKeys(p.doc.Vector)
 		p.rec.Keys = slices.Concat(p.bands, p.anchors, salt(top, storySalt))
-		if !a.allPairs && !a.copyOnly {
-			p.story = salt(pipeline.StoryKeys(p.doc.Vector, &a.df), storySalt)
-		}
+		p.story = salt(a.policy.StoryKeys(p.doc.Vector, &a.df), storySalt)
 	})
 }
 
@@ -384,33 +377,27 @@ func (a *applying) weighBatch() error {
 func (a *applying) candidates() error {
 	a.clock.mark("document frequencies", len(a.df.Count))
 	var err error
-	if a.exist, a.lists, err = lookup(a.ctx, a.tx, a.batch, a.oldSeqs, a.allPairs); err != nil {
+	if a.exist, a.lists, err = lookup(a.ctx, a.tx, a.batch, a.oldSeqs, a.policy.AllPairs()); err != nil {
 		return err
 	}
 	a.clock.mark("postings looked up", len(a.exist))
 	a.startWrite()
 	a.nx = len(a.exist)
 	for r, route := range []candidate.Route{candidate.LSH, candidate.Anchors, candidate.Terms} {
-		if r == 2 && (a.allPairs || a.copyOnly) {
+		if r == 2 && !a.policy.Indexed() {
 			continue
 		}
 		found, _ := route.FindFrom(a.lists[r], a.nx) // pairs with a new article
 		a.routes = append(a.routes, found)
 	}
-	if a.allPairs {
-		var all []candidate.Pair
-		for j := a.nx; j < a.nx+len(a.batch); j++ {
-			for i := range j {
-				all = append(all, candidate.Pair{I: int32(i), J: int32(j)})
-			}
-		}
-		a.routes = append(a.routes, all)
+	if a.policy.AllPairs() {
+		a.routes = append(a.routes, candidate.EveryPair(a.nx+len(a.batch), a.nx))
 	}
 	a.cands = candidate.Merge(a.routes...)
-	// Past pipeline.AllPairsUpTo, a pair only the story route found that
+	// Past candidate.AllPairsUpTo, a pair only the story route found that
 	// shares no anchor either is scored by its cosine alone, as `compare
 	// pairs` scores it (pipeline.CosineOnly): no text is read for it.
-	if !a.allPairs && !a.copyOnly {
+	if a.policy.Indexed() {
 		one, _ := pipeline.OneAnchor.FindFrom(a.lists[1], a.nx)
 		a.cosineOnly = pipeline.StoryOnly(a.cands, candidate.Merge(a.routes[0], a.routes[1]), one)
 	}
@@ -418,7 +405,7 @@ func (a *applying) candidates() error {
 	// only the copy routes' ones, as Check with CopyOnly does. Even a pair
 	// scored by cosine alone needs its cosine: at cluster.MeasureCosine it is
 	// aligned (pipeline.CosineOnly) and stored with its verdict.
-	if a.opt.CopyOnly && !a.copyOnly {
+	if a.opt.CopyOnly && a.policy.Story {
 		a.copyCand = make(map[candidate.Pair]bool)
 		for _, c := range candidate.Merge(a.routes[0], a.routes[1]) {
 			a.copyCand[c] = true

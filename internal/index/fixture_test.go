@@ -10,6 +10,7 @@ import (
 
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/shingle"
@@ -101,7 +102,7 @@ func TestBuildFixture(t *testing.T) {
 		for i, p := range preps {
 			seq++
 			p.rec.Seq = seq
-			top := shingle.NewVector(p.rec.Terms, &df).Top(pipeline.TopTerms)
+			top := candidate.PostedStoryKeys(shingle.NewVector(p.rec.Terms, &df))
 			p.rec.Keys = slices.Concat(p.bands, p.anchors, salt(top, storySalt))
 			for _, k := range p.rec.Keys {
 				posts = append(posts, Posting{k, seq})

@@ -32,7 +32,7 @@
 // Options.CopyOnly stores the pairs scored by cosine alone (below) as
 // links, as any add does, but computes no cosine for them: it does not
 // report them, and a link holds no score.
-// Past pipeline.AllPairsUpTo, a pair only the story route found that
+// Past candidate.AllPairsUpTo, a pair only the story route found that
 // shares no anchor is scored by its cosine alone (pipeline.CosineOnly), as
 // `compare pairs` scores it. A candidate pair whose shingle fingerprints
 // (below) share nothing shares no shingle, and align.Verify gives such a
@@ -68,7 +68,7 @@
 //     that batch. Graph recomputes them with the final DF, so the index as a
 //     whole gives exactly the relations of the all-at-once run.
 //   - Candidates for the story route: while the index holds at most
-//     pipeline.AllPairsUpTo articles every pair is verified, as `compare
+//     candidate.AllPairsUpTo articles every pair is verified, as `compare
 //     pairs` does; beyond that a new article is paired through its top
 //     shared terms (as in the pipeline) against each indexed article's top
 //     terms as they were weighted when it was added. Which story pairs are

@@ -730,7 +730,7 @@ func TestUpgradeFrom3(t *testing.T) {
 // have their text read; both give the same pairs as reading every text.
 func TestFingerprints(t *testing.T) {
 	ctx := context.Background()
-	// Up to pipeline.AllPairsUpTo every pair is a candidate and aligned
+	// Up to candidate.AllPairsUpTo every pair is a candidate and aligned
 	// unless the texts share no shingle (past it, a story pair sharing no
 	// anchor is scored by cosine alone whatever its fingerprint).
 	arts := synthetic(t, 11, 400)
@@ -781,7 +781,7 @@ func TestFingerprints(t *testing.T) {
 	}
 }
 
-// Past pipeline.AllPairsUpTo the story route goes through the term index
+// Past candidate.AllPairsUpTo the story route goes through the term index
 // and its pairs that share no anchor are scored by cosine alone, in the
 // index as in `compare pairs`: copy relations from two batches equal the
 // all-at-once run's.

@@ -18,15 +18,6 @@ import (
 	"github.com/copydesk/copydesk/internal/shingle"
 )
 
-const (
-	// TopTerms is how many distinctive terms of each article the story
-	// route indexes.
-	TopTerms = 20
-	// AllPairsUpTo: corpora this small compare every pair for stories
-	// instead of going through the term index (at most 125,000 cosines).
-	AllPairsUpTo = 500
-)
-
 // Options tune a run. The zero value finds copy only, on all cores.
 type Options struct {
 	Story    bool                                // also find story pairs (needed for story clusters)
@@ -151,9 +142,10 @@ func (c *Corpus) Candidates(opt Options) (cands []candidate.Pair, cosineOnly []b
 	copied := candidate.Merge(lsh, anc)
 	cands = copied
 	if opt.Story {
-		story, indexed := c.storyCandidates(&st)
+		plan := candidate.Plan{N: len(c.Docs), Story: true}
+		story := c.storyCandidates(plan, &st)
 		cands = candidate.Merge(copied, story)
-		if indexed {
+		if plan.Indexed() {
 			one, _ := OneAnchor.Find(anchors)
 			cosineOnly = StoryOnly(cands, copied, one)
 		}
@@ -176,7 +168,7 @@ func (c *Corpus) Candidates(opt Options) (cands []candidate.Pair, cosineOnly []b
 // them sharing some shingle (a stock phrase, a boilerplate line) and one
 // in thirty an anchor outside boilerplate buckets; aligning them all was
 // nine tenths of a story run. On ECB+ the story clusters are the same
-// as with every pair aligned. Corpora of up to AllPairsUpTo articles
+// as with every pair aligned. Corpora of up to candidate.AllPairsUpTo articles
 // compare every pair and align each one.
 //
 // A story-only pair whose cosine reaches cluster.MeasureCosine is aligned
@@ -231,52 +223,20 @@ func count(m []bool) int {
 	return n
 }
 
-// allPairs is every pair of n articles, sorted: the story route of a
-// corpus of up to AllPairsUpTo articles.
-func allPairs(n int) []candidate.Pair {
-	out := make([]candidate.Pair, 0, n*(n-1)/2)
-	for i := range n {
-		for j := i + 1; j < n; j++ {
-			out = append(out, candidate.Pair{I: int32(i), J: int32(j)})
-		}
-	}
-	return out
-}
-
-// storyCandidates returns the story route's pairs, and whether they came
-// from the term index (false: every pair of a small corpus).
-func (c *Corpus) storyCandidates(st *Stats) ([]candidate.Pair, bool) {
-	n := len(c.Docs)
-	if n <= AllPairsUpTo {
-		out := allPairs(n)
+// storyCandidates returns the story route's pairs under plan: every pair
+// of a small corpus, else those of the term index.
+func (c *Corpus) storyCandidates(plan candidate.Plan, st *Stats) []candidate.Pair {
+	if plan.AllPairs() {
+		out := candidate.EveryPair(len(c.Docs), 0)
 		st.Terms.Pairs = len(out)
-		return out, false
+		return out
 	}
-	keys := make([][]uint64, n)
+	keys := make([][]uint64, len(c.Docs))
 	for i, d := range c.Docs {
-		keys[i] = StoryKeys(d.Vector, &c.DF)
+		keys[i] = plan.StoryKeys(d.Vector, &c.DF)
 	}
 	out, tst := candidate.Terms.Find(keys)
 	st.Terms = tst
-	return out, true
-}
-
-// StoryKeys returns the keys an article is indexed under by the story
-// route (candidate.Terms) when the corpus holds more than AllPairsUpTo
-// articles: its TopTerms heaviest terms among those another article has too.
-// df only needs the counts of v's own terms.
-func StoryKeys(v shingle.Vector, df *shingle.DF) []uint64 {
-	return shared(v, df).Top(TopTerms)
-}
-
-// shared keeps the terms of v that at least one other document has.
-func shared(v shingle.Vector, df *shingle.DF) shingle.Vector {
-	out := make(shingle.Vector, 0, len(v))
-	for _, w := range v {
-		if df.Count[w.Hash] >= 2 {
-			out = append(out, w)
-		}
-	}
 	return out
 }
 

@@ -164,8 +164,9 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 	lsh, lst := candidate.LSH.Find(c.bands)
 	c.bands = nil
 	anc, ast := candidate.Anchors.Find(c.anchors)
+	plan := candidate.Plan{N: len(c.ids), Story: opt.Story}
 	var one []candidate.Pair
-	if opt.Story && len(c.ids) > AllPairsUpTo {
+	if plan.Indexed() {
 		one, _ = OneAnchor.Find(c.anchors)
 	}
 	c.anchors = nil
@@ -175,13 +176,13 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 	var vecs []shingle.Vector
 	var cosineOnly []bool
 	if opt.Story {
-		story, v, indexed, err := streamStory(ctx, c.terms, df, opt, &st)
+		story, v, err := streamStory(ctx, plan, c.terms, df, opt, &st)
 		if err != nil {
 			return nil, err
 		}
 		copied := cands
 		cands, vecs, c.terms = candidate.Merge(copied, story), v, nil
-		if indexed {
+		if plan.Indexed() {
 			cosineOnly = StoryOnly(cands, copied, one)
 		}
 		one = nil
@@ -323,31 +324,29 @@ func buildDoc(c *prepared, i int32, df *shingle.DF, vecs []shingle.Vector) *alig
 	return d
 }
 
-// streamStory is the story route of Candidates (storyCandidates): it
-// weighs each article's terms into its vector (returned, for
-// verification) and indexes the same keys, StoryKeys. indexed is false
-// when the corpus is small enough to compare every pair.
-func streamStory(ctx context.Context, terms [][]shingle.Term, df *shingle.DF, opt Options, st *Stats) (pairs []candidate.Pair, vecs []shingle.Vector, indexed bool, err error) {
+// streamStory is the story route of Candidates (storyCandidates) under
+// plan: it weighs each article's terms into its vector (returned, for
+// verification) and indexes the same keys, plan.StoryKeys, unless the
+// corpus is small enough to compare every pair.
+func streamStory(ctx context.Context, plan candidate.Plan, terms [][]shingle.Term, df *shingle.DF, opt Options, st *Stats) (pairs []candidate.Pair, vecs []shingle.Vector, err error) {
 	n := len(terms)
 	vecs = make([]shingle.Vector, n)
 	keys := make([][]uint64, n)
 	err = parallel(ctx, n, opt, "story terms", func(i int) {
 		vecs[i] = shingle.NewVector(terms[i], df)
 		terms[i] = nil
-		if n > AllPairsUpTo {
-			keys[i] = StoryKeys(vecs[i], df)
-		}
+		keys[i] = plan.StoryKeys(vecs[i], df)
 	})
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, err
 	}
-	if n <= AllPairsUpTo {
-		pairs = allPairs(n)
+	if plan.AllPairs() {
+		pairs = candidate.EveryPair(n, 0)
 		st.Terms.Pairs = len(pairs)
-		return pairs, vecs, false, nil
+		return pairs, vecs, nil
 	}
 	pairs, st.Terms = candidate.Terms.Find(keys)
-	return pairs, vecs, true, nil
+	return pairs, vecs, nil
 }
 
 // streamVerify verifies the candidates a chunk at a time per worker,

@@ -17,7 +17,7 @@
 //	      ─► prepare (align.NewDoc, shingle.Sign/BandKeys/Anchors/Terms)
 //	           ├─► band keys, anchors, batched by shard ─────────────────────┐
 //	           └─► term counts per bundle, by shard ─► GroupByKey ─► DF, N (side inputs)
-//	      ─► weigh (shingle.NewVector, pipeline.StoryKeys) ─► story keys by shard (or all pairs up to pipeline.AllPairsUpTo)
+//	      ─► weigh (shingle.NewVector, candidate.Plan.StoryKeys) ─► story keys by shard (or all pairs up to candidate.AllPairsUpTo)
 //	      ─► GroupByKey(shard) ─► buckets, candidate.BucketPairs (caps, counts) ─► pair×route counts by pair shard
 //	      ─► GroupByKey(shard) ─► ≥ Route.MinShared, OR of routes: distinct pairs
 //	      ─► CoGroupByKey(a's text) ─► CoGroupByKey(b's text) ─► weigh both, align.Verify, cluster.NewPair
@@ -50,8 +50,8 @@
 //     candidate.BucketPairs, the rule candidate.Route.Find applies; a pair
 //     counts for a route when it shares Route.MinShared keys of that route.
 //   - The story route: when the corpus (after dropping bad lines and
-//     repeated ids) holds at most pipeline.AllPairsUpTo articles, every pair;
-//     else pipeline.StoryKeys through the Terms route.
+//     repeated ids) holds at most candidate.AllPairsUpTo articles, every pair;
+//     else candidate.Plan.StoryKeys through the Terms route.
 //   - Which routes found a pair is kept as a bit mask, so that the pairs
 //     output and copy clusters leave out pairs that only the story route
 //     found when `compare` would not have run it (`compare pairs

@@ -133,8 +133,8 @@ func (pairsFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) 
 	return nil
 }
 
-// allPairsFn pairs every article of a corpus of at most
-// pipeline.AllPairsUpTo, the story route's rule for small corpora, as
+// allPairsFn pairs every article of a corpus whose plan compares all
+// pairs (candidate.Plan.AllPairs), the story route's rule for small corpora, as
 // pair×route counts that pass the route's MinShared.
 type allPairsFn struct {
 	Shards int
@@ -146,15 +146,13 @@ func (f *allPairsFn) ProcessElement(_ int, ords func(*uint64) bool, emit func(in
 	for ords(&o) {
 		all = append(all, o)
 	}
-	if len(all) > pipeline.AllPairsUpTo {
+	if !(candidate.Plan{N: len(all), Story: true}).AllPairs() {
 		return // cannot happen: smallCorpusFn sends nothing then
 	}
 	slices.Sort(all)
 	var out batcher
-	for i := range all {
-		for j := i + 1; j < len(all); j++ {
-			out.putPair(f.Shards, pairEntry{A: all[i], B: all[j], Route: routeTerms, N: int32(candidate.Terms.MinShared)})
-		}
+	for _, p := range candidate.EveryPair(len(all), 0) {
+		out.putPair(f.Shards, pairEntry{A: all[p.I], B: all[p.J], Route: routeTerms, N: int32(candidate.Terms.MinShared)})
 	}
 	out.flush(emit)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/copydesk/copydesk/internal/align"
+	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/shingle"
@@ -106,10 +107,10 @@ func (f *verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*re
 }
 
 // cosineOnly tells the pairs compare scores by cosine alone: found by the
-// story route's term index (a corpus larger than pipeline.AllPairsUpTo) and
+// story route's term index (candidate.Plan.Indexed) and
 // by no copy route, sharing no anchor either (pipeline.Corpus.Candidates).
 func cosineOnly(n int, routes int32) bool {
-	return n > pipeline.AllPairsUpTo && routes&(copyRoutes|1<<routeOneAnchor) == 0
+	return (candidate.Plan{N: n, Story: true}).Indexed() && routes&(copyRoutes|1<<routeOneAnchor) == 0
 }
 
 func (f *verifyFn) alignDoc(r *record, n int) (*align.Doc, error) {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/shingle"
 )
@@ -277,7 +278,8 @@ func (s *sharedDF) vector(text string, toks []shingle.Token, n int) (shingle.Vec
 }
 
 // weighFn weighs an article's terms and emits its story keys (batched by
-// shard) when the corpus is larger than pipeline.AllPairsUpTo.
+// shard) when the corpus's plan goes through the term index
+// (candidate.Plan.Indexed).
 type weighFn struct {
 	Shards int
 
@@ -286,7 +288,8 @@ type weighFn struct {
 }
 
 func (f *weighFn) ProcessElement(r record, n int, dfIter func(*[]byte) bool, emitKeys func(int, []byte)) error {
-	if n <= pipeline.AllPairsUpTo {
+	plan := candidate.Plan{N: n, Story: true}
+	if !plan.Indexed() {
 		return nil
 	}
 	if err := f.df.load(dfIter); err != nil {
@@ -297,7 +300,7 @@ func (f *weighFn) ProcessElement(r record, n int, dfIter func(*[]byte) bool, emi
 		return err
 	}
 	vec, df := f.df.vector(text, shingle.Tokens(text), n)
-	for _, k := range pipeline.StoryKeys(vec, df) {
+	for _, k := range plan.StoryKeys(vec, df) {
 		f.keys.putKey(f.Shards, routeTerms, k, r.Ord)
 	}
 	if f.keys.full() {
@@ -316,7 +319,7 @@ func (f *weighFn) FinishBundle(_ int, _ func(*[]byte) bool, emitKeys func(int, [
 type smallCorpusFn struct{}
 
 func (smallCorpusFn) ProcessElement(ord uint64, n int, emit func(int, uint64)) {
-	if n <= pipeline.AllPairsUpTo {
+	if (candidate.Plan{N: n, Story: true}).AllPairs() {
 		emit(0, ord)
 	}
 }

@@ -1,0 +1,78 @@
+package candidate
+
+import "github.com/copydesk/copydesk/internal/shingle"
+
+// The route policy: which routes run over a corpus, which keys an article
+// is indexed under, and which candidate pairs are scored by their TF-IDF
+// cosine alone rather than aligned. Every front end (compare's Run and
+// Stream, the index's Add and Check, the Beam pipeline) asks a Plan, so
+// that they find and verify the same pairs.
+
+const (
+	// AllPairsUpTo: corpora this small compare every pair for stories
+	// instead of going through the term index (at most 125,000 cosines).
+	AllPairsUpTo = 500
+	// TopTerms is how many distinctive terms of each article the story
+	// route indexes.
+	TopTerms = 20
+)
+
+// Plan is the route policy for one corpus of N articles (for the index:
+// the articles indexed once the batch is in).
+type Plan struct {
+	N     int  // articles in the corpus
+	Story bool // the story route runs
+}
+
+// AllPairs reports whether the story route pairs every article with every
+// other: it runs, over a corpus of at most AllPairsUpTo articles.
+func (p Plan) AllPairs() bool { return p.Story && p.N <= AllPairsUpTo }
+
+// Indexed reports whether the story route goes through the term index
+// (Terms, over StoryKeys): it runs, over more than AllPairsUpTo articles.
+// Only then are pairs scored by cosine alone (CosineOnly).
+func (p Plan) Indexed() bool { return p.Story && p.N > AllPairsUpTo }
+
+// StoryKeys returns the keys an article is indexed under by the story
+// route when the plan goes through the term index (nil otherwise): its
+// TopTerms heaviest terms among those another article has too. df only
+// needs the counts of v's own terms.
+func (p Plan) StoryKeys(v shingle.Vector, df *shingle.DF) []uint64 {
+	if !p.Indexed() {
+		return nil
+	}
+	return shared(v, df).Top(TopTerms)
+}
+
+// shared keeps the terms of v that at least one other document has.
+func shared(v shingle.Vector, df *shingle.DF) shingle.Vector {
+	out := make(shingle.Vector, 0, len(v))
+	for _, w := range v {
+		if df.Count[w.Hash] >= 2 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// PostedStoryKeys are the story keys an index stores with an article: its
+// TopTerms heaviest terms, shared or not (which of them another article
+// has changes as the index grows; StoryKeys decides at query time).
+func PostedStoryKeys(v shingle.Vector) []uint64 { return v.Top(TopTerms) }
+
+// EveryPair lists every pair (i, j), i < j < n, whose j is from or later,
+// sorted by i, then j: the story route of a plan whose AllPairs holds (from 0 for a
+// whole corpus, the first new article's index for an index batch).
+func EveryPair(n, from int) []Pair {
+	from = max(from, 0)
+	var out []Pair
+	if n > from {
+		out = make([]Pair, 0, (n*(n-1)-from*(from-1))/2)
+	}
+	for i := range n {
+		for j := max(i+1, from); j < n; j++ {
+			out = append(out, Pair{I: int32(i), J: int32(j)})
+		}
+	}
+	return out
+}
