@@ -55,6 +55,49 @@ func shared(v shingle.Vector, df *shingle.DF) shingle.Vector {
 	return out
 }
 
+// OneAnchor is the anchor route at one shared key: the story pairs it
+// holds are aligned rather than scored by cosine alone (ScoredByCosine). It
+// keeps buckets up to MaxBucket, past the anchor route's cap: a story pair
+// sharing a stock phrase is aligned, not scored by cosine alone.
+var OneAnchor = Route{MinShared: 1, Max: MaxBucket}
+
+// ScoredByCosine is the rule for a candidate pair found by the story route:
+// under a plan that goes through the term index (Indexed), a pair that no
+// copy route found and that shares no anchor either (OneAnchor) is scored
+// by its TF-IDF cosine alone (cluster.CosineOnly); aligned says it was
+// found by a copy route or shares an anchor. A corpus of at most
+// AllPairsUpTo articles aligns every pair.
+//
+// For example, over 10,000 articles, a pair that shares five distinctive
+// terms (a minister's name, a town) but no shingle is scored by cosine; the
+// same pair sharing one winnowed shingle ("said in a statement on Monday")
+// is aligned, so that the passage and quotes it shares count.
+func (p Plan) ScoredByCosine(aligned bool) bool { return p.Indexed() && !aligned }
+
+// CosineOnly marks the pairs of cands (sorted) that ScoredByCosine scores
+// by cosine alone, given the sorted lists of pairs that are aligned (the
+// copy routes', OneAnchor's); nil when the plan scores none that way.
+func (p Plan) CosineOnly(cands []Pair, aligned ...[]Pair) []bool {
+	if !p.ScoredByCosine(false) {
+		return nil
+	}
+	out := make([]bool, len(cands))
+	at := make([]int, len(aligned))
+	for x, c := range cands {
+		in := false
+		for l, list := range aligned {
+			for at[l] < len(list) && pairLess(list[at[l]], c) {
+				at[l]++
+			}
+			in = in || at[l] < len(list) && list[at[l]] == c
+		}
+		out[x] = p.ScoredByCosine(in)
+	}
+	return out
+}
+
+func pairLess(a, b Pair) bool { return a.I < b.I || a.I == b.I && a.J < b.J }
+
 // PostedStoryKeys are the story keys an index stores with an article: its
 // TopTerms heaviest terms, shared or not (which of them another article
 // has changes as the index grows; StoryKeys decides at query time).

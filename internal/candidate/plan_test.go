@@ -43,3 +43,21 @@ func TestEveryPair(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanCosineOnly: past AllPairsUpTo, a candidate in none of the
+// aligned lists is scored by cosine alone; up to it, none is.
+func TestPlanCosineOnly(t *testing.T) {
+	cands := []Pair{{0, 1}, {0, 2}, {1, 2}, {2, 3}}
+	copied := []Pair{{0, 1}}
+	anchored := []Pair{{0, 1}, {2, 3}}
+	if got := (Plan{N: AllPairsUpTo, Story: true}).CosineOnly(cands, copied, anchored); got != nil {
+		t.Errorf("a corpus of %d: %v, want none scored by cosine", AllPairsUpTo, got)
+	}
+	got := Plan{N: AllPairsUpTo + 1, Story: true}.CosineOnly(cands, copied, anchored)
+	if want := []bool{false, true, true, false}; !slices.Equal(got, want) {
+		t.Errorf("a corpus of %d: %v, want %v", AllPairsUpTo+1, got, want)
+	}
+	if (Plan{N: AllPairsUpTo + 1}).ScoredByCosine(false) {
+		t.Error("no story route, yet a pair scored by cosine")
+	}
+}

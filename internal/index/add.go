@@ -396,15 +396,15 @@ func (a *applying) candidates() error {
 	a.cands = candidate.Merge(a.routes...)
 	// Past candidate.AllPairsUpTo, a pair only the story route found that
 	// shares no anchor either is scored by its cosine alone, as `compare
-	// pairs` scores it (pipeline.CosineOnly): no text is read for it.
+	// pairs` scores it (cluster.CosineOnly): no text is read for it.
 	if a.policy.Indexed() {
-		one, _ := pipeline.OneAnchor.FindFrom(a.lists[1], a.nx)
-		a.cosineOnly = pipeline.StoryOnly(a.cands, candidate.Merge(a.routes[0], a.routes[1]), one)
+		one, _ := candidate.OneAnchor.FindFrom(a.lists[1], a.nx)
+		a.cosineOnly = a.policy.CosineOnly(a.cands, candidate.Merge(a.routes[0], a.routes[1]), one)
 	}
 	// Add with CopyOnly verifies (and stores) every candidate but reports
 	// only the copy routes' ones, as Check with CopyOnly does. Even a pair
 	// scored by cosine alone needs its cosine: at cluster.MeasureCosine it is
-	// aligned (pipeline.CosineOnly) and stored with its verdict.
+	// aligned (cluster.CosineOnly) and stored with its verdict.
 	if a.opt.CopyOnly && a.policy.Story {
 		a.copyCand = make(map[candidate.Pair]bool)
 		for _, c := range candidate.Merge(a.routes[0], a.routes[1]) {
@@ -553,7 +553,7 @@ func (a *applying) plan() {
 		if int(c.I) >= a.nx {
 			continue
 		}
-		_, low := pipeline.CosineOnly(a.docs[c.I].Vector, a.docs[c.J].Vector)
+		_, low := cluster.CosineOnly(a.docs[c.I].Vector, a.docs[c.J].Vector)
 		fp := a.recOf[c.I].Shingles
 		if low && (a.cosineOnly != nil && a.cosineOnly[k] || fp != nil && !shingle.Meet(fp, a.recOf[c.J].Shingles)) {
 			a.hollow[k] = true
@@ -665,7 +665,7 @@ func (a *applying) verify(ks []int) error {
 		var v align.Result
 		final := false
 		if a.cosineOnly != nil && a.cosineOnly[k] {
-			v, final = pipeline.CosineOnly(a.docs[i].Vector, a.docs[j].Vector)
+			v, final = cluster.CosineOnly(a.docs[i].Vector, a.docs[j].Vector)
 		}
 		if !final {
 			v, _ = cluster.Verify(a.ctx, a.docs[i], a.docs[j]) // cancelled: parallel says so

@@ -33,7 +33,7 @@
 // links, as any add does, but computes no cosine for them: it does not
 // report them, and a link holds no score.
 // Past candidate.AllPairsUpTo, a pair only the story route found that
-// shares no anchor is scored by its cosine alone (pipeline.CosineOnly), as
+// shares no anchor is scored by its cosine alone (cluster.CosineOnly), as
 // `compare pairs` scores it. A candidate pair whose shingle fingerprints
 // (below) share nothing shares no shingle, and align.Verify gives such a
 // pair its cosine alone too. Both are decided from the stored terms (and

@@ -128,7 +128,7 @@ type Stats struct {
 
 // Candidates returns the pairs to verify, sorted: copy routes always, the
 // story route when opt.Story is set. cosineOnly marks the pairs scored by
-// their cosine alone (see CosineOnly); it is nil when there are none.
+// their cosine alone (see cluster.CosineOnly); it is nil when there are none.
 func (c *Corpus) Candidates(opt Options) (cands []candidate.Pair, cosineOnly []bool, st Stats) {
 	bands := make([][]uint64, len(c.Docs))
 	anchors := make([][]uint64, len(c.Docs))
@@ -146,72 +146,14 @@ func (c *Corpus) Candidates(opt Options) (cands []candidate.Pair, cosineOnly []b
 		story := c.storyCandidates(plan, &st)
 		cands = candidate.Merge(copied, story)
 		if plan.Indexed() {
-			one, _ := OneAnchor.Find(anchors)
-			cosineOnly = StoryOnly(cands, copied, one)
+			one, _ := candidate.OneAnchor.Find(anchors)
+			cosineOnly = plan.CosineOnly(cands, copied, one)
 		}
 	}
 	st.Candidates = len(cands)
 	st.CosineOnly = count(cosineOnly)
 	return cands, cosineOnly, st
 }
-
-// CosineOnly: how a pair that only the story route's term index found is
-// verified when it shares no anchor shingle either. Such a pair shares
-// distinctive terms, but neither an LSH band nor a single anchor (a
-// winnowed shingle, shingle.Anchors, outside buckets of more than
-// candidate.MaxBucket articles): it has no shared stretch the routes can
-// see, and it is scored by its TF-IDF cosine alone, without aligning (an
-// align.Result with Cosine only: story or unrelated).
-// A story pair that does share an anchor is aligned, so that the quotes
-// and passages it shares count in its story weight. The term index gives
-// some 70 candidates an article at 10^5 synthetic articles, two thirds of
-// them sharing some shingle (a stock phrase, a boilerplate line) and one
-// in thirty an anchor outside boilerplate buckets; aligning them all was
-// nine tenths of a story run. On ECB+ the story clusters are the same
-// as with every pair aligned. Corpora of up to candidate.AllPairsUpTo articles
-// compare every pair and align each one.
-//
-// A story-only pair whose cosine reaches cluster.MeasureCosine is aligned
-// after all: a rewritten copy (a newspaper's retelling of agency copy)
-// keeps the source's words and facts but may share no anchor, and only the
-// alignment's measures (align.Derive) can tell it from an independent
-// report. On METER, scoring such pairs by cosine alone took compare
-// pairs' three-way macro-F1 from 0.665 to 0.604.
-//
-// CosineOnly returns the cosine-only result of such a pair and whether it
-// is final; when it is not, the caller verifies the pair (cluster.Verify).
-// Every front end calls it, so they align the same pairs.
-func CosineOnly(a, b shingle.Vector) (align.Result, bool) {
-	c := shingle.Cosine(a, b)
-	return align.Result{Cosine: c}, c < cluster.MeasureCosine
-}
-
-// OneAnchor is the anchor route at one shared key: the story pairs it
-// holds are aligned rather than scored by cosine alone. It keeps buckets
-// up to candidate.MaxBucket, past the anchor route's cap: a story pair
-// sharing a stock phrase is aligned, not scored by cosine alone.
-var OneAnchor = candidate.Route{MinShared: 1, Max: candidate.MaxBucket}
-
-// StoryOnly marks the pairs of cands that are in none of the aligned lists
-// (all sorted).
-func StoryOnly(cands []candidate.Pair, aligned ...[]candidate.Pair) []bool {
-	out := make([]bool, len(cands))
-	at := make([]int, len(aligned))
-	for x, p := range cands {
-		out[x] = true
-		for l, list := range aligned {
-			for at[l] < len(list) && less(list[at[l]], p) {
-				at[l]++
-			}
-			if at[l] < len(list) && list[at[l]] == p {
-				out[x] = false
-			}
-		}
-	}
-	return out
-}
-
-func less(a, b candidate.Pair) bool { return a.I < b.I || a.I == b.I && a.J < b.J }
 
 func count(m []bool) int {
 	n := 0
@@ -250,7 +192,7 @@ func (c *Corpus) Verify(ctx context.Context, cands []candidate.Pair, cosineOnly 
 		var res align.Result
 		final := false
 		if cosineOnly != nil && cosineOnly[k] {
-			res, final = CosineOnly(c.Docs[i].Vector, c.Docs[j].Vector)
+			res, final = cluster.CosineOnly(c.Docs[i].Vector, c.Docs[j].Vector)
 		}
 		if !final {
 			res, _ = cluster.Verify(ctx, c.Docs[i], c.Docs[j]) // cancelled: parallel says so

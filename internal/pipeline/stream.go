@@ -39,7 +39,7 @@ import (
 // text when a candidate pair first needs it and keeps it until its
 // article's last pair is verified (docStore), so each Doc is built once
 // while fewer than maxLiveDocs are waiting for their pairs; a story pair
-// scored by cosine alone (CosineOnly) needs no Doc. Every
+// scored by cosine alone (cluster.CosineOnly) needs no Doc. Every
 // result lands at its input position, so the output is the same whatever
 // the number of cores.
 
@@ -167,7 +167,7 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 	plan := candidate.Plan{N: len(c.ids), Story: opt.Story}
 	var one []candidate.Pair
 	if plan.Indexed() {
-		one, _ = OneAnchor.Find(c.anchors)
+		one, _ = candidate.OneAnchor.Find(c.anchors)
 	}
 	c.anchors = nil
 	st.LSH, st.Anchors = lst, ast
@@ -183,7 +183,7 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 		copied := cands
 		cands, vecs, c.terms = candidate.Merge(copied, story), v, nil
 		if plan.Indexed() {
-			cosineOnly = StoryOnly(cands, copied, one)
+			cosineOnly = plan.CosineOnly(cands, copied, one)
 		}
 		one = nil
 	}
@@ -368,7 +368,7 @@ func streamVerify(ctx context.Context, c *prepared, df *shingle.DF, vecs []shing
 			var res align.Result
 			final := false
 			if cosineOnly != nil && cosineOnly[x] {
-				res, final = CosineOnly(vecs[p.I], vecs[p.J])
+				res, final = cluster.CosineOnly(vecs[p.I], vecs[p.J])
 			}
 			if !final {
 				res, _ = cluster.Verify(ctx, docs.get(p.I), docs.get(p.J)) // cancelled: parallelChunks says so

@@ -133,9 +133,9 @@ const (
 	routeAnchors
 	routeTerms
 	// routeOneAnchor is not a route: the bit marks a pair that shares at
-	// least one anchor (pipeline.OneAnchor), which, found by the story
+	// least one anchor (candidate.OneAnchor), which, found by the story
 	// route's term index alone, is aligned rather than scored by cosine
-	// alone (pipeline.CosineOnly).
+	// alone (cluster.CosineOnly).
 	routeOneAnchor
 )
 

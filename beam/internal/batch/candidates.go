@@ -9,7 +9,6 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/copydesk/copydesk/internal/candidate"
-	"github.com/copydesk/copydesk/internal/pipeline"
 )
 
 func init() {
@@ -117,7 +116,7 @@ func (pairsFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) 
 			if int(ps[e].N) >= routes[ps[e].Route].MinShared {
 				mask |= 1 << ps[e].Route
 			}
-			if ps[e].Route == routeAnchors && int(ps[e].N) >= pipeline.OneAnchor.MinShared {
+			if ps[e].Route == routeAnchors && int(ps[e].N) >= candidate.OneAnchor.MinShared {
 				oneAnchor = true
 			}
 		}

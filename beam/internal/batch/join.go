@@ -10,7 +10,6 @@ import (
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/cluster"
-	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/shingle"
 )
 
@@ -81,7 +80,7 @@ func (f *verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*re
 				return err
 			}
 			va, _ := f.df.vector(text, shingle.Tokens(text), n)
-			res, final = pipeline.CosineOnly(va, b.Vector)
+			res, final = cluster.CosineOnly(va, b.Vector)
 		}
 		if !final {
 			a, err := f.alignDoc(&h.A, n)
@@ -106,11 +105,11 @@ func (f *verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*re
 	return nil
 }
 
-// cosineOnly tells the pairs compare scores by cosine alone: found by the
-// story route's term index (candidate.Plan.Indexed) and
-// by no copy route, sharing no anchor either (pipeline.Corpus.Candidates).
+// cosineOnly tells the pairs compare scores by cosine alone
+// (candidate.Plan.ScoredByCosine): routes has neither a copy route's bit
+// nor routeOneAnchor.
 func cosineOnly(n int, routes int32) bool {
-	return (candidate.Plan{N: n, Story: true}).Indexed() && routes&(copyRoutes|1<<routeOneAnchor) == 0
+	return candidate.Plan{N: n, Story: true}.ScoredByCosine(routes&(copyRoutes|1<<routeOneAnchor) != 0)
 }
 
 func (f *verifyFn) alignDoc(r *record, n int) (*align.Doc, error) {
