@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"slices"
 
-	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/compare"
@@ -99,63 +98,20 @@ type Group struct {
 type Cluster struct {
 	ID      string   `json:"id"`
 	Members []string `json:"members"` // in input order
-	// Compared is how many members the view compares (compare.MaxMembers
-	// at most); members past it are listed but not compared.
-	Compared int      `json:"compared"`
-	Core     []Piece  `json:"core"`    // content two or more members carry, most carried first
-	Outlets  []Outlet `json:"outlets"` // one per compared member, in member order
-	// Framing: quotations by speaker, numbers by fact, names and
-	// distinctive terms per outlet, over the compared members.
-	Framing *framing.View `json:"framing,omitempty"`
+	// The view of the members (compare.BuildStory): the first
+	// compare.MaxMembers compared, their shared core, each one's additions
+	// and omissions, and the framing.
+	compare.Story
 }
 
-// Piece is one piece of shared content, in the words of each member that
-// carries it.
-type Piece struct {
-	Members  []string  `json:"members"`
-	Carriers []Carrier `json:"carriers"`
-}
-
-// Carrier is one member's sentence in a piece.
-type Carrier struct {
-	Sentence
-	Article string `json:"article"`
-	// Match is the sentence's strongest link to the rest of the piece:
-	// verbatim (inside a shared passage of copy), quote (inside a shared
-	// quote) or reworded (same content, other words); With names the
-	// article linked to and Score the strength (covered share of the
-	// sentence for verbatim and quote, sentence similarity for reworded).
-	Match string  `json:"match"`
-	With  string  `json:"with"`
-	Score float64 `json:"score"`
-}
-
-// Sentence is a sentence of an article: bytes [Start, End) of its compared
-// text (headline, a blank line, body; see pipeline.Text).
-type Sentence struct {
-	Start int    `json:"start"`
-	End   int    `json:"end"`
-	Text  string `json:"text"`
-}
-
-// Outlet is what one member did with the story.
-type Outlet struct {
-	Article    string     `json:"article"`
-	Words      int        `json:"words"`
-	CopyWords  int        `json:"copy_words"`  // inside copy shared with another member
-	QuoteWords int        `json:"quote_words"` // inside quotes shared with another member (not copy)
-	Churn      float64    `json:"churn"`       // copy_words / words
-	Added      []Sentence `json:"added"`
-	LeftOut    []LeftOut  `json:"left_out"`
-}
-
-// LeftOut is content the outlet does not carry and at least half of the
-// other members do, in the words of the first member that carries it.
-type LeftOut struct {
-	Sentence
-	Article   string   `json:"article"`    // whose words Text is
-	CarriedBy []string `json:"carried_by"` // every member carrying it
-}
+// The parts of a cluster's view, as compare.BuildStory builds them.
+type (
+	Piece    = compare.StoryPiece
+	Carrier  = compare.StoryCarrier
+	Sentence = compare.StorySentence
+	Outlet   = compare.StoryOutlet
+	LeftOut  = compare.StoryLeftOut
+)
 
 // Build gathers the report of a finished run, which must have been made
 // with pipeline.Options.Story so that story clusters exist. It compares the
@@ -329,61 +285,16 @@ func (r *Report) pair(i, j int) *cluster.Pair {
 }
 
 func (r *Report) cluster(ctx context.Context, members []int) (Cluster, error) {
-	docs := make([]*align.Doc, min(len(members), compare.MaxMembers))
-	for k := range docs {
-		docs[k] = r.res.Doc(members[k])
+	ms := make([]compare.StoryMember, min(len(members), compare.MaxMembers))
+	for k := range ms {
+		a := &r.res.Articles[members[k]]
+		ms[k] = compare.StoryMember{Doc: r.res.Doc(members[k]), ID: a.ID, Label: a.Label()}
 	}
-	v, err := compare.New(ctx, docs)
+	story, err := compare.BuildStory(ctx, ms, r.names)
 	if err != nil {
 		return Cluster{}, err
 	}
-	n := len(v.Outlets)
-	c := Cluster{ID: r.res.Articles[members[0]].ID, Members: r.ids(members), Compared: n, Core: []Piece{}}
-	id := func(m int) string { return r.res.Articles[members[m]].ID }
-	sentence := func(m, s int) Sentence {
-		x := v.Sentences[m][s]
-		return Sentence{Start: x.Start, End: x.End, Text: docs[m].Text[x.Start:x.End]}
-	}
-	piece := func(p *compare.Piece) Piece {
-		out := Piece{Members: make([]string, len(p.Members))}
-		for k, m := range p.Members {
-			out.Members[k] = id(m)
-		}
-		for _, cr := range p.Carriers {
-			car := Carrier{Sentence: sentence(cr.Member, cr.Sentence), Article: id(cr.Member)}
-			if cr.Best.Member >= 0 {
-				car.Match, car.With, car.Score = cr.Best.Kind.String(), id(cr.Best.Member), output.Round3(cr.Best.Score)
-			}
-			out.Carriers = append(out.Carriers, car)
-		}
-		return out
-	}
-	for k := range v.Pieces[:v.Core] {
-		c.Core = append(c.Core, piece(&v.Pieces[k]))
-	}
-	for m, o := range v.Outlets {
-		out := Outlet{
-			Article: id(m), Words: o.Words, CopyWords: o.CopyWords, QuoteWords: o.QuoteWords,
-			Churn: output.Round3(o.Churn), Added: []Sentence{}, LeftOut: []LeftOut{},
-		}
-		for _, k := range o.Added {
-			cr := v.Pieces[k].Carriers[0]
-			out.Added = append(out.Added, sentence(cr.Member, cr.Sentence))
-		}
-		for _, k := range o.LeftOut {
-			p := piece(&v.Pieces[k])
-			first := p.Carriers[0]
-			out.LeftOut = append(out.LeftOut, LeftOut{Sentence: first.Sentence, Article: first.Article, CarriedBy: p.Members})
-		}
-		c.Outlets = append(c.Outlets, out)
-	}
-	fd := make([]framing.Doc, n)
-	for k := range fd {
-		a := &r.res.Articles[members[k]]
-		fd[k] = framing.Doc{ID: a.ID, Label: a.Label(), Text: docs[k].Text}
-	}
-	c.Framing = framing.Build(fd, r.names)
-	return c, nil
+	return Cluster{ID: r.res.Articles[members[0]].ID, Members: r.ids(members), Story: story}, nil
 }
 
 // WriteJSON writes the report as report.json: indented, scores rounded to
