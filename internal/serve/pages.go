@@ -259,14 +259,11 @@ func (s *Server) searchRelated(r *http.Request, st index.Store, iq index.Query, 
 	}
 	// The matches are read newest first, seqs only, in two windows: the
 	// first firstWindow times what the page needs, then the rest of the
-	// first relationScan (one more tells whether there are more). Their
-	// relations are read a chunk at a time, the articles of the page alone.
-	skip := iq.Offset
+	// first relationScan (one more tells whether there are more).
+	t := &relatedTally{s: s, r: r, st: st, v: v, want: want, least: least, gen: gen, skip: iq.Offset, best: make(map[int64]cluster.Relation)}
 	iq.NoCount, iq.SeqsOnly = true, true
-	var page []int64
-	best := make(map[int64]cluster.Relation)
 	read, more := 0, false
-	for _, end := range []int{min(firstWindow*(skip+PerPage+1), relationScan), relationScan} {
+	for _, end := range []int{min(firstWindow*(t.skip+PerPage+1), relationScan), relationScan} {
 		if end <= read {
 			continue
 		}
@@ -278,37 +275,63 @@ func (s *Server) searchRelated(r *http.Request, st index.Store, iq index.Query, 
 		more = len(found) > end-read
 		found = found[:min(len(found), end-read)]
 		read += len(found)
-		for start, size := 0, 0; start < len(found); start += size {
-			size = min(max(2*(skip+PerPage+1-v.Total), minRelationChunk), relationChunk)
-			seqs := make([]int64, 0, size)
-			for _, h := range found[start:min(start+size, len(found))] {
-				seqs = append(seqs, h.Seq)
-			}
-			rels, err := s.relationsOf(r.Context(), st, seqs, least, gen)
-			if err != nil {
-				return err
-			}
-			for _, seq := range seqs {
-				top, ok := strongest(rels[seq], want)
-				if !ok {
-					continue
-				}
-				if v.Total == skip+PerPage {
-					v.AtLeast = true // one past the page: more than Total
-					return s.relatedPage(r, st, page, best, v)
-				}
-				if v.Total >= skip {
-					page, best[seq] = append(page, seq), top
-				}
-				v.Total++
-			}
+		if full, err := t.take(found); err != nil || full {
+			return err
 		}
 		if !more {
 			break
 		}
 	}
 	v.AtLeast = more
-	return s.relatedPage(r, st, page, best, v)
+	return s.relatedPage(r, st, t.page, t.best, v)
+}
+
+// relatedTally goes through a relation search's matches in order, reading
+// their relations a chunk at a time, and keeps those of the page.
+type relatedTally struct {
+	s     *Server
+	r     *http.Request
+	st    index.Store
+	v     *searchView // its Total counts the matches with the relation so far
+	want  func(cluster.Relation) bool
+	least cluster.Relation
+	gen   index.Generation
+	skip  int                        // matches with the relation before the page
+	page  []int64                    // the page's, in order
+	best  map[int64]cluster.Relation // the relation each of page was found by
+}
+
+// take goes through found, the next matches. full: it met the first match
+// past the page, and has listed the page (Total is then the page's last,
+// AtLeast set).
+func (t *relatedTally) take(found []index.Hit) (full bool, err error) {
+	v := t.v
+	for start, size := 0, 0; start < len(found); start += size {
+		size = min(max(2*(t.skip+PerPage+1-v.Total), minRelationChunk), relationChunk)
+		seqs := make([]int64, 0, size)
+		for _, h := range found[start:min(start+size, len(found))] {
+			seqs = append(seqs, h.Seq)
+		}
+		rels, err := t.s.relationsOf(t.r.Context(), t.st, seqs, t.least, t.gen)
+		if err != nil {
+			return false, err
+		}
+		for _, seq := range seqs {
+			top, ok := strongest(rels[seq], t.want)
+			if !ok {
+				continue
+			}
+			if v.Total == t.skip+PerPage {
+				v.AtLeast = true // one past the page: more than Total
+				return true, t.s.relatedPage(t.r, t.st, t.page, t.best, v)
+			}
+			if v.Total >= t.skip {
+				t.page, t.best[seq] = append(t.page, seq), top
+			}
+			v.Total++
+		}
+	}
+	return false, nil
 }
 
 // relationWanted reads a relation filter: which relations it wants and
