@@ -74,9 +74,10 @@ var OneAnchor = Route{MinShared: 1, Max: MaxBucket}
 // is aligned, so that the passage and quotes it shares count.
 func (p Plan) ScoredByCosine(aligned bool) bool { return p.Indexed() && !aligned }
 
-// CosineOnly marks the pairs of cands (sorted) that ScoredByCosine scores
-// by cosine alone, given the sorted lists of pairs that are aligned (the
-// copy routes', OneAnchor's); nil when the plan scores none that way.
+// CosineOnly marks the pairs of cands that ScoredByCosine scores by cosine
+// alone, given the lists of pairs that are aligned (the copy routes',
+// OneAnchor's); all sorted as Merge sorts. nil when the plan scores none
+// that way.
 func (p Plan) CosineOnly(cands []Pair, aligned ...[]Pair) []bool {
 	if !p.ScoredByCosine(false) {
 		return nil
@@ -86,7 +87,7 @@ func (p Plan) CosineOnly(cands []Pair, aligned ...[]Pair) []bool {
 	for x, c := range cands {
 		in := false
 		for l, list := range aligned {
-			for at[l] < len(list) && pairLess(list[at[l]], c) {
+			for at[l] < len(list) && pack(list[at[l]].I, list[at[l]].J) < pack(c.I, c.J) {
 				at[l]++
 			}
 			in = in || at[l] < len(list) && list[at[l]] == c
@@ -95,8 +96,6 @@ func (p Plan) CosineOnly(cands []Pair, aligned ...[]Pair) []bool {
 	}
 	return out
 }
-
-func pairLess(a, b Pair) bool { return a.I < b.I || a.I == b.I && a.J < b.J }
 
 // PostedStoryKeys are the story keys an index stores with an article: its
 // TopTerms heaviest terms, shared or not (which of them another article

@@ -222,7 +222,7 @@ func (a *applying) mergeSearch() error {
 	if !ok {
 		return nil
 	}
-	if n := a.n - len(a.oldRecs) + len(a.batch); 10*len(a.batch) < n { // the index now: number's count, less the versions replaced
+	if 10*len(a.batch) < a.df.N { // the index now (frequencies counted it)
 		return nil
 	}
 	err := m.optimizeSearch(a.ctx)
