@@ -55,6 +55,17 @@ func shared(v shingle.Vector, df *shingle.DF) shingle.Vector {
 	return out
 }
 
+// StoryPairs returns the story route's pairs over a whole corpus under a
+// plan whose story route runs: every pair when AllPairs holds, else the
+// pairs the Terms route finds over keys (each article's StoryKeys).
+func (p Plan) StoryPairs(keys [][]uint64) ([]Pair, Stats) {
+	if p.AllPairs() {
+		out := EveryPair(p.N, 0)
+		return out, Stats{Pairs: len(out)}
+	}
+	return Terms.Find(keys)
+}
+
 // OneAnchor is the anchor route at one shared key: the story pairs it
 // holds are aligned rather than scored by cosine alone (ScoredByCosine). It
 // keeps buckets up to MaxBucket, past the anchor route's cap: a story pair

@@ -168,16 +168,11 @@ func count(m []bool) int {
 // storyCandidates returns the story route's pairs under plan: every pair
 // of a small corpus, else those of the term index.
 func (c *Corpus) storyCandidates(plan candidate.Plan, st *Stats) []candidate.Pair {
-	if plan.AllPairs() {
-		out := candidate.EveryPair(len(c.Docs), 0)
-		st.Terms.Pairs = len(out)
-		return out
-	}
 	keys := make([][]uint64, len(c.Docs))
 	for i, d := range c.Docs {
 		keys[i] = plan.StoryKeys(d.Vector, &c.DF)
 	}
-	out, tst := candidate.Terms.Find(keys)
+	out, tst := plan.StoryPairs(keys)
 	st.Terms = tst
 	return out
 }

@@ -340,12 +340,7 @@ func streamStory(ctx context.Context, plan candidate.Plan, terms [][]shingle.Ter
 	if err != nil {
 		return nil, nil, err
 	}
-	if plan.AllPairs() {
-		pairs = candidate.EveryPair(n, 0)
-		st.Terms.Pairs = len(pairs)
-		return pairs, vecs, nil
-	}
-	pairs, st.Terms = candidate.Terms.Find(keys)
+	pairs, st.Terms = plan.StoryPairs(keys)
 	return pairs, vecs, nil
 }
 
