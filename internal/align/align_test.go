@@ -68,6 +68,21 @@ func TestPassageChainsSmallEdits(t *testing.T) {
 	}
 }
 
+func TestLongestCopyCountsTheCanonicalText(t *testing.T) {
+	// short is aligned first (fewer words); its side of the passage has
+	// the inserted "urgent", one word more than long's side.
+	short := NewDoc("Kerry arrived in Geneva on Sunday in an urgent bid to revive a cease-fire that has all but fallen apart")
+	long := NewDoc("Kerry arrived in Geneva on Sunday in a bid to revive a cease-fire that has all but fallen apart, officials in the city said")
+	for _, r := range []Result{Verify(short, long), Verify(long, short)} {
+		if r.LongestCopy != 21 {
+			t.Errorf("LongestCopy %d, want 21 (the short text's side) whichever comes first", r.LongestCopy)
+		}
+	}
+	if r := Verify(long, short); r.CopyA != 20 || r.CopyB != 21 {
+		t.Errorf("copy counts %d and %d, want 20 and 21", r.CopyA, r.CopyB)
+	}
+}
+
 func TestSharedQuoteIsNotCopy(t *testing.T) {
 	a := NewDoc(`The envoy said: "We did raise and discuss the importance of protecting and maintaining and supporting the cessation of hostilities which is fragile," after the meeting in Damascus.`)
 	b := NewDoc(`The envoy also said he raised the importance “of protecting and maintaining and supporting the cessation of hostilities”, describing it as fragile.`)

@@ -149,6 +149,8 @@ func FuzzVerify(f *testing.F) {
 	}
 	f.Add(`He said "we are very, very concerned about the escalation of violence" on Monday in Geneva.`,
 		`“We are very, very concerned about the escalation of violence,” he said on Monday in Geneva.`)
+	f.Add("Kerry arrived in Geneva on Sunday in a bid to revive a cease-fire that has all but fallen apart, officials in the city said",
+		"Kerry arrived in Geneva on Sunday in an urgent bid to revive a cease-fire that has all but fallen apart")
 	f.Add("", "one two three")
 	f.Fuzz(func(t *testing.T, ta, tb string) {
 		a, b := NewDoc(ta), NewDoc(tb)
@@ -170,7 +172,11 @@ func FuzzVerify(f *testing.F) {
 				t.Fatalf("score %v outside [0, 1]", x)
 			}
 		}
-		if res.CopyA > len(a.Tokens) || res.CopyB > len(b.Tokens) || res.LongestCopy > res.CopyA {
+		firstCopy := res.CopyA // LongestCopy counts the canonical first text
+		if !canonical(a, b) {
+			firstCopy = res.CopyB
+		}
+		if res.CopyA > len(a.Tokens) || res.CopyB > len(b.Tokens) || res.LongestCopy > firstCopy {
 			t.Fatalf("copy counts %d, %d, longest %d for %d and %d words", res.CopyA, res.CopyB, res.LongestCopy, len(a.Tokens), len(b.Tokens))
 		}
 		for k, p := range res.Passages {
