@@ -41,7 +41,8 @@ const FurnitureSlack = 10
 // (a word index), when a and b are of one outlet: the copy passages of r
 // in the second half of both texts that, from each text's end back, follow
 // one another within FurnitureSlack words (endingStart), the same
-// passages in both texts, with no other copy passage reaching into them.
+// passages in both texts, with no other copy passage reaching into them
+// but the ending's own phrases found again before it (echoesEnding).
 // ok is false when there is none. It reads r's passages as a set, so it
 // finds the same ending whichever text is a.
 func furnitureStart(a, b *align.Doc, r *align.Result) (ea, eb int, ok bool) {
@@ -61,13 +62,44 @@ func furnitureStart(a, b *align.Doc, r *align.Result) (ea, eb int, ok bool) {
 		return 0, 0, false
 	}
 	for _, p := range r.Passages {
-		inA, inB := p.A.Start >= ea, p.B.Start >= eb
-		if !p.Quote && (inA != inB || !inA && (p.A.End > ea || p.B.End > eb)) {
+		if !p.Quote && !beforeOrInEnding(p, ea, eb) && !echoesEnding(p, r.Passages, ea, eb) {
 			return 0, 0, false
 		}
 	}
 	return ea, eb, true
 }
+
+// beforeOrInEnding reports whether passage p lies before the endings
+// (starting at word ea of A and eb of B) in both texts, or inside them in
+// both.
+func beforeOrInEnding(p align.Passage, ea, eb int) bool {
+	inA, inB := p.A.Start >= ea, p.B.Start >= eb
+	return inA && inB || !inA && !inB && p.A.End <= ea && p.B.End <= eb
+}
+
+// echoesEnding reports whether passage p is a phrase of the shared ending
+// found again before the ending in the other text ("did not immediately
+// respond to a request for comment" in one article's body and in the
+// other's closing line): its side in one text's ending lies inside a
+// passage of the ending itself (ps: all the pair's passages), its other
+// side before the other text's ending. A paragraph of one text reused
+// just before the other's ending is not inside a passage of the ending,
+// so it stays copy.
+func echoesEnding(p align.Passage, ps []align.Passage, ea, eb int) bool {
+	inA, inB := p.A.Start >= ea, p.B.Start >= eb
+	for _, e := range ps {
+		if e.Quote || e.A.Start < ea || e.B.Start < eb {
+			continue // not a passage of the ending
+		}
+		if inA && !inB && p.B.End <= eb && within(p.A, e.A) || inB && !inA && p.A.End <= ea && within(p.B, e.B) {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether span s lies inside span of.
+func within(s, of align.Span) bool { return s.Start >= of.Start && s.End <= of.End }
 
 // endingStart returns where the spans (span of each of ps) that close a
 // text of n words begin: the first ends within FurnitureSlack words of n,

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/copydesk/copydesk/internal/align"
@@ -31,6 +32,8 @@ func doc(text, outlet string) *align.Doc {
 // same ending is copy.
 func TestOutletFurniture(t *testing.T) {
 	library, train, sitIn := testLibrary+"\n\n"+testFooter, testTrain+"\n\n"+testFooter, testSitIn+"\n\n"+testFooter
+	trainEcho := "Subscribers get the day's top stories delivered to your inbox, and follow the Daily Courier on social media, the railway's owners said on Wednesday.\n\n" + train
+	trainReuse := testTrain + "\n\n" + strings.Split(testLibrary, "\n\n")[1] + "\n\n" + testFooter
 	for _, c := range []struct {
 		name         string
 		a, b         *align.Doc
@@ -41,6 +44,12 @@ func TestOutletFurniture(t *testing.T) {
 		{"two outlets", doc(library, "Daily Courier"), doc(train, "The Gazette"), Partial, 37, 37},
 		{"no outlet", doc(library, ""), doc(train, ""), Partial, 37, 37},
 		{"one outlet, a paragraph reused", doc(library, "Daily Courier"), doc(sitIn, "Daily Courier"), Partial, 30, 30},
+		// The footer's "delivered to your inbox" phrase in the other's body is
+		// the ending's words again, not copy.
+		{"one outlet, a phrase of the ending in a body", doc(library, "Daily Courier"), doc(trainEcho, "Daily Courier"), Unrelated, 0, 0},
+		// A paragraph of the library story reused just before the train
+		// story's footer is copy, though it adjoins the ending.
+		{"one outlet, a paragraph reused before the ending", doc(library, "Daily Courier"), doc(trainReuse, "Daily Courier"), Partial, 30, 30},
 	} {
 		r, err := Verify(context.Background(), c.a, c.b)
 		if err != nil {

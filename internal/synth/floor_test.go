@@ -15,7 +15,8 @@ import (
 // candidates, verify, classify) over a synthetic corpus of floorArticles
 // (10,000; 2,000 under -race) and holds it to the accuracy the issue asks
 // at 100,000: precision and recall 0.99 for duplicate+derived, recall 0.95
-// for partial.
+// and precision 0.99 for partial (stock phrases of an outlet's closing
+// lines once made it 0.91 at 10,000).
 func TestPlantedReuseFloors(t *testing.T) {
 	var corpus, truthBuf bytes.Buffer
 	if err := synth.Write(context.Background(), floorArticles, 1, &corpus, &truthBuf); err != nil {
@@ -49,7 +50,7 @@ func TestPlantedReuseFloors(t *testing.T) {
 	if s.CopyPrecision() < 0.99 || s.CopyRecall() < 0.99 {
 		t.Errorf("duplicate+derived: precision %.4f, recall %.4f; want both at least 0.99", s.CopyPrecision(), s.CopyRecall())
 	}
-	if s.PartialRecall() < 0.95 {
-		t.Errorf("partial recall %.4f, want at least 0.95", s.PartialRecall())
+	if s.PartialRecall() < 0.95 || s.PartialPrecision() < 0.99 {
+		t.Errorf("partial: precision %.4f, recall %.4f; want at least 0.99 and 0.95", s.PartialPrecision(), s.PartialRecall())
 	}
 }
