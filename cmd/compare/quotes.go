@@ -35,17 +35,17 @@ JSON: an array of {"speaker", "named", "statements": [{"speaker", "named",
 			outputFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			format := c.String("format")
-			if format != "text" && format != "json" {
-				return cmdline.Usage(fmt.Errorf("--format: %q is not text or json", format))
+			f, err := parseQuotes(c)
+			if err != nil {
+				return err
 			}
-			arts, err := e.load(c)
+			arts, err := e.loadInputs(c.Context, &f.inputs)
 			if err != nil {
 				return err
 			}
 			groups := quote.BySpeaker(quote.Merge(quoteSources(arts)))
-			return e.output(c, func(w io.Writer) error {
-				if format == "json" {
+			return e.writeOutput(f.Output, func(w io.Writer) error {
+				if f.Format == "json" {
 					if groups == nil {
 						groups = []quote.Group{}
 					}
@@ -57,6 +57,27 @@ JSON: an array of {"speaker", "named", "statements": [{"speaker", "named",
 			})
 		},
 	}
+}
+
+// quotesFlags are compare quotes' flags.
+type quotesFlags struct {
+	inputs
+	Format string // --format: text or json
+	Output string // --output ("" or - is standard output)
+}
+
+// parseQuotes reads compare quotes' flags, refusing (a usage error) a
+// --format other than text or json, then the input group's errors
+// (inputs.check).
+func parseQuotes(c *cli.Context) (quotesFlags, error) {
+	f := quotesFlags{inputs: readInputs(c), Format: c.String("format"), Output: c.String("output")}
+	if f.Format != "text" && f.Format != "json" {
+		return quotesFlags{}, cmdline.Usage(fmt.Errorf("--format: %q is not text or json", f.Format))
+	}
+	if err := f.check(); err != nil {
+		return quotesFlags{}, err
+	}
+	return f, nil
 }
 
 // quoteSources extracts the quotations of each article's compared text.

@@ -221,40 +221,19 @@ func outputFlag() cli.Flag {
 // load reads the articles under the command's PATH arguments, reporting each
 // bad input on stderr.
 func (e *env) load(c *cli.Context) ([]article.Article, error) {
-	r, err := e.reader(c)
-	if err != nil {
-		return nil, err
-	}
-	return r.Load(c.Context, c.Args().Slice())
+	in := readInputs(c)
+	return e.loadInputs(c.Context, &in)
 }
 
 // reader returns the reader of the command's PATH arguments, which reports
-// each bad input on stderr.
+// each bad input on stderr, after the checks of inputs.check. compare
+// report's reader skips its own --output.
 func (e *env) reader(c *cli.Context) (*article.Reader, error) {
-	if c.NArg() == 0 {
-		return nil, cmdline.Usage(errors.New(c.Command.Name + ": no PATH given (a file, a directory, or - for standard input)"))
-	}
-	maxBytes, err := cmdline.ParseSize(c.String("max-size"))
-	if err != nil {
-		return nil, cmdline.Usage(fmt.Errorf("--max-size: %w", err))
-	}
-	if c.Int("workers") < 0 {
-		return nil, cmdline.Usage(fmt.Errorf("--workers: %d is negative (0 or unset: one per core)", c.Int("workers")))
-	}
-	r := &article.Reader{
-		Stdin:    e.stdin,
-		MaxBytes: maxBytes,
-		StdinID:  c.String("stdin-id"),
-		Bad: func(err error) {
-			e.bad++
-			fmt.Fprintf(e.stderr, "compare: %s\n", escapeControls(err.Error()))
-		},
-		Note: func(s string) { fmt.Fprintf(e.stderr, "compare: note: %s\n", escapeControls(s)) },
-	}
+	in := readInputs(c)
 	if c.Command.Name == "report" && c.String("output") != "" {
-		r.Skip = []string{c.String("output")} // never read the last report back
+		in.Skip = []string{c.String("output")} // never read the last report back
 	}
-	return r, nil
+	return e.newReader(&in)
 }
 
 // options builds pipeline options with a progress bar on a terminal.
@@ -301,7 +280,13 @@ func (e *env) progress() func(stage string, done, total int) {
 // output runs write against stdout or, with --output, an atomically
 // replaced file.
 func (e *env) output(c *cli.Context, write func(io.Writer) error) error {
-	if path := c.String("output"); path != "" {
+	return e.writeOutput(c.String("output"), write)
+}
+
+// writeOutput runs write against stdout or, when path is not empty, an
+// atomically replaced file (output.WriteOutput: - is stdout too).
+func (e *env) writeOutput(path string, write func(io.Writer) error) error {
+	if path != "" {
 		return output.WriteOutput(path, e.stdout, write)
 	}
 	return write(e.stdout)

@@ -44,41 +44,58 @@ alone): direction, immediate source, credit, wire share per outlet.`,
 		},
 		Subcommands: []*cli.Command{synthScoreCommand(e)},
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return cmdline.Usage(fmt.Errorf("synth: unexpected argument %q", c.Args().First()))
+			f, err := parseSynth(c)
+			if err != nil {
+				return err
 			}
-			n := c.Int("n")
-			if n <= 0 {
-				return cmdline.Usage(errors.New("--n must be positive"))
-			}
-			out := c.String("output")
-			if out == "" {
-				return cmdline.Usage(errors.New("synth: --output must not be empty (- for standard output)"))
-			}
-			truth := c.String("truth")
-			if truth == "" && !output.IsStream(out) {
-				truth = filepath.Join(filepath.Dir(out), "truth.jsonl")
-			}
-			if truth != "" && filepath.Clean(truth) == filepath.Clean(out) {
-				return cmdline.Usage(errors.New("--truth and --output name the same file"))
-			}
-			if truth == "" {
+			if f.Truth == "" {
 				// Never a truth.jsonl beside a device or in the working
 				// directory for a corpus piped on.
 				fmt.Fprintln(e.stderr, "compare: synth: no truth written (the corpus goes to a stream; --truth FILE writes it)")
-				return output.WriteOutput(out, e.stdout, func(cw io.Writer) error {
-					return synth.Write(c.Context, n, c.Uint64("seed"), cw, io.Discard)
+				return output.WriteOutput(f.Output, e.stdout, func(cw io.Writer) error {
+					return synth.Write(c.Context, f.N, f.Seed, cw, io.Discard)
 				})
 			}
 			// Both files appear together or not at all: the corpus is
 			// renamed into place only after the truth is.
-			return output.WriteOutput(out, e.stdout, func(cw io.Writer) error {
-				return output.WriteOutput(truth, e.stdout, func(tw io.Writer) error {
-					return synth.Write(c.Context, n, c.Uint64("seed"), cw, tw)
+			return output.WriteOutput(f.Output, e.stdout, func(cw io.Writer) error {
+				return output.WriteOutput(f.Truth, e.stdout, func(tw io.Writer) error {
+					return synth.Write(c.Context, f.N, f.Seed, cw, tw)
 				})
 			})
 		},
 	}
+}
+
+// synthFlags are compare synth's flags.
+type synthFlags struct {
+	N      int    // --n, positive
+	Seed   uint64 // --seed
+	Output string // --output, not empty (- is standard output)
+	Truth  string // --truth, or truth.jsonl beside a regular --output; "" for none
+}
+
+// parseSynth reads compare synth's flags, refusing in this order an
+// argument, a --n that is not positive, an empty --output and a --truth
+// naming the --output file, each as a usage error.
+func parseSynth(c *cli.Context) (synthFlags, error) {
+	if c.NArg() > 0 {
+		return synthFlags{}, cmdline.Usage(fmt.Errorf("synth: unexpected argument %q", c.Args().First()))
+	}
+	f := synthFlags{N: c.Int("n"), Seed: c.Uint64("seed"), Output: c.String("output"), Truth: c.String("truth")}
+	if f.N <= 0 {
+		return synthFlags{}, cmdline.Usage(errors.New("--n must be positive"))
+	}
+	if f.Output == "" {
+		return synthFlags{}, cmdline.Usage(errors.New("synth: --output must not be empty (- for standard output)"))
+	}
+	if f.Truth == "" && !output.IsStream(f.Output) {
+		f.Truth = filepath.Join(filepath.Dir(f.Output), "truth.jsonl")
+	}
+	if f.Truth != "" && filepath.Clean(f.Truth) == filepath.Clean(f.Output) {
+		return synthFlags{}, cmdline.Usage(errors.New("--truth and --output name the same file"))
+	}
+	return f, nil
 }
 
 func synthScoreCommand(e *env) *cli.Command {
@@ -91,40 +108,39 @@ func synthScoreCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "provenance", Usage: "also score `PROV.json`, the output of compare provenance --format json"},
 		},
 		Action: func(c *cli.Context) error {
-			prov := c.String("provenance")
-			if c.NArg() > 1 || c.NArg() == 0 && prov == "" {
-				return cmdline.Usage(errors.New("synth score: give one PAIRS.jsonl file (- for standard input), --provenance PROV.json, or both"))
+			f, err := parseSynthScore(c)
+			if err != nil {
+				return err
 			}
-			tf, err := os.Open(c.String("truth"))
+			tf, err := os.Open(f.Truth)
 			if err != nil {
 				return err
 			}
 			defer tf.Close()
 			truth, err := synth.ReadTruth(tf)
 			if err != nil {
-				return fmt.Errorf("%s: %w", c.String("truth"), err)
+				return fmt.Errorf("%s: %w", f.Truth, err)
 			}
-			if prov != "" {
-				s, err := scoreProvenance(prov, truth)
+			if f.Provenance != "" {
+				s, err := scoreProvenance(f.Provenance, truth)
 				if err != nil {
 					return err
 				}
 				fmt.Fprintln(e.stdout, s)
 			}
-			if c.NArg() == 0 {
+			if !f.ScorePairs {
 				return nil
 			}
 			var in io.Reader = e.stdin
-			name := c.Args().First()
-			if name != "-" {
-				f, err := os.Open(name)
+			if f.Pairs != "-" {
+				pf, err := os.Open(f.Pairs)
 				if err != nil {
 					return err
 				}
-				defer f.Close()
-				in = f
+				defer pf.Close()
+				in = pf
 			}
-			found, err := readFound(name, in)
+			found, err := readFound(f.Pairs, in)
 			if err != nil {
 				return err
 			}
@@ -133,6 +149,24 @@ func synthScoreCommand(e *env) *cli.Command {
 			return err
 		},
 	}
+}
+
+// synthScoreFlags are compare synth score's flags and argument.
+type synthScoreFlags struct {
+	Truth      string // --truth
+	Provenance string // --provenance, "" for none
+	ScorePairs bool   // a PAIRS.jsonl argument was given
+	Pairs      string // PAIRS.jsonl (- is standard input)
+}
+
+// parseSynthScore reads compare synth score's flags, refusing (a usage
+// error) more than one argument, or none without --provenance.
+func parseSynthScore(c *cli.Context) (synthScoreFlags, error) {
+	f := synthScoreFlags{Truth: c.String("truth"), Provenance: c.String("provenance"), ScorePairs: c.NArg() > 0, Pairs: c.Args().First()}
+	if c.NArg() > 1 || c.NArg() == 0 && f.Provenance == "" {
+		return synthScoreFlags{}, cmdline.Usage(errors.New("synth score: give one PAIRS.jsonl file (- for standard input), --provenance PROV.json, or both"))
+	}
+	return f, nil
 }
 
 // readFound reads the a, b and relation fields of compare pairs JSONL.

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cmdline"
+)
+
+// inputs is the flag group of the commands that read articles: the PATH
+// arguments, --max-size, --workers and --stdin-id, as given. readInputs
+// never fails; check validates the group, and a command calls it only on
+// the paths that read PATHs (a bad --max-size is ignored, and a negative
+// --workers passed on, where no PATH is read, as before).
+type inputs struct {
+	Paths    []string
+	MaxSize  string   // --max-size, unparsed
+	Workers  int      // --workers, maybe negative until check
+	StdinID  string   // --stdin-id
+	Skip     []string // paths never read (report's own --output)
+	command  string   // the command's name, for the "no PATH" error
+	maxBytes int64    // MaxSize parsed by check
+}
+
+// readInputs reads the input group of c's command.
+func readInputs(c *cli.Context) inputs {
+	return inputs{
+		Paths:   c.Args().Slice(),
+		MaxSize: c.String("max-size"),
+		Workers: c.Int("workers"),
+		StdinID: c.String("stdin-id"),
+		command: c.Command.Name,
+	}
+}
+
+// check refuses, in this order, no PATH, a --max-size that is not a size
+// and a negative --workers, each as a usage error.
+func (in *inputs) check() error {
+	if len(in.Paths) == 0 {
+		return cmdline.Usage(errors.New(in.command + ": no PATH given (a file, a directory, or - for standard input)"))
+	}
+	maxBytes, err := cmdline.ParseSize(in.MaxSize)
+	if err != nil {
+		return cmdline.Usage(fmt.Errorf("--max-size: %w", err))
+	}
+	if in.Workers < 0 {
+		return cmdline.Usage(fmt.Errorf("--workers: %d is negative (0 or unset: one per core)", in.Workers))
+	}
+	in.maxBytes = maxBytes
+	return nil
+}
+
+// newReader checks in and returns a reader of its PATHs that reports each
+// bad input on stderr.
+func (e *env) newReader(in *inputs) (*article.Reader, error) {
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	return &article.Reader{
+		Stdin:    e.stdin,
+		MaxBytes: in.maxBytes,
+		StdinID:  in.StdinID,
+		Skip:     in.Skip,
+		Bad: func(err error) {
+			e.bad++
+			fmt.Fprintf(e.stderr, "compare: %s\n", escapeControls(err.Error()))
+		},
+		Note: func(s string) { fmt.Fprintf(e.stderr, "compare: note: %s\n", escapeControls(s)) },
+	}, nil
+}
+
+// loadInputs reads the articles under in's PATHs (after checking in),
+// reporting each bad input on stderr.
+func (e *env) loadInputs(ctx context.Context, in *inputs) ([]article.Article, error) {
+	r, err := e.newReader(in)
+	if err != nil {
+		return nil, err
+	}
+	return r.Load(ctx, in.Paths)
+}
