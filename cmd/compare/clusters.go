@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 
 	"github.com/urfave/cli/v2"
@@ -29,31 +30,59 @@ more articles.`,
 			&cli.StringFlag{Name: "index", Usage: "cluster what the index `DB` holds (a SQLite file or postgres:// URL) instead of PATHs"},
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			format, err := output.ParseFormat(c.String("format"))
-			if err != nil {
-				return cmdline.Usage(err)
-			}
-			level, err := cluster.ParseLevel(c.String("level"))
-			if err != nil {
-				return cmdline.Usagef("--level: %w", err)
-			}
-			if c.String("index") != "" {
-				members, err := e.indexClusters(c, level)
-				if err != nil {
-					return err
-				}
-				return e.output(c, func(w io.Writer) error { return output.WriteClusters(w, format, members) })
-			}
-			res, err := e.stream(c, level == cluster.StoryLvl, level == cluster.Copy)
+			f, err := parseClustersFlags(c)
 			if err != nil {
 				return err
 			}
-			groups := res.Groups(level)
+			if f.Index != "" {
+				members, err := e.indexClusters(c.Context, f.Index, f.Level)
+				if err != nil {
+					return err
+				}
+				return e.writeOutput(f.Output, func(w io.Writer) error { return output.WriteClusters(w, f.Format, members) })
+			}
+			res, err := e.stream(c.Context, &f.inputs, f.Level == cluster.StoryLvl, f.Level == cluster.Copy)
+			if err != nil {
+				return err
+			}
+			groups := res.Groups(f.Level)
 			members := make([]output.Member, len(res.IDs))
 			for i, g := range groups {
-				members[i] = output.Member{ID: res.IDs[i], Cluster: res.IDs[g], Level: level.String()}
+				members[i] = output.Member{ID: res.IDs[i], Cluster: res.IDs[g], Level: f.Level.String()}
 			}
-			return e.output(c, func(w io.Writer) error { return output.WriteClusters(w, format, members) })
+			return e.writeOutput(f.Output, func(w io.Writer) error { return output.WriteClusters(w, f.Format, members) })
 		},
 	}
+}
+
+// clustersFlags are compare clusters' flags.
+type clustersFlags struct {
+	tableOut
+	inputs
+	Level cluster.Level
+	Index string // --index DB, "" to read PATHs
+}
+
+// parseClusters reads compare clusters' flags, refusing (a usage error),
+// in this order, a bad --format, a bad --level, then with --index any
+// PATH, without it the input group's errors (inputs.check: --max-size and
+// --workers are not checked with --index).
+func parseClustersFlags(c *cli.Context) (clustersFlags, error) {
+	out, err := parseTableOut(c)
+	if err != nil {
+		return clustersFlags{}, err
+	}
+	level, err := cluster.ParseLevel(c.String("level"))
+	if err != nil {
+		return clustersFlags{}, cmdline.Usagef("--level: %w", err)
+	}
+	f := clustersFlags{tableOut: out, inputs: readInputs(c), Level: level, Index: c.String("index")}
+	if f.Index != "" {
+		if len(f.Paths) > 0 {
+			return clustersFlags{}, cmdline.Usage(errors.New("clusters: give --index or PATHs, not both"))
+		}
+	} else if err := f.check(); err != nil {
+		return clustersFlags{}, err
+	}
+	return f, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,28 +45,19 @@ ID in a JSONL or JSON feed. A file whose own name holds # is read whole.`,
 			outputFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			if c.NArg() != 2 {
-				return cmdline.Usage(errors.New("diff: give exactly two articles, A and B (FILE or FILE#ID)"))
-			}
-			if err := checkColor(c); err != nil {
+			f, err := parseDiffFlags(c)
+			if err != nil {
 				return err
 			}
-			format := c.String("format")
-			if c.Bool("html") {
-				format = "html"
-			}
-			if format != "text" && format != "html" && format != "json" {
-				return cmdline.Usage(fmt.Errorf("--format: %q is not text, html or json", format))
-			}
 			arts := make([]article.Article, 0, 2)
-			for _, arg := range c.Args().Slice() {
-				a, err := e.pick(c, arg)
+			for _, arg := range f.Paths {
+				a, err := e.pick(c.Context, &f.inputs, arg)
 				if err != nil {
 					return err
 				}
 				arts = append(arts, a)
 			}
-			res, err := pipeline.Run(c.Context, arts, e.options(c, true))
+			res, err := pipeline.Run(c.Context, arts, e.options(f.Workers, true))
 			if err != nil {
 				return err
 			}
@@ -75,24 +67,55 @@ ID in a JSONL or JSON feed. A file whose own name holds # is read whole.`,
 				return err
 			}
 			rel := cluster.Classify(&v)
-			return e.output(c, func(w io.Writer) error {
-				switch format {
+			return e.writeOutput(f.Output, func(w io.Writer) error {
+				switch f.Format {
 				case "html":
 					return report.WritePage(w, report.NewDiffPage(&arts[0], &arts[1], a, b, rel, &v))
 				case "json":
 					return writeDiffJSON(w, &arts[0], &arts[1], a, b, &v)
 				}
-				return writeDiff(w, &arts[0], &arts[1], a, b, &v, e.colorFor(c, w))
+				return writeDiff(w, &arts[0], &arts[1], a, b, &v, colorFor(f.Color, w))
 			})
 		},
 	}
 }
 
+// diffFlags are compare diff's flags; Paths holds A and B.
+type diffFlags struct {
+	inputs
+	Color  string // --color: auto, always or never
+	Format string // --format (html with --html): text, html or json
+	Output string // --output ("" or - is standard output)
+}
+
+// parseDiff reads compare diff's flags, refusing (a usage error), in this
+// order, other than two arguments, a bad --color, a bad --format, then the
+// input group's errors (inputs.check).
+func parseDiffFlags(c *cli.Context) (diffFlags, error) {
+	if c.NArg() != 2 {
+		return diffFlags{}, cmdline.Usage(errors.New("diff: give exactly two articles, A and B (FILE or FILE#ID)"))
+	}
+	f := diffFlags{inputs: readInputs(c), Color: c.String("color"), Format: c.String("format"), Output: c.String("output")}
+	if err := checkColor(f.Color); err != nil {
+		return diffFlags{}, err
+	}
+	if c.Bool("html") {
+		f.Format = "html"
+	}
+	if f.Format != "text" && f.Format != "html" && f.Format != "json" {
+		return diffFlags{}, cmdline.Usage(fmt.Errorf("--format: %q is not text, html or json", f.Format))
+	}
+	if err := f.check(); err != nil {
+		return diffFlags{}, err
+	}
+	return f, nil
+}
+
 // pick reads the one article that arg names: a file holding one article,
 // or FILE#ID, the record ID of a feed (a file whose own name holds # is
-// read whole).
-func (e *env) pick(c *cli.Context, arg string) (article.Article, error) {
-	r, err := e.reader(c)
+// read whole), with a reader of in (inputs.check).
+func (e *env) pick(ctx context.Context, in *inputs, arg string) (article.Article, error) {
+	r, err := e.newReader(in)
 	if err != nil {
 		return article.Article{}, err
 	}
@@ -103,7 +126,7 @@ func (e *env) pick(c *cli.Context, arg string) (article.Article, error) {
 		}
 	}
 	bad := e.bad
-	arts, err := r.Load(c.Context, []string{path})
+	arts, err := r.Load(ctx, []string{path})
 	if err != nil {
 		return article.Article{}, err
 	}

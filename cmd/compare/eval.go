@@ -90,7 +90,7 @@ the set (articles.jsonl, pairs.jsonl).`,
 				}
 			}
 			if path := c.String("pairs"); path != "" {
-				res, err := pipeline.Run(c.Context, arts, e.options(c, true))
+				res, err := pipeline.Run(c.Context, arts, e.options(c.Int("workers"), true))
 				if err != nil {
 					return err
 				}
@@ -145,7 +145,7 @@ type namedRelations struct {
 }
 
 func (e *env) evalClusters(c *cli.Context, arts []article.Article, fields []string) ([]namedClusters, error) {
-	res, err := pipeline.Run(c.Context, arts, e.options(c, true))
+	res, err := pipeline.Run(c.Context, arts, e.options(c.Int("workers"), true))
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +256,7 @@ func (e *env) evalSynth(c *cli.Context, arts []article.Article) ([]namedRelation
 			return nil, err
 		}
 	}
-	res, err := pipeline.Run(c.Context, set.Articles, e.options(c, true))
+	res, err := pipeline.Run(c.Context, set.Articles, e.options(c.Int("workers"), true))
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +342,7 @@ func (e *env) evalMeter(c *cli.Context, dir string) (*evalOutput, error) {
 	if set.NoSource > 0 {
 		fmt.Fprintf(e.stderr, "compare: eval: METER: %s without PA copy left out\n", output.Plural(set.NoSource, "labelled article"))
 	}
-	res, err := pipeline.Run(c.Context, set.Articles, e.options(c, true))
+	res, err := pipeline.Run(c.Context, set.Articles, e.options(c.Int("workers"), true))
 	if err != nil {
 		return nil, err
 	}

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/cmdline"
+	"github.com/copydesk/copydesk/internal/output"
 )
 
 // inputs is the flag group of the commands that read articles: the PATH
@@ -81,4 +85,70 @@ func (e *env) loadInputs(ctx context.Context, in *inputs) ([]article.Article, er
 		return nil, err
 	}
 	return r.Load(ctx, in.Paths)
+}
+
+// tableOut is the output group of the commands that write tables
+// (pairs, clusters, provenance, index add/check/relations): --format
+// (text, json, jsonl or csv) and --output.
+type tableOut struct {
+	Format output.Format
+	Output string // "" or - is standard output
+}
+
+// parseTableOut reads --format and --output, refusing (a usage error) a
+// --format that output.ParseFormat does not take.
+func parseTableOut(c *cli.Context) (tableOut, error) {
+	format, err := output.ParseFormat(c.String("format"))
+	if err != nil {
+		return tableOut{}, cmdline.Usage(err)
+	}
+	return tableOut{Format: format, Output: c.String("output")}, nil
+}
+
+// pairsOut is the output group of the commands that print pairs: tableOut
+// and --min-relation.
+type pairsOut struct {
+	tableOut
+	MinRel cluster.Relation
+}
+
+// parsePairsOut reads --format, --output and --min-relation, refusing (a
+// usage error) a bad --format, then a bad --min-relation.
+func parsePairsOut(c *cli.Context) (pairsOut, error) {
+	t, err := parseTableOut(c)
+	if err != nil {
+		return pairsOut{}, err
+	}
+	minRel, err := cluster.ParseRelation(c.String("min-relation"))
+	if err != nil {
+		return pairsOut{}, cmdline.Usage(fmt.Errorf("--min-relation: %w", err))
+	}
+	return pairsOut{tableOut: t, MinRel: minRel}, nil
+}
+
+// parseSince parses --since: a date (YYYY-MM-DD, UTC) or an RFC 3339 time;
+// "" is the zero time. Anything else is a usage error.
+func parseSince(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		if t, err = time.Parse(time.RFC3339, s); err != nil {
+			return time.Time{}, cmdline.Usage(fmt.Errorf("--since: %q is not a date (YYYY-MM-DD or RFC 3339)", s))
+		}
+	}
+	return t, nil
+}
+
+// parseAgencies splits --agencies at commas, dropping blank names; nil
+// (the built-in list) when none is left.
+func parseAgencies(s string) []string {
+	var names []string
+	for _, a := range strings.Split(s, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			names = append(names, a)
+		}
+	}
+	return names
 }

@@ -54,15 +54,27 @@ pairs format and stores the batch (all of it or, if interrupted, none);
 it replaces the old version and its relations are recomputed. Story
 similarities are weighed by the document frequencies of the index with the
 batch in it; copy relations do not depend on them.`,
-				Flags:  append([]cli.Flag{&cli.IntFlag{Name: "batch-size", Usage: "add the articles `N` at a time, one transaction each, preparing the next N while one batch is added (a large archive in bounded memory; 0: all in one batch)"}}, pairsFlags...),
-				Action: func(c *cli.Context) error { return e.indexPairs(c, true) },
+				Flags: append([]cli.Flag{&cli.IntFlag{Name: "batch-size", Usage: "add the articles `N` at a time, one transaction each, preparing the next N while one batch is added (a large archive in bounded memory; 0: all in one batch)"}}, pairsFlags...),
+				Action: func(c *cli.Context) error {
+					f, err := parseIndexPairsFlags(c, true)
+					if err != nil {
+						return err
+					}
+					return e.indexPairs(c.Context, &f, true)
+				},
 			},
 			{
 				Name:      "check",
 				Usage:     "print what add would, without adding anything (opens the index read-only)",
 				ArgsUsage: "PATH...",
 				Flags:     pairsFlags,
-				Action:    func(c *cli.Context) error { return e.indexPairs(c, false) },
+				Action: func(c *cli.Context) error {
+					f, err := parseIndexPairsFlags(c, false)
+					if err != nil {
+						return err
+					}
+					return e.indexPairs(c.Context, &f, false)
+				},
 			},
 			{
 				Name:      "relations",
@@ -76,8 +88,14 @@ replaced or removed since. Articles that are not in the index are left out:
 after a crash, this prints what the committed batches printed, and index
 add of the same input adds the rest and prints their relations. Opens the
 index read-only.`,
-				Flags:  append([]cli.Flag{&cli.IntFlag{Name: "batch-size", Usage: "the --batch-size `N` that index add was given (0: one batch)"}}, pairsFlags...),
-				Action: func(c *cli.Context) error { return e.indexRelations(c) },
+				Flags: append([]cli.Flag{&cli.IntFlag{Name: "batch-size", Usage: "the --batch-size `N` that index add was given (0: one batch)"}}, pairsFlags...),
+				Action: func(c *cli.Context) error {
+					f, err := parseIndexPairsFlags(c, true)
+					if err != nil {
+						return err
+					}
+					return e.indexRelations(c.Context, &f)
+				},
 			},
 			{
 				Name:  "stats",
@@ -98,41 +116,62 @@ index read-only.`,
 	}
 }
 
-// indexPairs runs index add (write) or index check.
-func (e *env) indexPairs(c *cli.Context, write bool) error {
+// indexPairsFlags are the flags of compare index add, check and
+// relations.
+type indexPairsFlags struct {
+	pairsOut
+	inputs
+	Index     string // --index DB
+	BatchSize int    // --batch-size (add and relations; 0 for check): 0 is one batch
+}
+
+// parseIndexPairs reads the flags of compare index add, check or
+// relations, refusing (a usage error), in this order, no --index, a bad
+// --format, a bad --min-relation, with batched (add, relations) a
+// negative --batch-size, then the input group's errors (inputs.check).
+func parseIndexPairsFlags(c *cli.Context, batched bool) (indexPairsFlags, error) {
 	dsn, err := indexDSN(c)
 	if err != nil {
-		return err
+		return indexPairsFlags{}, err
 	}
-	format, minRel, err := pairsOutput(c)
+	out, err := parsePairsOut(c)
 	if err != nil {
-		return err
+		return indexPairsFlags{}, err
 	}
-	size := 0
-	if write {
-		if size = c.Int("batch-size"); size < 0 {
-			return cmdline.Usage(fmt.Errorf("--batch-size: %d is not a number of articles", size))
+	f := indexPairsFlags{pairsOut: out, inputs: readInputs(c), Index: dsn}
+	if batched {
+		if f.BatchSize = c.Int("batch-size"); f.BatchSize < 0 {
+			return indexPairsFlags{}, cmdline.Usage(fmt.Errorf("--batch-size: %d is not a number of articles", f.BatchSize))
 		}
 	}
-	r, err := e.reader(c)
+	if err := f.check(); err != nil {
+		return indexPairsFlags{}, err
+	}
+	return f, nil
+}
+
+// indexPairs runs index add (write) or index check.
+func (e *env) indexPairs(ctx context.Context, f *indexPairsFlags, write bool) error {
+	size, minRel := f.BatchSize, f.MinRel
+	r, err := e.newReader(&f.inputs)
 	if err != nil {
 		return err
 	}
 	var arts []article.Article
 	if size == 0 {
-		if arts, err = r.Load(c.Context, c.Args().Slice()); err != nil {
+		if arts, err = r.Load(ctx, f.Paths); err != nil {
 			return err
 		}
 	}
-	st, err := index.Open(c.Context, dsn, !write)
+	st, err := index.Open(ctx, f.Index, !write)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	// Copy relations only: the copy routes' candidates, as `compare pairs`
 	// (check then skips the story route).
-	opt := index.Options{Workers: c.Int("workers"), Progress: killInTransaction(e.progress()), CopyOnly: minRel >= cluster.Partial}
-	out := e.pairStream(c, format, size > 0)
+	opt := index.Options{Workers: f.Workers, Progress: killInTransaction(e.progress()), CopyOnly: minRel >= cluster.Partial}
+	out := e.pairStream(f.tableOut, size > 0)
 	var added, replaced, unchanged, batches int
 	// maxReplacedNamed is how many replaced ids a run names on stderr; the
 	// summary line counts them all.
@@ -142,9 +181,9 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 		var err error
 		killPoint("before-commit")
 		if write {
-			res, err = b.Add(c.Context, st, opt)
+			res, err = b.Add(ctx, st, opt)
 		} else {
-			res, err = b.Check(c.Context, st, opt)
+			res, err = b.Check(ctx, st, opt)
 		}
 		if err != nil {
 			return err
@@ -165,11 +204,11 @@ func (e *env) indexPairs(c *cli.Context, write bool) error {
 	}
 	if size == 0 {
 		var b *index.Batch
-		if b, err = index.Prepare(c.Context, arts, opt); err == nil {
+		if b, err = index.Prepare(ctx, arts, opt); err == nil {
 			err = apply(b)
 		}
 	} else {
-		err = inBatches(c.Context, r, c.Args().Slice(), size, opt, apply)
+		err = inBatches(ctx, r, f.Paths, size, opt, apply)
 	}
 	// The relations of the batches added before an error are printed too:
 	// those batches are in the index, and adding them again prints nothing.
@@ -332,17 +371,15 @@ func (e *env) indexRemove(c *cli.Context) error {
 	return nil
 }
 
-// indexClusters groups what the index holds (compare clusters --index).
-func (e *env) indexClusters(c *cli.Context, level cluster.Level) ([]output.Member, error) {
-	if c.NArg() > 0 {
-		return nil, cmdline.Usage(errors.New("clusters: give --index or PATHs, not both"))
-	}
-	st, err := index.Open(c.Context, c.String("index"), true)
+// indexClusters groups what the index dsn holds (compare clusters
+// --index).
+func (e *env) indexClusters(ctx context.Context, dsn string, level cluster.Level) ([]output.Member, error) {
+	st, err := index.Open(ctx, dsn, true)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	g, err := index.LoadGraph(c.Context, st, time.Time{})
+	g, err := index.LoadGraph(ctx, st, time.Time{})
 	if err != nil {
 		return nil, err
 	}

@@ -2,18 +2,15 @@ package main
 
 import (
 	"bytes"
-	"fmt"
+	"context"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
-	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/output"
 )
@@ -40,16 +37,16 @@ func indexRows(rels []index.Relation, minRel cluster.Relation) []output.Pair {
 // Otherwise the rows are held and written, atomically with -o, at close.
 type pairStream struct {
 	e      *env
-	c      *cli.Context
+	output string // -o, "" or - for standard output
 	format output.Format
 	stream bool
 	rows   []output.Pair
 	n      int // batches written while streaming
 }
 
-func (e *env) pairStream(c *cli.Context, format output.Format, batched bool) *pairStream {
-	o := c.String("output")
-	return &pairStream{e: e, c: c, format: format, stream: batched && format != output.JSON && (o == "" || o == "-")}
+func (e *env) pairStream(out tableOut, batched bool) *pairStream {
+	o := out.Output
+	return &pairStream{e: e, output: o, format: out.Format, stream: batched && out.Format != output.JSON && (o == "" || o == "-")}
 }
 
 // batch takes one batch's rows.
@@ -84,7 +81,7 @@ func (s *pairStream) close() error {
 		}
 		return output.WritePairs(s.e.stdout, s.format, nil)
 	}
-	return s.e.output(s.c, func(w io.Writer) error { return output.WritePairs(w, s.format, s.rows) })
+	return s.e.writeOutput(s.output, func(w io.Writer) error { return output.WritePairs(w, s.format, s.rows) })
 }
 
 // The kill tests stop `index add` at a chosen point as kill -9 would:
@@ -142,22 +139,11 @@ func killInTransaction(progress func(string, int, int)) func(string, int, int) {
 	}
 }
 
-// indexRelations prints what index add printed for the articles of PATH
-// (compare index relations).
-func (e *env) indexRelations(c *cli.Context) error {
-	dsn, err := indexDSN(c)
-	if err != nil {
-		return err
-	}
-	format, minRel, err := pairsOutput(c)
-	if err != nil {
-		return err
-	}
-	size := c.Int("batch-size")
-	if size < 0 {
-		return cmdline.Usage(fmt.Errorf("--batch-size: %d is not a number of articles", size))
-	}
-	arts, err := e.load(c)
+// indexRelations prints what index add printed for the articles of f's
+// PATHs (compare index relations).
+func (e *env) indexRelations(ctx context.Context, f *indexPairsFlags) error {
+	size := f.BatchSize
+	arts, err := e.loadInputs(ctx, &f.inputs)
 	if err != nil {
 		return err
 	}
@@ -169,18 +155,18 @@ func (e *env) indexRelations(c *cli.Context) error {
 		}
 		runs, arts = append(runs, arts[:n]), arts[n:]
 	}
-	st, err := index.Open(c.Context, dsn, true)
+	st, err := index.Open(ctx, f.Index, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rels, err := index.Committed(c.Context, st, runs)
+	rels, err := index.Committed(ctx, st, runs)
 	if err != nil {
 		return err
 	}
 	var rows []output.Pair
 	for _, r := range rels {
-		rows = append(rows, indexRows(r, minRel)...)
+		rows = append(rows, indexRows(r, f.MinRel)...)
 	}
-	return e.output(c, func(w io.Writer) error { return output.WritePairs(w, format, rows) })
+	return e.writeOutput(f.Output, func(w io.Writer) error { return output.WritePairs(w, f.Format, rows) })
 }

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"slices"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/copydesk/copydesk/internal/cluster"
-	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/output"
 )
 
@@ -30,18 +28,39 @@ shared_passages (passages of copy), shared_quotes (quoted speech both carry).`,
 			minRelationFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			format, minRel, err := pairsOutput(c)
+			f, err := parsePairsFlags(c)
 			if err != nil {
 				return err
 			}
-			res, err := e.stream(c, minRel <= cluster.Story, false)
+			res, err := e.stream(c.Context, &f.inputs, f.MinRel <= cluster.Story, false)
 			if err != nil {
 				return err
 			}
-			pairs := pairRows(res.IDs, res.Pairs, minRel)
-			return e.output(c, func(w io.Writer) error { return output.WritePairs(w, format, pairs) })
+			pairs := pairRows(res.IDs, res.Pairs, f.MinRel)
+			return e.writeOutput(f.Output, func(w io.Writer) error { return output.WritePairs(w, f.Format, pairs) })
 		},
 	}
+}
+
+// pairsFlags are compare pairs' flags.
+type pairsFlags struct {
+	pairsOut
+	inputs
+}
+
+// parsePairs reads compare pairs' flags, refusing (a usage error) a bad
+// --format, then a bad --min-relation, then the input group's errors
+// (inputs.check).
+func parsePairsFlags(c *cli.Context) (pairsFlags, error) {
+	out, err := parsePairsOut(c)
+	if err != nil {
+		return pairsFlags{}, err
+	}
+	f := pairsFlags{pairsOut: out, inputs: readInputs(c)}
+	if err := f.check(); err != nil {
+		return pairsFlags{}, err
+	}
+	return f, nil
 }
 
 // pairRows turns verified pairs into output rows, in cluster.ComparePairs
@@ -62,18 +81,4 @@ func pairRows(ids []string, verified []cluster.Pair, minRel cluster.Relation) []
 
 func minRelationFlag() cli.Flag {
 	return &cli.StringFlag{Name: "min-relation", Value: "story", Usage: "list pairs at least this strong: duplicate, derived, partial, story or unrelated"}
-}
-
-// pairsOutput reads the flags of a command that prints pairs: --format and
-// --min-relation.
-func pairsOutput(c *cli.Context) (output.Format, cluster.Relation, error) {
-	format, err := output.ParseFormat(c.String("format"))
-	if err != nil {
-		return "", 0, cmdline.Usage(err)
-	}
-	minRel, err := cluster.ParseRelation(c.String("min-relation"))
-	if err != nil {
-		return "", 0, cmdline.Usage(fmt.Errorf("--min-relation: %w", err))
-	}
-	return format, minRel, nil
 }

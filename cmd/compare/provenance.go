@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -49,38 +50,76 @@ in the README.`,
 			&cli.StringFlag{Name: "outlet", Usage: "only this outlet's `NAME`: its articles with their chains, and its row of the outlet table"},
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			format, err := output.ParseFormat(c.String("format"))
+			f, err := parseProvenanceFlags(c)
 			if err != nil {
-				return cmdline.Usage(err)
+				return err
 			}
-			if !slices.Contains(output.ProvTables, c.String("table")) {
-				return cmdline.Usage(fmt.Errorf("--table: %q is not a table (want articles, links or outlets)", c.String("table")))
-			}
-			opt := provenanceOptions(c)
+			opt := provenance.Options{Agencies: f.Agencies}
 			opt.Warn = func(id, problem string) {
 				e.bad++
 				fmt.Fprintf(e.stderr, "compare: %s: %s\n", id, problem)
 			}
 			var arts []provenance.Article
 			var pairs []cluster.Pair
-			if c.String("index") != "" {
-				arts, pairs, err = indexProvenanceInput(c)
+			if f.Index != "" {
+				arts, pairs, err = indexProvenanceInput(c.Context, f.Index, f.Since)
 			} else {
-				if c.String("since") != "" {
-					return cmdline.Usage(errors.New("provenance: --since needs --index"))
-				}
-				arts, pairs, err = e.provenanceInput(c)
+				arts, pairs, err = e.provenanceInput(c.Context, &f.inputs)
 			}
 			if err != nil {
 				return err
 			}
 			out := output.NewProvenance(provenance.Build(arts, pairs, opt))
-			if name := c.String("outlet"); name != "" {
-				out = onlyOutlet(out, name)
+			if f.Outlet != "" {
+				out = onlyOutlet(out, f.Outlet)
 			}
-			return e.output(c, func(w io.Writer) error { return output.WriteProvenance(w, format, c.String("table"), out) })
+			return e.writeOutput(f.Output, func(w io.Writer) error { return output.WriteProvenance(w, f.Format, f.Table, out) })
 		},
 	}
+}
+
+// provenanceFlags are compare provenance's flags.
+type provenanceFlags struct {
+	tableOut
+	inputs
+	Table    string    // --table: one of output.ProvTables
+	Agencies []string  // --agencies, nil for the built-in list
+	Index    string    // --index DB, "" to read PATHs
+	Since    time.Time // --since (with --index), zero for all
+	Outlet   string    // --outlet NAME, "" for all
+}
+
+// parseProvenance reads compare provenance's flags, refusing (a usage
+// error), in this order, a bad --format, a bad --table, then with --index
+// any PATH, then a bad --since; without --index a --since, then the input
+// group's errors (inputs.check: --max-size and --workers are not checked
+// with --index).
+func parseProvenanceFlags(c *cli.Context) (provenanceFlags, error) {
+	out, err := parseTableOut(c)
+	if err != nil {
+		return provenanceFlags{}, err
+	}
+	f := provenanceFlags{tableOut: out, inputs: readInputs(c), Table: c.String("table"),
+		Agencies: parseAgencies(c.String("agencies")), Index: c.String("index"), Outlet: c.String("outlet")}
+	if !slices.Contains(output.ProvTables, f.Table) {
+		return provenanceFlags{}, cmdline.Usage(fmt.Errorf("--table: %q is not a table (want articles, links or outlets)", f.Table))
+	}
+	if f.Index != "" {
+		if len(f.Paths) > 0 {
+			return provenanceFlags{}, cmdline.Usage(errors.New("provenance: give --index or PATHs, not both"))
+		}
+		if f.Since, err = parseSince(c.String("since")); err != nil {
+			return provenanceFlags{}, err
+		}
+		return f, nil
+	}
+	if c.String("since") != "" {
+		return provenanceFlags{}, cmdline.Usage(errors.New("provenance: --since needs --index"))
+	}
+	if err := f.check(); err != nil {
+		return provenanceFlags{}, err
+	}
+	return f, nil
 }
 
 // agenciesFlag is --agencies, of compare provenance and compare report.
@@ -88,23 +127,17 @@ func agenciesFlag() cli.Flag {
 	return &cli.StringFlag{Name: "agencies", Usage: "the news agency `NAMES`, comma-separated, instead of the built-in list (" + strings.Join(provenance.DefaultAgencies[:8], ", ") + ", …)"}
 }
 
-// provenanceOptions are the options --agencies sets.
+// provenanceOptions are the options --agencies sets (compare report).
 func provenanceOptions(c *cli.Context) provenance.Options {
-	var opt provenance.Options
-	for _, a := range strings.Split(c.String("agencies"), ",") {
-		if a = strings.TrimSpace(a); a != "" {
-			opt.Agencies = append(opt.Agencies, a)
-		}
-	}
-	return opt
+	return provenance.Options{Agencies: parseAgencies(c.String("agencies"))}
 }
 
 // provenanceInput runs the copy pipeline over the PATH arguments as they
 // stream (as compare pairs --min-relation partial does), keeping of each
 // article only what provenance needs.
-func (e *env) provenanceInput(c *cli.Context) ([]provenance.Article, []cluster.Pair, error) {
+func (e *env) provenanceInput(ctx context.Context, in *inputs) ([]provenance.Article, []cluster.Pair, error) {
 	var arts []provenance.Article
-	res, err := e.streamEach(c, false, nil, func(a *article.Article) {
+	res, err := e.streamInputs(ctx, in, false, nil, func(a *article.Article) {
 		arts = append(arts, provenance.FromArticle(a))
 	})
 	if err != nil {
@@ -116,35 +149,23 @@ func (e *env) provenanceInput(c *cli.Context) ([]provenance.Article, []cluster.P
 	return arts, res.Pairs, nil
 }
 
-// indexProvenanceInput reads the index's graph (since --since) and every
-// article's text, for its credits and words: an outlet's wire share is a
-// share of all its words, copied or not.
-func indexProvenanceInput(c *cli.Context) ([]provenance.Article, []cluster.Pair, error) {
-	if c.NArg() > 0 {
-		return nil, nil, cmdline.Usage(errors.New("provenance: give --index or PATHs, not both"))
-	}
-	var since time.Time
-	if s := c.String("since"); s != "" {
-		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			if t, err = time.Parse(time.RFC3339, s); err != nil {
-				return nil, nil, cmdline.Usage(fmt.Errorf("--since: %q is not a date (YYYY-MM-DD or RFC 3339)", s))
-			}
-		}
-		since = t
-	}
-	st, err := index.Open(c.Context, c.String("index"), true)
+// indexProvenanceInput reads the graph of the index dsn (since since,
+// everything when it is zero) and every article's text, for its credits
+// and words: an outlet's wire share is a share of all its words, copied or
+// not.
+func indexProvenanceInput(ctx context.Context, dsn string, since time.Time) ([]provenance.Article, []cluster.Pair, error) {
+	st, err := index.Open(ctx, dsn, true)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer st.Close()
-	g, err := index.LoadGraph(c.Context, st, since)
+	g, err := index.LoadGraph(ctx, st, since)
 	if err != nil {
 		return nil, nil, err
 	}
 	arts := make([]provenance.Article, 0, len(g.Seqs))
 	for start := 0; start < len(g.Seqs); start += bodiesBatch {
-		full, err := index.Bodies(c.Context, st, g.Seqs[start:min(start+bodiesBatch, len(g.Seqs))])
+		full, err := index.Bodies(ctx, st, g.Seqs[start:min(start+bodiesBatch, len(g.Seqs))])
 		if err != nil {
 			return nil, nil, err
 		}

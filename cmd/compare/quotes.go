@@ -35,7 +35,7 @@ JSON: an array of {"speaker", "named", "statements": [{"speaker", "named",
 			outputFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			f, err := parseQuotes(c)
+			f, err := parseQuotesFlags(c)
 			if err != nil {
 				return err
 			}
@@ -69,7 +69,7 @@ type quotesFlags struct {
 // parseQuotes reads compare quotes' flags, refusing (a usage error) a
 // --format other than text or json, then the input group's errors
 // (inputs.check).
-func parseQuotes(c *cli.Context) (quotesFlags, error) {
+func parseQuotesFlags(c *cli.Context) (quotesFlags, error) {
 	f := quotesFlags{inputs: readInputs(c), Format: c.String("format"), Output: c.String("output")}
 	if f.Format != "text" && f.Format != "json" {
 		return quotesFlags{}, cmdline.Usage(fmt.Errorf("--format: %q is not text or json", f.Format))

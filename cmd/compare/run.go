@@ -225,22 +225,11 @@ func (e *env) load(c *cli.Context) ([]article.Article, error) {
 	return e.loadInputs(c.Context, &in)
 }
 
-// reader returns the reader of the command's PATH arguments, which reports
-// each bad input on stderr, after the checks of inputs.check. compare
-// report's reader skips its own --output.
-func (e *env) reader(c *cli.Context) (*article.Reader, error) {
-	in := readInputs(c)
-	if c.Command.Name == "report" && c.String("output") != "" {
-		in.Skip = []string{c.String("output")} // never read the last report back
-	}
-	return e.newReader(&in)
-}
-
 // options builds pipeline options with a progress bar on a terminal.
-func (e *env) options(c *cli.Context, story bool) pipeline.Options {
-	// --workers below 0 is refused by reader, which every command that
-	// takes it calls first.
-	return pipeline.Options{Story: story, Workers: c.Int("workers"), Progress: e.progress()}
+// workers is --workers as given: inputs.check refuses it below 0 on the
+// paths that read PATHs; elsewhere it is passed on as it is.
+func (e *env) options(workers int, story bool) pipeline.Options {
+	return pipeline.Options{Story: story, Workers: workers, Progress: e.progress()}
 }
 
 // progress returns a progress callback that draws a bar on stderr when it
@@ -297,11 +286,11 @@ func colorFlag() cli.Flag {
 	return &cli.StringFlag{Name: "color", Aliases: []string{"colour"}, Value: "auto", Usage: "colour the output: auto (on a terminal, unless NO_COLOR is set), always or never"}
 }
 
-// colorFor says whether to colour what goes to w: --color always or never,
-// else (auto) when w is a terminal and NO_COLOR is unset or empty
-// (no-color.org).
-func (e *env) colorFor(c *cli.Context, w io.Writer) bool {
-	switch c.String("color") {
+// colorFor says whether to colour what goes to w under --color mode:
+// always or never, else (auto) when w is a terminal and NO_COLOR is unset
+// or empty (no-color.org).
+func colorFor(mode string, w io.Writer) bool {
+	switch mode {
 	case "always":
 		return true
 	case "never":
@@ -315,12 +304,12 @@ func (e *env) colorFor(c *cli.Context, w io.Writer) bool {
 }
 
 // checkColor rejects a --color value other than auto, always or never.
-func checkColor(c *cli.Context) error {
-	switch c.String("color") {
+func checkColor(mode string) error {
+	switch mode {
 	case "auto", "always", "never":
 		return nil
 	}
-	return cmdline.Usage(fmt.Errorf("--color: %q is not auto, always or never", c.String("color")))
+	return cmdline.Usage(fmt.Errorf("--color: %q is not auto, always or never", mode))
 }
 
 // flagsFirst lets flags follow paths ("compare report testdata/seeds -o

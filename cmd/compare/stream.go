@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -15,19 +16,30 @@ import (
 // GOMEMLIMIT says otherwise: a million articles hold about 2.5 GB live.
 const streamMemoryLimit = 3 << 30
 
-// stream runs the pipeline over the command's PATH arguments as they are
-// read, without holding the corpus (pipeline.Stream), reporting each bad
-// input on stderr. JSONL is parsed on all cores. copyOnly decides copy
-// relations only (pipeline.Options.CopyOnly), enough for copy groups.
-func (e *env) stream(c *cli.Context, story, copyOnly bool) (*pipeline.Scan, error) {
-	return e.streamEach(c, story, func(o *pipeline.Options) { o.CopyOnly = copyOnly }, nil)
+// stream runs the pipeline over in's PATHs as they are read, without
+// holding the corpus (pipeline.Stream), reporting each bad input on
+// stderr. JSONL is parsed on all cores. copyOnly decides copy relations
+// only (pipeline.Options.CopyOnly), enough for copy groups. in is checked
+// first (inputs.check).
+func (e *env) stream(ctx context.Context, in *inputs, story, copyOnly bool) (*pipeline.Scan, error) {
+	return e.streamInputs(ctx, in, story, func(o *pipeline.Options) { o.CopyOnly = copyOnly }, nil)
 }
 
-// streamEach is stream with the options e.options gives, changed by set
+// streamEach is streamInputs over the PATHs of c's command (compare
+// report's reader skipping its --output).
+func (e *env) streamEach(c *cli.Context, story bool, set func(*pipeline.Options), each func(*article.Article)) (*pipeline.Scan, error) {
+	in := readInputs(c)
+	if c.Command.Name == "report" && c.String("output") != "" {
+		in.Skip = []string{c.String("output")} // never read the last report back
+	}
+	return e.streamInputs(c.Context, &in, story, set, each)
+}
+
+// streamInputs is stream with the options e.options gives, changed by set
 // when it is not nil, that also hands each article, in input order, to
 // each (when set) as it is read.
-func (e *env) streamEach(c *cli.Context, story bool, set func(*pipeline.Options), each func(*article.Article)) (*pipeline.Scan, error) {
-	r, err := e.reader(c)
+func (e *env) streamInputs(ctx context.Context, in *inputs, story bool, set func(*pipeline.Options), each func(*article.Article)) (*pipeline.Scan, error) {
+	r, err := e.newReader(in)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +49,7 @@ func (e *env) streamEach(c *cli.Context, story bool, set func(*pipeline.Options)
 		// the collector lets the heap grow to twice what is live.
 		debug.SetMemoryLimit(streamMemoryLimit)
 	}
-	opt := e.options(c, story)
+	opt := e.options(in.Workers, story)
 	if set != nil {
 		set(&opt)
 	}
@@ -45,11 +57,11 @@ func (e *env) streamEach(c *cli.Context, story bool, set func(*pipeline.Options)
 	if r.Workers == 0 {
 		r.Workers = runtime.GOMAXPROCS(0)
 	}
-	return pipeline.Stream(c.Context, func(emit func(article.Article) error) error {
+	return pipeline.Stream(ctx, func(emit func(article.Article) error) error {
 		if each == nil {
-			return r.Read(c.Context, c.Args().Slice(), emit)
+			return r.Read(ctx, in.Paths, emit)
 		}
-		return r.Read(c.Context, c.Args().Slice(), func(a article.Article) error {
+		return r.Read(ctx, in.Paths, func(a article.Article) error {
 			each(&a)
 			return emit(a)
 		})

@@ -44,7 +44,7 @@ alone): direction, immediate source, credit, wire share per outlet.`,
 		},
 		Subcommands: []*cli.Command{synthScoreCommand(e)},
 		Action: func(c *cli.Context) error {
-			f, err := parseSynth(c)
+			f, err := parseSynthFlags(c)
 			if err != nil {
 				return err
 			}
@@ -78,7 +78,7 @@ type synthFlags struct {
 // parseSynth reads compare synth's flags, refusing in this order an
 // argument, a --n that is not positive, an empty --output and a --truth
 // naming the --output file, each as a usage error.
-func parseSynth(c *cli.Context) (synthFlags, error) {
+func parseSynthFlags(c *cli.Context) (synthFlags, error) {
 	if c.NArg() > 0 {
 		return synthFlags{}, cmdline.Usage(fmt.Errorf("synth: unexpected argument %q", c.Args().First()))
 	}
@@ -108,7 +108,7 @@ func synthScoreCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "provenance", Usage: "also score `PROV.json`, the output of compare provenance --format json"},
 		},
 		Action: func(c *cli.Context) error {
-			f, err := parseSynthScore(c)
+			f, err := parseSynthScoreFlags(c)
 			if err != nil {
 				return err
 			}
@@ -161,7 +161,7 @@ type synthScoreFlags struct {
 
 // parseSynthScore reads compare synth score's flags, refusing (a usage
 // error) more than one argument, or none without --provenance.
-func parseSynthScore(c *cli.Context) (synthScoreFlags, error) {
+func parseSynthScoreFlags(c *cli.Context) (synthScoreFlags, error) {
 	f := synthScoreFlags{Truth: c.String("truth"), Provenance: c.String("provenance"), ScorePairs: c.NArg() > 0, Pairs: c.Args().First()}
 	if c.NArg() > 1 || c.NArg() == 0 && f.Provenance == "" {
 		return synthScoreFlags{}, cmdline.Usage(errors.New("synth score: give one PAIRS.jsonl file (- for standard input), --provenance PROV.json, or both"))
