@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,55 +66,104 @@ the set (articles.jsonl, pairs.jsonl).`,
 			outputFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			format := c.String("format")
-			if format != "text" && format != "json" {
-				return cmdline.Usage(fmt.Errorf("--format: %q is not text or json", format))
+			f, err := parseEvalFlags(c)
+			if err != nil {
+				return err
 			}
-			if dir := c.String("meter"); dir != "" {
-				out, err := e.evalMeter(c, dir)
+			if f.Meter != "" {
+				out, err := e.evalMeter(c.Context, &f)
 				if err != nil {
 					return err
 				}
-				return e.output(c, func(w io.Writer) error { return out.write(w, format) })
+				return e.writeOutput(f.Output, func(w io.Writer) error { return out.write(w, f.Format) })
 			}
-			if c.String("gold") == "" && c.String("pairs") == "" && !c.Bool("synth") {
-				return cmdline.Usage(errors.New("eval: say what to score: --gold FIELD, --pairs FILE, --synth or --meter DIR"))
-			}
-			arts, err := e.load(c)
+			arts, err := e.loadInputs(c.Context, &f.inputs)
 			if err != nil {
 				return err
 			}
 			var out evalOutput
-			if fields := c.String("gold"); fields != "" {
-				if out.Clusters, err = e.evalClusters(c, arts, strings.Split(fields, ",")); err != nil {
+			if len(f.Gold) > 0 {
+				if out.Clusters, err = e.evalClusters(c.Context, &f, arts); err != nil {
 					return err
 				}
 			}
-			if path := c.String("pairs"); path != "" {
-				res, err := pipeline.Run(c.Context, arts, e.options(c.Int("workers"), true))
+			if f.Pairs != "" {
+				rel, err := e.evalPairs(c.Context, &f, arts)
 				if err != nil {
 					return err
 				}
-				gold, err := e.readPairs(path)
-				if err != nil {
-					return err
-				}
-				s, err := eval.Relations(gold, predicted(res))
-				if err != nil {
-					return fmt.Errorf("%s: %w", path, err)
-				}
-				out.Relations = append(out.Relations, namedRelations{Name: path, RelationScores: s})
+				out.Relations = append(out.Relations, rel)
 			}
-			if c.Bool("synth") {
-				rel, err := e.evalSynth(c, arts)
+			if f.Synth {
+				rel, err := e.evalSynth(c.Context, &f, arts)
 				if err != nil {
 					return err
 				}
 				out.Relations = append(out.Relations, rel...)
 			}
-			return e.output(c, func(w io.Writer) error { return out.write(w, format) })
+			return e.writeOutput(f.Output, func(w io.Writer) error { return out.write(w, f.Format) })
 		},
 	}
+}
+
+// evalFlags are compare eval's flags.
+type evalFlags struct {
+	inputs
+	Format     string   // --format: text or json
+	Output     string   // --output ("" or - is standard output)
+	Gold       []string // --gold, split at commas; nil for none
+	Labels     string   // --labels FILE, "" to read the inputs
+	Pairs      string   // --pairs FILE, "" for none
+	Meter      string   // --meter DIR, "" for none
+	Fit        bool     // --fit (with --meter)
+	Synth      bool     // --synth
+	Seed       int64    // --seed of the calibration set
+	SynthStory string   // --synth-story FIELD
+	SynthOut   string   // --synth-out DIR, "" for none
+}
+
+// parseEvalFlags reads compare eval's flags, refusing (a usage error), in
+// this order, a --format other than text or json; then, unless --meter
+// (which reads no PATH: --max-size and --workers go unchecked), nothing
+// to score, then the input group's errors (inputs.check).
+func parseEvalFlags(c *cli.Context) (evalFlags, error) {
+	f := evalFlags{inputs: readInputs(c), Format: c.String("format"), Output: c.String("output"),
+		Labels: c.String("labels"), Pairs: c.String("pairs"), Meter: c.String("meter"), Fit: c.Bool("fit"),
+		Synth: c.Bool("synth"), Seed: c.Int64("seed"), SynthStory: c.String("synth-story"), SynthOut: c.String("synth-out")}
+	if g := c.String("gold"); g != "" {
+		f.Gold = strings.Split(g, ",")
+	}
+	if f.Format != "text" && f.Format != "json" {
+		return evalFlags{}, cmdline.Usage(fmt.Errorf("--format: %q is not text or json", f.Format))
+	}
+	if f.Meter != "" {
+		return f, nil
+	}
+	if len(f.Gold) == 0 && f.Pairs == "" && !f.Synth {
+		return evalFlags{}, cmdline.Usage(errors.New("eval: say what to score: --gold FIELD, --pairs FILE, --synth or --meter DIR"))
+	}
+	if err := f.check(); err != nil {
+		return evalFlags{}, err
+	}
+	return f, nil
+}
+
+// evalPairs scores the relations found in arts against the labelled
+// pairs of --pairs.
+func (e *env) evalPairs(ctx context.Context, f *evalFlags, arts []article.Article) (namedRelations, error) {
+	res, err := pipeline.Run(ctx, arts, e.options(f.Workers, true))
+	if err != nil {
+		return namedRelations{}, err
+	}
+	gold, err := e.readPairs(f.Pairs)
+	if err != nil {
+		return namedRelations{}, err
+	}
+	s, err := eval.Relations(gold, predicted(res))
+	if err != nil {
+		return namedRelations{}, fmt.Errorf("%s: %w", f.Pairs, err)
+	}
+	return namedRelations{Name: f.Pairs, RelationScores: s}, nil
 }
 
 // evalOutput is everything eval measured.
@@ -144,15 +194,17 @@ type namedRelations struct {
 	eval.RelationScores
 }
 
-func (e *env) evalClusters(c *cli.Context, arts []article.Article, fields []string) ([]namedClusters, error) {
-	res, err := pipeline.Run(c.Context, arts, e.options(c.Int("workers"), true))
+// evalClusters scores the story clusters of arts against each --gold
+// field.
+func (e *env) evalClusters(ctx context.Context, f *evalFlags, arts []article.Article) ([]namedClusters, error) {
+	res, err := pipeline.Run(ctx, arts, e.options(f.Workers, true))
 	if err != nil {
 		return nil, err
 	}
 	groups := res.Groups(cluster.StoryLvl)
 	var out []namedClusters
-	for _, field := range fields {
-		labels, err := e.readLabels(c, field)
+	for _, field := range f.Gold {
+		labels, err := e.readLabels(f, field)
 		if err != nil {
 			return nil, err
 		}
@@ -177,14 +229,14 @@ func (e *env) evalClusters(c *cli.Context, arts []article.Article, fields []stri
 }
 
 // readLabels reads field from --labels, else from every JSONL input.
-func (e *env) readLabels(c *cli.Context, field string) (map[string]string, error) {
-	files := c.Args().Slice()
-	if l := c.String("labels"); l != "" {
-		files = []string{l}
+func (e *env) readLabels(f *evalFlags, field string) (map[string]string, error) {
+	files := f.Paths
+	if f.Labels != "" {
+		files = []string{f.Labels}
 	}
 	labels := make(map[string]string)
 	for _, path := range files {
-		if l := c.String("labels"); l == "" && !strings.HasSuffix(path, ".jsonl") && !strings.HasSuffix(path, ".ndjson") {
+		if f.Labels == "" && !strings.HasSuffix(path, ".jsonl") && !strings.HasSuffix(path, ".ndjson") {
 			continue
 		}
 		f, err := os.Open(path)
@@ -237,12 +289,14 @@ func predicted(res *pipeline.Result) map[eval.Key]string {
 	return m
 }
 
-func (e *env) evalSynth(c *cli.Context, arts []article.Article) ([]namedRelations, error) {
+// evalSynth scores the relations on the calibration set built from arts
+// (--synth), as relations and as METER classes.
+func (e *env) evalSynth(ctx context.Context, f *evalFlags, arts []article.Article) ([]namedRelations, error) {
 	// Story labels, for the story and unrelated pairs, from the inputs'
 	// --synth-story field when they have it.
 	labels := map[string]string{}
-	if field := c.String("synth-story"); field != "" {
-		if l, err := e.readLabels(c, field); err == nil {
+	if f.SynthStory != "" {
+		if l, err := e.readLabels(f, f.SynthStory); err == nil {
 			labels = l
 		}
 	}
@@ -250,13 +304,13 @@ func (e *env) evalSynth(c *cli.Context, arts []article.Article) ([]namedRelation
 	for i, a := range arts {
 		sources[i] = eval.Source{Article: a, Story: labels[a.ID]}
 	}
-	set := eval.Synthesize(sources, c.Int64("seed"))
-	if dir := c.String("synth-out"); dir != "" {
-		if err := set.WriteDir(dir); err != nil {
+	set := eval.Synthesize(sources, f.Seed)
+	if f.SynthOut != "" {
+		if err := set.WriteDir(f.SynthOut); err != nil {
 			return nil, err
 		}
 	}
-	res, err := pipeline.Run(c.Context, set.Articles, e.options(c.Int("workers"), true))
+	res, err := pipeline.Run(ctx, set.Articles, e.options(f.Workers, true))
 	if err != nil {
 		return nil, err
 	}
@@ -333,16 +387,16 @@ func (o *evalOutput) write(w io.Writer, format string) error {
 // of METER: in-sample), then each pair measured directly and classified by
 // models fitted without it (held out: the other domain, and grouped
 // cross-validation by story), each three-way and binary, and which side is
-// named the source.
-func (e *env) evalMeter(c *cli.Context, dir string) (*evalOutput, error) {
-	set, err := eval.LoadMeter(dir)
+// named the source. f gives --meter DIR, --fit and --workers.
+func (e *env) evalMeter(ctx context.Context, f *evalFlags) (*evalOutput, error) {
+	set, err := eval.LoadMeter(f.Meter)
 	if err != nil {
 		return nil, err
 	}
 	if set.NoSource > 0 {
 		fmt.Fprintf(e.stderr, "compare: eval: METER: %s without PA copy left out\n", output.Plural(set.NoSource, "labelled article"))
 	}
-	res, err := pipeline.Run(c.Context, set.Articles, e.options(c.Int("workers"), true))
+	res, err := pipeline.Run(ctx, set.Articles, e.options(f.Workers, true))
 	if err != nil {
 		return nil, err
 	}
@@ -360,7 +414,7 @@ func (e *env) evalMeter(c *cli.Context, dir string) (*evalOutput, error) {
 			return nil, err
 		}
 	}
-	ex, err := eval.MeterExamples(c.Context, set, res.Docs)
+	ex, err := eval.MeterExamples(ctx, set, res.Docs)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +430,7 @@ func (e *env) evalMeter(c *cli.Context, dir string) (*evalOutput, error) {
 	out.Source = meterSource(res)
 	out.Measured = measuredSource(ex)
 	out.Provenance = meterProvenance(res)
-	if c.Bool("fit") {
+	if f.Fit {
 		m, err := eval.FitMeter(ex)
 		if err != nil {
 			return nil, err

@@ -102,7 +102,11 @@ index read-only.`,
 				Usage: "articles, outlets, date range, size on disk and schema version of the index",
 				Flags: []cli.Flag{indexFlag(), &cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text or json"}},
 				Action: func(c *cli.Context) error {
-					return e.indexStats(c)
+					f, err := parseIndexStatsFlags(c)
+					if err != nil {
+						return err
+					}
+					return e.indexStats(c.Context, &f)
 				},
 			},
 			{
@@ -110,7 +114,13 @@ index read-only.`,
 				Usage:     "remove articles from the index by id",
 				ArgsUsage: "ID...",
 				Flags:     []cli.Flag{indexFlag()},
-				Action:    func(c *cli.Context) error { return e.indexRemove(c) },
+				Action: func(c *cli.Context) error {
+					f, err := parseIndexRemoveFlags(c)
+					if err != nil {
+						return err
+					}
+					return e.indexRemove(c.Context, &f)
+				},
 			},
 		},
 	}
@@ -298,20 +308,34 @@ func inBatches(ctx context.Context, r *article.Reader, paths []string, size int,
 	return ctx.Err() // a reader stopped by Ctrl-C without saying so
 }
 
-func (e *env) indexStats(c *cli.Context) error {
+// indexStatsFlags are compare index stats' flags.
+type indexStatsFlags struct {
+	Index  string // --index DB
+	Format string // --format: text or json
+}
+
+// parseIndexStatsFlags reads compare index stats' flags, refusing (a
+// usage error) no --index, then a --format other than text or json.
+func parseIndexStatsFlags(c *cli.Context) (indexStatsFlags, error) {
 	dsn, err := indexDSN(c)
 	if err != nil {
-		return err
+		return indexStatsFlags{}, err
 	}
-	if f := c.String("format"); f != "text" && f != "json" {
-		return cmdline.Usage(fmt.Errorf("--format: %q is not text or json", f))
+	f := indexStatsFlags{Index: dsn, Format: c.String("format")}
+	if f.Format != "text" && f.Format != "json" {
+		return indexStatsFlags{}, cmdline.Usage(fmt.Errorf("--format: %q is not text or json", f.Format))
 	}
-	st, err := index.Open(c.Context, dsn, true)
+	return f, nil
+}
+
+// indexStats prints the index's figures (compare index stats).
+func (e *env) indexStats(ctx context.Context, f *indexStatsFlags) error {
+	st, err := index.Open(ctx, f.Index, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	s, err := st.Stats(c.Context)
+	s, err := st.Stats(ctx)
 	if err != nil {
 		return err
 	}
@@ -319,7 +343,7 @@ func (e *env) indexStats(c *cli.Context) error {
 	if !s.First.IsZero() {
 		first, last = s.First.Format(time.DateOnly), s.Last.Format(time.DateOnly)
 	}
-	if c.String("format") == "json" {
+	if f.Format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
@@ -347,20 +371,34 @@ func (e *env) indexStats(c *cli.Context) error {
 	return tw.Flush()
 }
 
-func (e *env) indexRemove(c *cli.Context) error {
+// indexRemoveFlags are compare index rm's flags and arguments.
+type indexRemoveFlags struct {
+	Index string   // --index DB
+	IDs   []string // the ids to remove, at least one
+}
+
+// parseIndexRemoveFlags reads compare index rm's flags and arguments,
+// refusing (a usage error) no --index, then no ID.
+func parseIndexRemoveFlags(c *cli.Context) (indexRemoveFlags, error) {
 	dsn, err := indexDSN(c)
 	if err != nil {
-		return err
+		return indexRemoveFlags{}, err
 	}
 	if c.NArg() == 0 {
-		return cmdline.Usage(errors.New("rm: no ID given"))
+		return indexRemoveFlags{}, cmdline.Usage(errors.New("rm: no ID given"))
 	}
-	st, err := index.Open(c.Context, dsn, false)
+	return indexRemoveFlags{Index: dsn, IDs: c.Args().Slice()}, nil
+}
+
+// indexRemove removes f's ids from the index, naming on stderr (a bad
+// input) each id it does not hold (compare index rm).
+func (e *env) indexRemove(ctx context.Context, f *indexRemoveFlags) error {
+	st, err := index.Open(ctx, f.Index, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	missing, err := index.Remove(c.Context, st, c.Args().Slice())
+	missing, err := index.Remove(ctx, st, f.IDs)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
-	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/output"
 	"github.com/copydesk/copydesk/internal/pipeline"
@@ -218,13 +217,6 @@ func outputFlag() cli.Flag {
 	return &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of standard output (- is standard output): a regular file (or a symlink's target) is replaced atomically, the old file or the whole new one, never half; a device or FIFO is written through"}
 }
 
-// load reads the articles under the command's PATH arguments, reporting each
-// bad input on stderr.
-func (e *env) load(c *cli.Context) ([]article.Article, error) {
-	in := readInputs(c)
-	return e.loadInputs(c.Context, &in)
-}
-
 // options builds pipeline options with a progress bar on a terminal.
 // workers is --workers as given: inputs.check refuses it below 0 on the
 // paths that read PATHs; elsewhere it is passed on as it is.
@@ -264,12 +256,6 @@ func (e *env) progress() func(stage string, done, total int) {
 		}
 		bar.Set(done)
 	}
-}
-
-// output runs write against stdout or, with --output, an atomically
-// replaced file.
-func (e *env) output(c *cli.Context, write func(io.Writer) error) error {
-	return e.writeOutput(c.String("output"), write)
 }
 
 // writeOutput runs write against stdout or, when path is not empty, an
