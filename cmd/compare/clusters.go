@@ -41,7 +41,7 @@ more articles.`,
 				}
 				return e.writeOutput(f.Output, func(w io.Writer) error { return output.WriteClusters(w, f.Format, members) })
 			}
-			res, err := e.stream(c.Context, &f.inputs, f.Level == cluster.StoryLvl, f.Level == cluster.Copy)
+			res, err := e.stream(c.Context, &f.inputs, f.Level == cluster.StoryLvl, f.Level == cluster.Copy, f.Level.Weakest())
 			if err != nil {
 				return err
 			}

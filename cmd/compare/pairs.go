@@ -32,7 +32,7 @@ shared_passages (passages of copy), shared_quotes (quoted speech both carry).`,
 			if err != nil {
 				return err
 			}
-			res, err := e.stream(c.Context, &f.inputs, f.MinRel <= cluster.Story, false)
+			res, err := e.stream(c.Context, &f.inputs, f.MinRel <= cluster.Story, false, f.MinRel)
 			if err != nil {
 				return err
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/index"
 	"github.com/copydesk/copydesk/internal/output"
+	"github.com/copydesk/copydesk/internal/pipeline"
 	"github.com/copydesk/copydesk/internal/provenance"
 )
 
@@ -137,7 +138,8 @@ func provenanceOptions(c *cli.Context) provenance.Options {
 // article only what provenance needs.
 func (e *env) provenanceInput(ctx context.Context, in *inputs) ([]provenance.Article, []cluster.Pair, error) {
 	var arts []provenance.Article
-	res, err := e.streamInputs(ctx, in, false, nil, func(a *article.Article) {
+	keepCopy := func(o *pipeline.Options) { o.Keep = provenance.Weakest }
+	res, err := e.streamInputs(ctx, in, false, keepCopy, func(a *article.Article) {
 		arts = append(arts, provenance.FromArticle(a))
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/pipeline"
 )
 
@@ -19,10 +20,11 @@ const streamMemoryLimit = 3 << 30
 // stream runs the pipeline over in's PATHs as they are read, without
 // holding the corpus (pipeline.Stream), reporting each bad input on
 // stderr. JSONL is parsed on all cores. copyOnly decides copy relations
-// only (pipeline.Options.CopyOnly), enough for copy groups. in is checked
-// first (inputs.check).
-func (e *env) stream(ctx context.Context, in *inputs, story, copyOnly bool) (*pipeline.Scan, error) {
-	return e.streamInputs(ctx, in, story, func(o *pipeline.Options) { o.CopyOnly = copyOnly }, nil)
+// only (pipeline.Options.CopyOnly), enough for copy groups; the Scan
+// keeps the pairs of relation keep or stronger (pipeline.Options.Keep). in
+// is checked first (inputs.check).
+func (e *env) stream(ctx context.Context, in *inputs, story, copyOnly bool, keep cluster.Relation) (*pipeline.Scan, error) {
+	return e.streamInputs(ctx, in, story, func(o *pipeline.Options) { o.CopyOnly, o.Keep = copyOnly, keep }, nil)
 }
 
 // streamEach is streamInputs over the PATHs of c's command (compare

@@ -193,11 +193,20 @@ func ParseLevel(s string) (Level, error) {
 	return 0, fmt.Errorf("%q is not copy or story", s)
 }
 
+// Weakest is the weakest relation of the pairs level's groups read
+// (Groups): a front end may drop weaker pairs before grouping.
+func (l Level) Weakest() Relation {
+	if l == Copy {
+		return Derived
+	}
+	return Story
+}
+
 // Groups returns, for each of n articles, the index of the first article of
 // its group at the level asked; an article alone is its own group.
 func Groups(n int, pairs []Pair, level Level) []int {
 	if level == Copy {
-		return components(n, pairs, Derived)
+		return components(n, pairs, level.Weakest())
 	}
 	return storyClusters(n, pairs)
 }

@@ -32,6 +32,13 @@ type Options struct {
 	// word count in the Scan, so that Scan.Result can stand for a Run
 	// whose Docs are built again one at a time (compare report).
 	KeepTexts bool
+	// Keep (Stream only) is the weakest relation Scan.Pairs keeps: weaker
+	// pairs are verified and then dropped, a chunk at a time. Unrelated, the
+	// zero value, keeps every pair. Most candidates of a story run come out
+	// unrelated (6.3 of the 7.0 million at `compare synth -n 100000`), so a
+	// command that prints nothing weaker (clusters, pairs --min-relation
+	// story) holds a tenth of the pairs.
+	Keep cluster.Relation
 }
 
 func (o *Options) workers() int {

@@ -46,7 +46,7 @@ import (
 // Scan is a finished streaming run.
 type Scan struct {
 	IDs   []string       // article ids, in input order
-	Pairs []cluster.Pair // every verified candidate, unrelated ones too
+	Pairs []cluster.Pair // every verified candidate of Options.Keep or stronger (unrelated ones too by default)
 	Stats Stats
 	// DocsBuilt counts the align.Docs built to verify pairs: at most one
 	// an article while the docStore's budget holds.
@@ -347,10 +347,11 @@ func streamStory(ctx context.Context, plan candidate.Plan, terms [][]shingle.Ter
 // streamVerify verifies the candidates a chunk at a time per worker,
 // taking Docs from a docStore, which builds each at most once while its
 // budget lasts. In story runs vecs holds every article's vector, and the
-// pairs cosineOnly marks are scored from them without Docs.
+// pairs cosineOnly marks are scored from them without Docs. It returns
+// the pairs of opt.Keep or stronger, in candidate order.
 func streamVerify(ctx context.Context, c *prepared, df *shingle.DF, vecs []shingle.Vector, cands []candidate.Pair, cosineOnly []bool, opt Options) (pairs []cluster.Pair, built int, err error) {
-	out := make([]cluster.Pair, len(cands))
 	chunks := (len(cands) + verifyChunk - 1) / verifyChunk
+	out := make([][]cluster.Pair, chunks) // each chunk's pairs of opt.Keep or stronger
 	docs := newDocStore(len(c.texts), cands, maxLiveDocs, func(i int32) *align.Doc {
 		return buildDoc(c, i, df, vecs)
 	})
@@ -358,6 +359,9 @@ func streamVerify(ctx context.Context, c *prepared, df *shingle.DF, vecs []shing
 	finished := 0
 	err = par.Each(ctx, chunks, 1, opt.workers(), func(k int) {
 		end := min((k+1)*verifyChunk, len(cands))
+		if opt.Keep == cluster.Unrelated {
+			out[k] = make([]cluster.Pair, 0, end-k*verifyChunk) // every pair kept
+		}
 		for x := k * verifyChunk; x < end; x++ {
 			p := cands[x]
 			var res align.Result
@@ -370,14 +374,31 @@ func streamVerify(ctx context.Context, c *prepared, df *shingle.DF, vecs []shing
 			}
 			docs.release(p.I)
 			docs.release(p.J)
-			out[x] = cluster.NewPair(int(p.I), int(p.J), &res)
+			if pair := cluster.NewPair(int(p.I), int(p.J), &res); pair.Relation >= opt.Keep {
+				out[k] = append(out[k], pair)
+			}
 		}
 		done.Lock()
 		finished += end - k*verifyChunk
 		opt.progress("verify", finished, len(cands))
 		done.Unlock()
 	}, nil)
-	return out, int(docs.built.Load()), err
+	return concat(out), int(docs.built.Load()), err
+}
+
+// concat joins the chunks' pairs into one slice, dropping each chunk once
+// copied so that a collection may free it before the last is copied.
+func concat(chunks [][]cluster.Pair) []cluster.Pair {
+	n := 0
+	for _, c := range chunks {
+		n += len(c)
+	}
+	out := make([]cluster.Pair, 0, n)
+	for k := range chunks {
+		out = append(out, chunks[k]...)
+		chunks[k] = nil
+	}
+	return out
 }
 
 // maxLiveDocs bounds the Docs a docStore holds at once (some 30 KB each

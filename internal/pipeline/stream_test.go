@@ -175,6 +175,34 @@ func TestStreamCopyOnly(t *testing.T) {
 	}
 }
 
+// Options.Keep drops the weaker pairs and nothing else: the kept pairs are
+// the full run's of that relation or stronger, in the same order, and the
+// groups of each level are the same when the level's Weakest is kept.
+func TestStreamKeep(t *testing.T) {
+	arts := synthArticles(t, 900)
+	all, err := Stream(context.Background(), emitAll(arts), Options{Story: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, level := range []cluster.Level{cluster.Copy, cluster.StoryLvl} {
+		keep := level.Weakest()
+		kept, err := Stream(context.Background(), emitAll(arts), Options{Story: true, Keep: keep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.DeleteFunc(slices.Clone(all.Pairs), func(p cluster.Pair) bool { return p.Relation < keep })
+		if !slices.Equal(kept.Pairs, want) {
+			t.Fatalf("keep %v: %d pairs, want %d of the full run's %d", keep, len(kept.Pairs), len(want), len(all.Pairs))
+		}
+		if len(want) == 0 || len(want) == len(all.Pairs) {
+			t.Fatalf("keep %v keeps %d of %d pairs: the test shows nothing", keep, len(want), len(all.Pairs))
+		}
+		if !slices.Equal(kept.Groups(level), all.Groups(level)) {
+			t.Fatalf("%v groups differ when pairs under %v are dropped", level, keep)
+		}
+	}
+}
+
 // Past AllPairsUpTo, the pairs only the story route finds are scored by
 // cosine alone (CosineOnly) unless they share an anchor shingle or reach
 // cluster.MeasureCosine: a story

@@ -7,6 +7,10 @@ import (
 	"github.com/copydesk/copydesk/internal/cluster"
 )
 
+// Weakest is the weakest relation Build reads: copy pairs (partial and
+// stronger); a front end may drop weaker pairs before it.
+const Weakest = cluster.Partial
+
 // orient turns every copy pair into a link, deciding its direction by the
 // strongest evidence there is (see the package comment). Pairs that time,
 // credit and agency leave open wait for the chain rule, which needs the
@@ -15,7 +19,7 @@ func (b *builder) orient(pairs []cluster.Pair) {
 	var open []int
 	for x := range pairs {
 		p := &pairs[x]
-		if p.Relation < cluster.Partial || p.I == p.J {
+		if p.Relation < Weakest || p.I == p.J {
 			continue
 		}
 		src, ev, why := b.strong(p.I, p.J)
