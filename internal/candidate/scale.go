@@ -22,13 +22,23 @@ import (
 //
 // Every step's output depends only on the input, never on which core did
 // what, so the pairs are those of findReference, in the same order
-// (TestFindMatchesReference).
+// (TestFindMatchesReference). Steps 2 and 3 are the LSH route's (Star);
+// the routes that drop their oversized buckets count shared keys per
+// article instead (byarticle.go), holding far less.
 
 const shardBits = 8
 
-func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
-	var st Stats
-	workers = max(1, workers)
+// entries are the (key, article) entries of Find's step 1: sharded by
+// the key's top byte (shard s is start[s]:start[s+1]), each shard in
+// article order.
+type entries struct {
+	keys  []uint64
+	docs  []int32
+	start [1<<shardBits + 1]int
+}
+
+// shardEntries is step 1: every article's keys, sharded.
+func shardEntries(keys [][]uint64) *entries {
 	const nShards = 1 << shardBits
 	var count [nShards]int
 	for _, ks := range keys {
@@ -36,21 +46,35 @@ func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
 			count[k>>(64-shardBits)]++
 		}
 	}
-	var start [nShards + 1]int
+	e := &entries{}
 	for s := range nShards {
-		start[s+1] = start[s] + count[s]
+		e.start[s+1] = e.start[s] + count[s]
 	}
-	st.Keys = start[nShards]
-	ekeys := make([]uint64, st.Keys)
-	edocs := make([]int32, st.Keys)
-	fill := start
+	e.keys = make([]uint64, e.start[nShards])
+	e.docs = make([]int32, e.start[nShards])
+	fill := e.start
 	for i, ks := range keys {
 		for _, k := range ks {
 			s := k >> (64 - shardBits)
-			ekeys[fill[s]], edocs[fill[s]] = k, int32(i)
+			e.keys[fill[s]], e.docs[fill[s]] = k, int32(i)
 			fill[s]++
 		}
 	}
+	return e
+}
+
+// find is Find and FindFrom on workers cores: step 1, then the LSH
+// route's steps 2 and 3 or, for a route that drops oversized buckets,
+// findByArticle.
+func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
+	workers = max(1, workers)
+	e := shardEntries(keys)
+	st := Stats{Keys: len(e.keys)}
+	if !r.Star {
+		return r.findByArticle(e, len(keys), from, workers, st)
+	}
+	ekeys, edocs, start := e.keys, e.docs, e.start
+	const nShards = 1 << shardBits
 	// Step 2: buckets, one shard at a time per worker.
 	packed := make([][]uint64, nShards)
 	capped := make([]int, nShards)
