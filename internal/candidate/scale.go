@@ -79,16 +79,10 @@ func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
 	packed := make([][]uint64, nShards)
 	capped := make([]int, nShards)
 	par.Each(context.Background(), nShards, 1, workers, func(s int) {
-		k, d := ekeys[start[s]:start[s+1]], edocs[start[s]:start[s+1]]
-		sortEntries(k, d)
+		sortEntries(ekeys[start[s]:start[s+1]], edocs[start[s]:start[s+1]])
 		var out []uint64
-		for a := 0; a < len(k); {
-			b := a + 1
-			for b < len(k) && k[b] == k[a] {
-				b++
-			}
-			bucket := d[a:b]
-			a = b
+		eachBucket(ekeys, start[s], start[s+1], func(a, b int) {
+			bucket := edocs[a:b]
 			f := 0 // the first member from on (members are in article order)
 			for f < len(bucket) && int(bucket[f]) < from {
 				f++
@@ -98,7 +92,7 @@ func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
 			}) {
 				capped[s]++
 			}
-		}
+		})
 		packed[s] = out
 	}, nil)
 	ekeys, edocs = nil, nil
