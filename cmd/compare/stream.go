@@ -32,7 +32,8 @@ const (
 )
 
 // collect sets how a streaming run, of the story route or not, collects
-// garbage.
+// garbage: both settings, so that a run in a process that made another
+// before it (the tests) does not keep that run's.
 func collect(story bool) {
 	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
 		return
@@ -42,6 +43,7 @@ func collect(story bool) {
 		debug.SetMemoryLimit(storyMemoryLimit)
 		return
 	}
+	debug.SetGCPercent(100) // the runtime's default
 	debug.SetMemoryLimit(streamMemoryLimit)
 }
 
