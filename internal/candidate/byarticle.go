@@ -7,8 +7,7 @@ import (
 	"github.com/copydesk/copydesk/internal/par"
 )
 
-// How Find runs for a route that drops its oversized buckets (anchors,
-// story terms). Expanding each bucket into packed pairs, as the LSH route
+// How Find runs for a route without Star (anchors, story terms). Expanding each bucket into packed pairs, as the LSH route
 // does, writes a pair once for every key the two share: two reports of one
 // story share ten of their twenty top terms, so the story route over a
 // million articles wrote some 400 million packed pairs (3.2 GB) to find 70
@@ -72,15 +71,20 @@ func eachBucket(keys []uint64, lo, hi int, fn func(a, b int)) {
 }
 
 // placesByArticle lists, for each article i, its places in the buckets of
-// two to Max members: places[first[i]:first[i+1]].
+// two members or more, each cut to its first Max members (BucketPairs):
+// places[first[i]:first[i+1]].
 func (r Route) placesByArticle(e *entries, n int) (first []int, places []place) {
 	first = make([]int, n+1)
-	kept := func(a, b int) bool { return b-a >= 2 && b-a <= r.Max }
-	eachBucket(e.keys, 0, len(e.keys), func(a, b int) {
-		if kept(a, b) {
-			for x := a; x < b; x++ {
-				first[e.docs[x]+1]++
+	eachKept := func(fn func(a, b int)) {
+		eachBucket(e.keys, 0, len(e.keys), func(a, b int) {
+			if b-a >= 2 {
+				fn(a, min(b, a+r.Max))
 			}
+		})
+	}
+	eachKept(func(a, b int) {
+		for x := a; x < b; x++ {
+			first[e.docs[x]+1]++
 		}
 	})
 	for i := range n {
@@ -88,13 +92,11 @@ func (r Route) placesByArticle(e *entries, n int) (first []int, places []place) 
 	}
 	places = make([]place, first[n])
 	fill := slices.Clone(first[:n])
-	eachBucket(e.keys, 0, len(e.keys), func(a, b int) {
-		if kept(a, b) {
-			for x := a; x < b; x++ {
-				d := e.docs[x]
-				places[fill[d]] = place{int32(x + 1), int32(b)}
-				fill[d]++
-			}
+	eachKept(func(a, b int) {
+		for x := a; x < b; x++ {
+			d := e.docs[x]
+			places[fill[d]] = place{int32(x + 1), int32(b)}
+			fill[d]++
 		}
 	})
 	return first, places

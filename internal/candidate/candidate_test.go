@@ -40,7 +40,7 @@ func TestFindMatchesReference(t *testing.T) {
 }
 
 // TestFindFrom: FindFrom gives Find's pairs whose second article is from
-// or later, for every route, with oversized buckets (star and dropped),
+// or later, for every route, with oversized buckets (star and cut),
 // whatever the number of workers.
 func TestFindFrom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -64,15 +64,22 @@ func TestFindStarAndCap(t *testing.T) {
 	for i := range keys {
 		keys[i] = []uint64{42}
 	}
+	// LSH: every pair of the first MaxBucket members, then the rest paired
+	// with the first.
 	pairs, st := LSH.Find(keys)
-	if st.Capped != 1 || len(pairs) != MaxBucket+4 || pairs[0] != (Pair{0, 1}) {
-		t.Fatalf("LSH star: %d pairs, %+v", len(pairs), st)
+	want := MaxBucket*(MaxBucket-1)/2 + 5
+	if st.Capped != 1 || len(pairs) != want || pairs[0] != (Pair{0, 1}) || !slices.Contains(pairs, Pair{0, MaxBucket + 4}) {
+		t.Fatalf("LSH star: %d pairs, %+v; want %d", len(pairs), st, want)
+	}
+	if slices.Contains(pairs, Pair{1, MaxBucket}) {
+		t.Fatal("LSH star: a member past the cap paired with another than the first")
 	}
 	if pairs, st := Anchors.Find(keys); len(pairs) != 0 || st.Capped != 1 {
-		t.Fatalf("anchors: oversized bucket not dropped: %d pairs, %+v", len(pairs), st)
+		t.Fatalf("anchors: one shared key paired articles: %d pairs, %+v", len(pairs), st)
 	}
 	// The anchor route's own cap: a stock phrase's two sampled shingles in
-	// MaxAnchorBucket articles still pair them, in one more they do not.
+	// MaxAnchorBucket articles pair them all; in one more, the last gets no
+	// pair from them.
 	for _, n := range []int{MaxAnchorBucket, MaxAnchorBucket + 1} {
 		phrase := make([][]uint64, n)
 		for i := range phrase {
@@ -81,9 +88,9 @@ func TestFindStarAndCap(t *testing.T) {
 		pairs, st := Anchors.Find(phrase)
 		want, capped := n*(n-1)/2, 0
 		if n > MaxAnchorBucket {
-			want, capped = 0, 2
+			want, capped = MaxAnchorBucket*(MaxAnchorBucket-1)/2, 2
 		}
-		if len(pairs) != want || st.Capped != capped {
+		if len(pairs) != want || st.Capped != capped || n > MaxAnchorBucket && pairs[len(pairs)-1].J != MaxAnchorBucket-1 {
 			t.Fatalf("anchors, bucket of %d: %d pairs, %+v; want %d pairs, %d capped", n, len(pairs), st, want, capped)
 		}
 	}
@@ -117,4 +124,26 @@ func BenchmarkFind(b *testing.B) {
 			LSH.findReference(keys)
 		}
 	})
+}
+
+// TestPairsDependOnlyOnEarlierArticles checks the property an index relies
+// on: the pairs (i, j) of a run over the first m articles are exactly the
+// pairs with j < m of a run over all of them, caps included, for every
+// route (here with small caps, so that most buckets pass them).
+func TestPairsDependOnlyOnEarlierArticles(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	keys := randomKeys(rng, 400, 6, 60)
+	for _, r := range []Route{{MinShared: 1, Max: 7, Star: true}, {MinShared: 2, Max: 5}, {MinShared: 1, Max: 12}} {
+		all, _ := r.Find(keys)
+		for _, m := range []int{1, 37, 200, 399} {
+			prefix, _ := r.Find(keys[:m])
+			want := slices.DeleteFunc(slices.Clone(all), func(p Pair) bool { return int(p.J) >= m })
+			if !slices.Equal(prefix, want) {
+				t.Fatalf("route %+v, first %d articles: %d pairs, want %d", r, m, len(prefix), len(want))
+			}
+		}
+		if ref, _ := r.findReference(keys); !slices.Equal(ref, all) {
+			t.Fatalf("route %+v: Find and its reference differ", r)
+		}
+	}
 }

@@ -64,8 +64,7 @@ func shardEntries(keys [][]uint64) *entries {
 }
 
 // find is Find and FindFrom on workers cores: step 1, then the LSH
-// route's steps 2 and 3 or, for a route that drops oversized buckets,
-// findByArticle.
+// route's steps 2 and 3 or, for a route without Star, findByArticle.
 func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
 	workers = max(1, workers)
 	e := shardEntries(keys)

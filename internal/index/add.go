@@ -736,9 +736,11 @@ func lookup(ctx context.Context, tx Tx, batch []*prepared, skip []int64, allPair
 	slices.Sort(keys)
 	// A key held by more than candidate.MaxBucket articles gives every
 	// route the same pairs whatever its postings past the first
-	// MaxBucket+1 (LSH pairs its first member with the others, the other
-	// routes drop it), so no more are read; the versions being replaced
-	// are filtered out below, hence len(skip) more.
+	// MaxBucket+1, the lowest seqs (candidate.BucketPairs: a route pairs
+	// only its first Max members with each other; LSH pairs a later one
+	// with the first member, the other routes pair it with none), so no
+	// more are read; the versions being replaced are filtered out below,
+	// hence len(skip) more.
 	perKey := candidate.MaxBucket + 1 + len(skip)
 	if lookupAll {
 		perKey = 0

@@ -73,9 +73,9 @@
 //     shared terms (as in the pipeline) against each indexed article's top
 //     terms as they were weighted when it was added. Which story pairs are
 //     candidates at all can therefore differ from an all-at-once run past
-//     that size; copy candidates never do (band keys and anchors do not
-//     depend on DF), except inside buckets over candidate.MaxBucket, which
-//     are capped as they stand when each batch is added.
+//     that size; copy candidates never do: band keys and anchors do not
+//     depend on DF, and a bucket past its cap pairs only its first members
+//     (candidate.BucketPairs), which a batch sees as a whole run does.
 //
 // # Format
 //
