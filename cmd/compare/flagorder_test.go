@@ -59,6 +59,23 @@ func TestFlagCheckOrder(t *testing.T) {
 		{[]string{"index", "stats", "--index", "x.db", "-f", "xml"}, exitUsage, `compare: --format: "xml" is not text or json`},
 		{[]string{"index", "rm"}, exitUsage, `compare: rm: --index DB is required (a SQLite file or a postgres:// URL)`},
 		{[]string{"index", "rm", "--index", "x.db"}, exitUsage, `compare: rm: no ID given`},
+		{[]string{"report", "--inline-words", "0", "-o", ""}, exitUsage, `compare: --inline-words, --max-diffs and --overview-rows take a number of 1 or more`},
+		{[]string{"report", "-o", "-", "--names", "@TMP/none.txt"}, exitUsage, `compare: report: --output DIR must name a directory (the report is several files)`},
+		{[]string{"report", "--names", "@TMP/none.txt", "--index", "x.db", "some/path"}, exitUsage, `compare: --names: open @TMP/none.txt: no such file or directory`},
+		{[]string{"report", "--index", "x.db", "some/path", "--id", "x", "--since", "zz"}, exitUsage, `compare: report: give --index or PATHs, not both`},
+		{[]string{"report", "--index", "x.db", "--id", "x", "--since", "zz"}, exitUsage, `compare: report: give --id or --since, not both`},
+		{[]string{"report", "--index", "x.db", "--since", "zz", "--max-size", "zz"}, exitUsage, `compare: --since: "zz" is not a date (YYYY-MM-DD or RFC 3339)`},
+		{[]string{"report", "--index", "@TMP/none/x.db", "--since", "2020-01-01", "--max-size", "zz", "--workers", "-1"}, exitBadInput, `compare: @TMP/none/x.db: no such index`},
+		{[]string{"report", "--since", "zz", "--max-size", "zz"}, exitUsage, `compare: report: --id and --since need --index`},
+		{[]string{"report", "--id", "x", "--workers", "-1"}, exitUsage, `compare: report: --id and --since need --index`},
+		{[]string{"report", "--max-size", "zz", "--workers", "-1"}, exitUsage, `compare: report: no PATH given (a file, a directory, or - for standard input)`},
+		{[]string{"report", "--max-size", "zz", "--workers", "-1", "x"}, exitUsage, `compare: --max-size: "zz" is not a size (try 16MiB)`},
+		{[]string{"report", "--workers", "-1", "x"}, exitUsage, `compare: --workers: -1 is negative (0 or unset: one per core)`},
+		{[]string{"serve", "--max-size", "zz", "--addr", "nonsense"}, exitUsage, `compare: serve: --index DB is required (a SQLite file or a postgres:// URL)`},
+		{[]string{"serve", "--index", "x.db", "extra", "--max-size", "zz"}, exitUsage, `compare: serve: takes no PATH`},
+		{[]string{"serve", "--index", "x.db", "--max-size", "zz", "--addr", "nonsense"}, exitUsage, `compare: --max-size: "zz" is not a size (try 16MiB)`},
+		{[]string{"serve", "--index", "@TMP/none/x.db", "--addr", "nonsense"}, exitUsage, `compare: --addr: "nonsense" is not HOST:PORT`},
+		{[]string{"serve", "--index", "@TMP/none/x.db"}, exitBadInput, `compare: @TMP/none/x.db: no such index`},
 	} {
 		dir := t.TempDir()
 		args := make([]string, len(tc.args))
