@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -52,70 +53,127 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			agenciesFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
-			if c.Int("inline-words") < 1 || c.Int("max-diffs") < 1 || c.Int("overview-rows") < 1 {
-				return cmdline.Usage(errors.New("--inline-words, --max-diffs and --overview-rows take a number of 1 or more"))
-			}
-			dir := c.String("output")
-			if dir == "" || dir == "-" {
-				return cmdline.Usage(errors.New("report: --output DIR must name a directory (the report is several files)"))
-			}
-			var names []framing.Referent
-			if f := c.String("names"); f != "" {
-				t, err := readNames(f)
-				if err != nil {
-					return cmdline.Usage(err)
-				}
-				names = t
-			}
-			var res *pipeline.Result
-			var parts []provenance.Article
-			var err error
-			build := report.BuildNames
-			if c.String("index") != "" {
-				if res, err = indexResult(c); err != nil {
-					return err
-				}
-				for i := range res.Articles {
-					parts = append(parts, provenance.FromArticle(&res.Articles[i]))
-				}
-			} else {
-				build = report.BuildStreamed // one cluster's view held at a time
-				if c.String("id") != "" || c.String("since") != "" {
-					return cmdline.Usage(errors.New("report: --id and --since need --index"))
-				}
-				if res, parts, err = e.streamReport(c); err != nil {
-					return err
-				}
-			}
-			rep, err := build(c.Context, res, names)
+			f, err := parseReportFlags(c)
 			if err != nil {
 				return err
 			}
-			rep.SetProvenance(provenance.Build(parts, res.Pairs, provenanceOptions(c)))
-			if id := c.String("id"); id != "" {
-				fam, titles, err := idFamily(c, id)
-				if err != nil {
-					return err
-				}
-				rep.SetChain(fam, 0, titles)
-			}
-			rep.InlineWords, rep.MaxDiffs, rep.OverviewRows = c.Int("inline-words"), c.Int("max-diffs"), c.Int("overview-rows")
-			rep.Workers = c.Int("workers")
-			rep.Planned = func(p report.PagePlan) { fmt.Fprintf(e.stderr, "compare: writing %s: %s\n", dir, pagesPlanned(p)) }
-			if progress := e.progress(); progress != nil {
-				rep.Written = func(done, total int) { progress("write", done, total) }
-			}
-			if err := report.WriteReportContext(c.Context, dir, rep); err != nil {
-				return err
-			}
-			clusters := "story clusters"
-			if len(rep.Clusters) == 1 {
-				clusters = "story cluster"
-			}
-			fmt.Fprintf(e.stderr, "compare: wrote %s: %s, %d %s of two or more\n", filepath.Join(dir, "index.html"), output.Plural(len(rep.Articles), "article"), len(rep.Clusters), clusters)
-			return nil
+			return e.report(c.Context, &f)
 		},
 	}
+}
+
+// reportFlags are compare report's flags.
+type reportFlags struct {
+	inputs                          // Skip holds Dir
+	Dir          string             // --output DIR, not "" or -
+	Index        string             // --index DB, "" to read PATHs
+	ID           string             // --id (with --index), "" for none
+	Since        time.Time          // --since (with --index), zero for all
+	InlineWords  int                // --inline-words, 1 or more
+	MaxDiffs     int                // --max-diffs, 1 or more
+	OverviewRows int                // --overview-rows, 1 or more
+	Names        []framing.Referent // the table --names FILE holds, nil for the built-in one
+	Agencies     []string           // --agencies, nil for the built-in list
+}
+
+// parseReportFlags reads compare report's flags and the --names FILE,
+// refusing (a usage error), in this order, an --inline-words, --max-diffs
+// or --overview-rows under 1, an --output that names no directory, a
+// --names FILE that cannot be read or is not a table of names; then with
+// --index any PATH, both --id and --since, then a bad --since; without
+// --index an --id or a --since, then the input group's errors
+// (inputs.check: --max-size and --workers are not checked with --index,
+// where --workers is passed on as given).
+func parseReportFlags(c *cli.Context) (reportFlags, error) {
+	f := reportFlags{inputs: readInputs(c), Dir: c.String("output"), Index: c.String("index"), ID: c.String("id"),
+		InlineWords: c.Int("inline-words"), MaxDiffs: c.Int("max-diffs"), OverviewRows: c.Int("overview-rows"),
+		Agencies: parseAgencies(c.String("agencies"))}
+	since := c.String("since")
+	if f.InlineWords < 1 || f.MaxDiffs < 1 || f.OverviewRows < 1 {
+		return reportFlags{}, cmdline.Usage(errors.New("--inline-words, --max-diffs and --overview-rows take a number of 1 or more"))
+	}
+	if f.Dir == "" || f.Dir == "-" {
+		return reportFlags{}, cmdline.Usage(errors.New("report: --output DIR must name a directory (the report is several files)"))
+	}
+	f.Skip = []string{f.Dir} // never read the last report back
+	if file := c.String("names"); file != "" {
+		names, err := readNames(file)
+		if err != nil {
+			return reportFlags{}, cmdline.Usage(err)
+		}
+		f.Names = names
+	}
+	if f.Index == "" {
+		if f.ID != "" || since != "" {
+			return reportFlags{}, cmdline.Usage(errors.New("report: --id and --since need --index"))
+		}
+		if err := f.check(); err != nil {
+			return reportFlags{}, err
+		}
+		return f, nil
+	}
+	if len(f.Paths) > 0 {
+		return reportFlags{}, cmdline.Usage(errors.New("report: give --index or PATHs, not both"))
+	}
+	if f.ID != "" && since != "" {
+		return reportFlags{}, cmdline.Usage(errors.New("report: give --id or --since, not both"))
+	}
+	var err error
+	if f.Since, err = parseSince(since); err != nil {
+		return reportFlags{}, err
+	}
+	return f, nil
+}
+
+// report writes the report f asks for into f.Dir (compare report): on
+// what the index holds around f.ID or since f.Since with f.Index, else on
+// f's PATHs as they stream.
+func (e *env) report(ctx context.Context, f *reportFlags) error {
+	var res *pipeline.Result
+	var parts []provenance.Article
+	var err error
+	build := report.BuildNames
+	if f.Index != "" {
+		if res, err = indexResult(ctx, f.Index, f.ID, f.Since); err != nil {
+			return err
+		}
+		for i := range res.Articles {
+			parts = append(parts, provenance.FromArticle(&res.Articles[i]))
+		}
+	} else {
+		build = report.BuildStreamed // one cluster's view held at a time
+		if res, parts, err = e.streamReport(ctx, &f.inputs); err != nil {
+			return err
+		}
+	}
+	rep, err := build(ctx, res, f.Names)
+	if err != nil {
+		return err
+	}
+	opt := provenance.Options{Agencies: f.Agencies}
+	rep.SetProvenance(provenance.Build(parts, res.Pairs, opt))
+	if f.ID != "" {
+		fam, titles, err := idFamily(ctx, f.Index, f.ID, opt)
+		if err != nil {
+			return err
+		}
+		rep.SetChain(fam, 0, titles)
+	}
+	rep.InlineWords, rep.MaxDiffs, rep.OverviewRows = f.InlineWords, f.MaxDiffs, f.OverviewRows
+	rep.Workers = f.Workers
+	rep.Planned = func(p report.PagePlan) { fmt.Fprintf(e.stderr, "compare: writing %s: %s\n", f.Dir, pagesPlanned(p)) }
+	if progress := e.progress(); progress != nil {
+		rep.Written = func(done, total int) { progress("write", done, total) }
+	}
+	if err := report.WriteReportContext(ctx, f.Dir, rep); err != nil {
+		return err
+	}
+	clusters := "story clusters"
+	if len(rep.Clusters) == 1 {
+		clusters = "story cluster"
+	}
+	fmt.Fprintf(e.stderr, "compare: wrote %s: %s, %d %s of two or more\n", filepath.Join(f.Dir, "index.html"), output.Plural(len(rep.Articles), "article"), len(rep.Clusters), clusters)
+	return nil
 }
 
 // pagesPlanned says what compare report is about to write: "index.html,
@@ -131,15 +189,15 @@ func pagesPlanned(p report.PagePlan) string {
 	return strings.Join(files[:len(files)-1], ", ") + " and " + files[len(files)-1]
 }
 
-// streamReport runs the story pipeline over the PATH arguments as
-// compare pairs does (pipeline.Stream: each Doc built when its pairs are
-// verified and dropped after them), keeping of each article its text
-// compressed and its fields but the body: the report builds the Docs of a
-// story cluster again when it compares and diffs its members.
-func (e *env) streamReport(c *cli.Context) (*pipeline.Result, []provenance.Article, error) {
+// streamReport runs the story pipeline over in's PATHs as compare pairs
+// does (pipeline.Stream: each Doc built when its pairs are verified and
+// dropped after them), keeping of each article its text compressed and
+// its fields but the body: the report builds the Docs of a story cluster
+// again when it compares and diffs its members.
+func (e *env) streamReport(ctx context.Context, in *inputs) (*pipeline.Result, []provenance.Article, error) {
 	var arts []article.Article
 	var parts []provenance.Article
-	scan, err := e.streamEach(c, true, func(o *pipeline.Options) { o.KeepTexts = true }, func(a *article.Article) {
+	scan, err := e.streamInputs(ctx, in, true, func(o *pipeline.Options) { o.KeepTexts = true }, func(a *article.Article) {
 		parts = append(parts, provenance.FromArticle(a))
 		meta := *a
 		meta.Body = ""
@@ -154,29 +212,13 @@ func (e *env) streamReport(c *cli.Context) (*pipeline.Result, []provenance.Artic
 	return scan.Result(arts), parts, nil
 }
 
-// indexResult is what the index holds around --id, or published since
-// --since (everything without either), as a run's result: the relations
-// are the index's (story similarities under its current document
-// frequencies), the texts are read back for the passages and diffs.
-func indexResult(c *cli.Context) (*pipeline.Result, error) {
-	if c.NArg() > 0 {
-		return nil, cmdline.Usage(errors.New("report: give --index or PATHs, not both"))
-	}
-	id, sinceArg := c.String("id"), c.String("since")
-	if id != "" && sinceArg != "" {
-		return nil, cmdline.Usage(errors.New("report: give --id or --since, not both"))
-	}
-	var since time.Time
-	if sinceArg != "" {
-		t, err := time.Parse(time.DateOnly, sinceArg)
-		if err != nil {
-			if t, err = time.Parse(time.RFC3339, sinceArg); err != nil {
-				return nil, cmdline.Usage(fmt.Errorf("--since: %q is not a date (YYYY-MM-DD or RFC 3339)", sinceArg))
-			}
-		}
-		since = t
-	}
-	st, err := index.Open(c.Context, c.String("index"), true)
+// indexResult is what the index dsn holds around the article id, or
+// published since since (everything without either), as a run's result:
+// the relations are the index's (story similarities under its current
+// document frequencies), the texts are read back for the passages and
+// diffs.
+func indexResult(ctx context.Context, dsn, id string, since time.Time) (*pipeline.Result, error) {
+	st, err := index.Open(ctx, dsn, true)
 	if err != nil {
 		return nil, err
 	}
@@ -184,15 +226,15 @@ func indexResult(c *cli.Context) (*pipeline.Result, error) {
 	var arts []article.Article
 	var pairs []cluster.Pair
 	if id != "" {
-		if arts, pairs, err = index.Around(c.Context, st, id); err != nil {
+		if arts, pairs, err = index.Around(ctx, st, id); err != nil {
 			return nil, err
 		}
 	} else {
-		g, err := index.LoadGraph(c.Context, st, since)
+		g, err := index.LoadGraph(ctx, st, since)
 		if err != nil {
 			return nil, err
 		}
-		if arts, err = index.Bodies(c.Context, st, g.Seqs); err != nil {
+		if arts, err = index.Bodies(ctx, st, g.Seqs); err != nil {
 			return nil, err
 		}
 		pairs = g.Pairs
@@ -207,13 +249,14 @@ func indexResult(c *cli.Context) (*pipeline.Result, error) {
 // maxFamily bounds the articles idFamily reads.
 const maxFamily = 500
 
-// idFamily reads the family of copies around the article id in the index:
+// idFamily reads the family of copies around the article id in the index
+// dsn:
 // the articles linked to it by copy relations (partial or stronger), then
 // those linked to them, and so on, up to maxFamily articles, id first; and
-// returns their provenance and headlines, for id's chain back to its
-// original however many hops away (index.Around reaches one).
-func idFamily(c *cli.Context, id string) (*provenance.Result, func(int) string, error) {
-	st, err := index.Open(c.Context, c.String("index"), true)
+// returns their provenance (under opt) and headlines, for id's chain back
+// to its original however many hops away (index.Around reaches one).
+func idFamily(ctx context.Context, dsn, id string, opt provenance.Options) (*provenance.Result, func(int) string, error) {
+	st, err := index.Open(ctx, dsn, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -229,7 +272,7 @@ func idFamily(c *cli.Context, id string) (*provenance.Result, func(int) string, 
 	seen := map[[2]string]bool{}
 	for k := 0; k < len(family); k++ {
 		centre := family[k]
-		around, pairs, err := index.Around(c.Context, st, centre)
+		around, pairs, err := index.Around(ctx, st, centre)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -262,7 +305,7 @@ func idFamily(c *cli.Context, id string) (*provenance.Result, func(int) string, 
 		}
 	}
 	slices.SortFunc(pairs, func(a, b cluster.Pair) int { return cmp.Or(cmp.Compare(a.I, b.I), cmp.Compare(a.J, b.J)) })
-	return provenance.Build(parts, pairs, provenanceOptions(c)), func(i int) string { return arts[i].Title }, nil
+	return provenance.Build(parts, pairs, opt), func(i int) string { return arts[i].Title }, nil
 }
 
 // readNames reads compare report's --names FILE.
