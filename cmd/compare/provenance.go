@@ -128,11 +128,6 @@ func agenciesFlag() cli.Flag {
 	return &cli.StringFlag{Name: "agencies", Usage: "the news agency `NAMES`, comma-separated, instead of the built-in list (" + strings.Join(provenance.DefaultAgencies[:8], ", ") + ", …)"}
 }
 
-// provenanceOptions are the options --agencies sets (compare report).
-func provenanceOptions(c *cli.Context) provenance.Options {
-	return provenance.Options{Agencies: parseAgencies(c.String("agencies"))}
-}
-
 // provenanceInput runs the copy pipeline over the PATH arguments as they
 // stream (as compare pairs --min-relation partial does), keeping of each
 // article only what provenance needs.

@@ -6,8 +6,6 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/pipeline"
@@ -55,16 +53,6 @@ func collect(story bool) {
 // is checked first (inputs.check).
 func (e *env) stream(ctx context.Context, in *inputs, story, copyOnly bool, keep cluster.Relation) (*pipeline.Scan, error) {
 	return e.streamInputs(ctx, in, story, func(o *pipeline.Options) { o.CopyOnly, o.Keep = copyOnly, keep }, nil)
-}
-
-// streamEach is streamInputs over the PATHs of c's command (compare
-// report's reader skipping its --output).
-func (e *env) streamEach(c *cli.Context, story bool, set func(*pipeline.Options), each func(*article.Article)) (*pipeline.Scan, error) {
-	in := readInputs(c)
-	if c.Command.Name == "report" && c.String("output") != "" {
-		in.Skip = []string{c.String("output")} // never read the last report back
-	}
-	return e.streamInputs(c.Context, &in, story, set, each)
 }
 
 // streamInputs is stream with the options e.options gives, changed by set
