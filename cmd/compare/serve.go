@@ -29,35 +29,54 @@ server after the requests under way.`,
 			&cli.StringFlag{Name: "max-size", Value: "8MiB", Usage: "largest request body (a pasted or uploaded text)"},
 		},
 		Action: func(c *cli.Context) error {
-			dsn, err := indexDSN(c)
+			f, err := parseServeFlags(c)
 			if err != nil {
 				return err
 			}
-			if c.NArg() > 0 {
-				return cmdline.Usage(errors.New("serve: takes no PATH"))
-			}
-			maxBytes, err := cmdline.ParseSize(c.String("max-size"))
-			if err != nil {
-				return cmdline.Usagef("--max-size: %w", err)
-			}
-			addr := c.String("addr")
-			if _, _, err := net.SplitHostPort(addr); err != nil {
-				return cmdline.Usage(fmt.Errorf("--addr: %q is not HOST:PORT", addr))
-			}
-			srv, err := serve.New(c.Context, serve.Config{DSN: dsn, AllowAdd: c.Bool("allow-add"), MaxBytes: maxBytes,
+			srv, err := serve.New(c.Context, serve.Config{DSN: f.Index, AllowAdd: f.AllowAdd, MaxBytes: f.MaxBytes,
 				Log: log.New(e.stderr, "compare: ", 0)})
 			if err != nil {
 				return err
 			}
 			defer srv.Close()
-			if !serve.IsLoopback(addr) {
-				fmt.Fprintf(e.stderr, "compare: serve: %s is not a loopback address: the index is reachable from the network\n", addr)
+			if !serve.IsLoopback(f.Addr) {
+				fmt.Fprintf(e.stderr, "compare: serve: %s is not a loopback address: the index is reachable from the network\n", f.Addr)
 			}
-			return serve.Run(c.Context, addr, srv.Handler(), func(a net.Addr) {
-				fmt.Fprintf(e.stderr, "compare: serving %s on http://%s/ (Ctrl-C stops)\n", redacted(dsn), a)
+			return serve.Run(c.Context, f.Addr, srv.Handler(), func(a net.Addr) {
+				fmt.Fprintf(e.stderr, "compare: serving %s on http://%s/ (Ctrl-C stops)\n", redacted(f.Index), a)
 			})
 		},
 	}
+}
+
+// serveFlags are compare serve's flags.
+type serveFlags struct {
+	Index    string // --index DB
+	Addr     string // --addr HOST:PORT
+	AllowAdd bool   // --allow-add
+	MaxBytes int64  // --max-size, parsed
+}
+
+// parseServeFlags reads compare serve's flags, refusing (a usage error),
+// in this order, no --index, any PATH, a --max-size that is not a size,
+// then an --addr that is not HOST:PORT.
+func parseServeFlags(c *cli.Context) (serveFlags, error) {
+	dsn, err := indexDSN(c)
+	if err != nil {
+		return serveFlags{}, err
+	}
+	if c.NArg() > 0 {
+		return serveFlags{}, cmdline.Usage(errors.New("serve: takes no PATH"))
+	}
+	maxBytes, err := cmdline.ParseSize(c.String("max-size"))
+	if err != nil {
+		return serveFlags{}, cmdline.Usagef("--max-size: %w", err)
+	}
+	f := serveFlags{Index: dsn, Addr: c.String("addr"), AllowAdd: c.Bool("allow-add"), MaxBytes: maxBytes}
+	if _, _, err := net.SplitHostPort(f.Addr); err != nil {
+		return serveFlags{}, cmdline.Usage(fmt.Errorf("--addr: %q is not HOST:PORT", f.Addr))
+	}
+	return f, nil
 }
 
 // redacted is dsn without a password, for messages.
