@@ -19,15 +19,19 @@
 // A key shared by very many articles says little about any two of them:
 // boilerplate every page of a site carries, a stock phrase, a common word.
 // A bucket larger than its route's Max (MaxBucket, MaxAnchorBucket) is not
-// expanded into all its pairs (that would be quadratic): only its first
-// Max members, in article order, are paired with each other; for LSH,
-// whose buckets of that size are usually one story syndicated thousands
-// of times, each later member is paired with the bucket's first member, so
-// the copies still end up in one group; for anchors and terms the later
-// members get no pair from that key. Either way it is counted in
-// Stats.Capped. Because a member's pairs depend only on the members before
-// it, an index fed the same articles in batches finds the same pairs as
-// one run over all of them.
+// expanded into all its pairs (that would be quadratic), and is counted in
+// Stats.Capped. The copy routes cut it (Route.Cut): only its first Max
+// members, in article order, are paired with each other; for LSH, whose
+// buckets of that size are usually one story syndicated thousands of
+// times, each later member is paired with the bucket's first member, so
+// the copies still end up in one group; for anchors the later members get
+// no pair from that key. A member's copy candidates so depend only on the
+// members before it, and an index fed the same articles in batches finds
+// the same ones as one run over all of them. The story route drops the
+// bucket whole: its keys depend on document frequencies, which a batch
+// does not see final anyway, and cutting would pair the first articles of
+// every common term (on `compare synth -n 100000 --seed 1`, 1.13 times
+// the CPU of clusters --level story, and other story clusters).
 //
 // For example, a footer phrase held by 5,000 articles of one outlet, under
 // the anchor route (Max 50), pairs the outlet's first 50 articles with
@@ -73,14 +77,15 @@ type Stats struct {
 type Route struct {
 	MinShared int  // keys two articles must share
 	Max       int  // largest bucket expanded into all its pairs, at most MaxBucket
-	Star      bool // pair an oversized bucket's members with its first member
+	Cut       bool // pair an oversized bucket's first Max members (else drop it)
+	Star      bool // with Cut: pair its later members with its first member
 }
 
 var (
 	// LSH is the band-key route.
-	LSH = Route{MinShared: 1, Max: MaxBucket, Star: true}
+	LSH = Route{MinShared: 1, Max: MaxBucket, Cut: true, Star: true}
 	// Anchors is the anchor-shingle route.
-	Anchors = Route{MinShared: 2, Max: MaxAnchorBucket}
+	Anchors = Route{MinShared: 2, Max: MaxAnchorBucket, Cut: true}
 	// Terms is the story route.
 	Terms = Route{MinShared: 2, Max: MaxBucket}
 )
@@ -159,11 +164,12 @@ func (r Route) findReference(keys [][]uint64) ([]Pair, Stats) {
 // BucketPairs applies route r's rule to one bucket of n members, sorted by
 // article order: it calls pair(x, y) with member positions x < y for each
 // pair the bucket gives, and reports whether the bucket was capped (larger
-// than r.Max). Every pair among the first r.Max members is given; a member
-// past them is paired with member 0 when r.Star, else with none. Which
-// pairs a member gets depends only on the members before it, so an index
-// that adds articles in batches finds the same pairs as one run over all
-// of them. Find uses it on every bucket; a distributed run
+// than r.Max). A bucket of at most r.Max members gives every pair. A
+// larger one gives none unless r.Cut: then every pair of its first r.Max
+// members, and with r.Star each later member paired with member 0. Under
+// r.Cut the pairs a member gets depend only on the members before it, so
+// an index that adds articles in batches finds the same pairs as one run
+// over all of them. Find uses it on every bucket; a distributed run
 // (beam/internal/batch) calls it on buckets it has grouped itself, so both
 // apply the same rule.
 func BucketPairs(r Route, n int, pair func(x, y int)) (capped bool) {
@@ -173,14 +179,20 @@ func BucketPairs(r Route, n int, pair func(x, y int)) (capped bool) {
 // bucketPairsFrom is BucketPairs giving only the pairs whose second member
 // y is at position f or later.
 func bucketPairsFrom(r Route, n, f int, pair func(x, y int)) (capped bool) {
-	kept := min(n, r.Max)
+	kept := n
+	if n > r.Max {
+		kept = 0
+		if r.Cut {
+			kept = r.Max
+		}
+	}
 	for y := max(1, f); y < kept; y++ {
 		for x := range y {
 			pair(x, y)
 		}
 	}
-	if n > kept && r.Star {
-		for y := max(kept, f); y < n; y++ {
+	if n > kept && r.Cut && r.Star {
+		for y := max(kept, 1, f); y < n; y++ {
 			pair(0, y)
 		}
 	}

@@ -94,6 +94,14 @@ func TestFindStarAndCap(t *testing.T) {
 			t.Fatalf("anchors, bucket of %d: %d pairs, %+v; want %d pairs, %d capped", n, len(pairs), st, want, capped)
 		}
 	}
+	// The story route drops an oversized bucket whole.
+	terms := make([][]uint64, MaxBucket+1)
+	for i := range terms {
+		terms[i] = []uint64{7, 8}
+	}
+	if pairs, st := Terms.Find(terms); len(pairs) != 0 || st.Capped != 2 {
+		t.Fatalf("terms: oversized buckets not dropped: %d pairs, %+v", len(pairs), st)
+	}
 	two := [][]uint64{{1, 2}, {1, 2, 3}, {2, 3}}
 	if got := Anchors.Find; true {
 		pairs, _ := got(two)
@@ -129,11 +137,12 @@ func BenchmarkFind(b *testing.B) {
 // TestPairsDependOnlyOnEarlierArticles checks the property an index relies
 // on: the pairs (i, j) of a run over the first m articles are exactly the
 // pairs with j < m of a run over all of them, caps included, for every
-// route (here with small caps, so that most buckets pass them).
+// route that cuts its oversized buckets (here with small caps, so that
+// most buckets pass them).
 func TestPairsDependOnlyOnEarlierArticles(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	keys := randomKeys(rng, 400, 6, 60)
-	for _, r := range []Route{{MinShared: 1, Max: 7, Star: true}, {MinShared: 2, Max: 5}, {MinShared: 1, Max: 12}} {
+	for _, r := range []Route{{MinShared: 1, Max: 7, Cut: true, Star: true}, {MinShared: 2, Max: 5, Cut: true}, {MinShared: 1, Max: 12, Cut: true}} {
 		all, _ := r.Find(keys)
 		for _, m := range []int{1, 37, 200, 399} {
 			prefix, _ := r.Find(keys[:m])
