@@ -94,6 +94,27 @@ func relKeys(rs []Relation) []string {
 	return out
 }
 
+// addCopyPairs adds the batches to st in turn and returns the copy pairs
+// (partial and stronger) they report, as pairKeys without similarity,
+// sorted.
+func addCopyPairs(t *testing.T, st Store, batches [][]article.Article, opt Options) []string {
+	t.Helper()
+	var got []string
+	for _, b := range batches {
+		res, err := Add(context.Background(), st, b, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res.Pairs {
+			if r.Pair.Relation >= cluster.Partial {
+				got = append(got, pairKey(r.A, r.B, r.Pair, false))
+			}
+		}
+	}
+	slices.Sort(got)
+	return got
+}
+
 // pairKey names a verified pair by ids, with everything reported of it.
 func pairKey(a, b string, p cluster.Pair, withSimilarity bool) string {
 	s := fmt.Sprintf("%s|%s|%s|%.9f|%.9f|%d|%d", a, b, p.Relation, p.AInB, p.BInA, p.Passages, p.Quotes)
@@ -224,19 +245,11 @@ func TestTenBatchesEqualAllAtOnceAt3k(t *testing.T) {
 			}
 		}
 		st := open(t, filepath.Join(t.TempDir(), "index.db"), false)
-		var got []string
+		var batches [][]article.Article
 		for k := range 10 {
-			res, err := Add(ctx, st, arts[k*n/10:(k+1)*n/10], Options{CopyOnly: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range res.Pairs {
-				if r.Pair.Relation >= cluster.Partial {
-					got = append(got, pairKey(r.A, r.B, r.Pair, false))
-				}
-			}
+			batches = append(batches, arts[k*n/10:(k+1)*n/10])
 		}
-		slices.Sort(got)
+		got := addCopyPairs(t, st, batches, Options{CopyOnly: true})
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
 			t.Errorf("seed %d: copy pairs from ten batches differ from all at once: %d and %d", seed, len(got), len(want))
@@ -850,26 +863,15 @@ func TestCopyPastAllPairs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want, got []string
+	var want []string
 	for _, p := range whole.Pairs {
 		if p.Relation >= cluster.Partial {
 			want = append(want, pairKey(arts[p.I].ID, arts[p.J].ID, p, false))
 		}
 	}
 	st := open(t, filepath.Join(t.TempDir(), "big.db"), false)
-	for _, b := range [][]article.Article{arts[:600], arts[600:]} {
-		res, err := Add(ctx, st, b, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range res.Pairs {
-			if r.Pair.Relation >= cluster.Partial {
-				got = append(got, pairKey(r.A, r.B, r.Pair, false))
-			}
-		}
-	}
+	got := addCopyPairs(t, st, [][]article.Article{arts[:600], arts[600:]}, Options{})
 	slices.Sort(want)
-	slices.Sort(got)
 	if len(want) < 10 || !slices.Equal(got, want) {
 		t.Errorf("copy relations from two batches differ from all at once:\n got %d %v\nwant %d %v", len(got), got, len(want), want)
 	}
