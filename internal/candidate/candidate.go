@@ -30,8 +30,7 @@
 // the same ones as one run over all of them. The story route drops the
 // bucket whole: its keys depend on document frequencies, which a batch
 // does not see final anyway, and cutting would pair the first articles of
-// every common term (on `compare synth -n 100000 --seed 1`, 1.13 times
-// the CPU of clusters --level story, and other story clusters).
+// every common term (BENCHMARKS.md has what that cost).
 //
 // For example, a footer phrase held by 5,000 articles of one outlet, under
 // the anchor route (Max 50), pairs the outlet's first 50 articles with
