@@ -70,15 +70,15 @@ func eachBucket(keys []uint64, lo, hi int, fn func(a, b int)) {
 	}
 }
 
-// placesByArticle lists, for each article i, its places in the buckets of
-// two members or more, each cut to its first Max members or, past Max,
-// dropped unless r.Cut (BucketPairs): places[first[i]:first[i+1]].
+// placesByArticle lists, for each article i, its places among the members
+// each bucket keeps (Route.kept, when two or more):
+// places[first[i]:first[i+1]].
 func (r Route) placesByArticle(e *entries, n int) (first []int, places []place) {
 	first = make([]int, n+1)
 	eachKept := func(fn func(a, b int)) {
 		eachBucket(e.keys, 0, len(e.keys), func(a, b int) {
-			if b-a >= 2 && (b-a <= r.Max || r.Cut) {
-				fn(a, min(b, a+r.Max))
+			if k := r.kept(b - a); k >= 2 {
+				fn(a, a+k)
 			}
 		})
 	}

@@ -76,8 +76,20 @@ type Stats struct {
 type Route struct {
 	MinShared int  // keys two articles must share
 	Max       int  // largest bucket expanded into all its pairs, at most MaxBucket
-	Cut       bool // pair an oversized bucket's first Max members (else drop it)
-	Star      bool // with Cut: pair its later members with its first member
+	Cut       bool // pair an oversized bucket's first Max members (else none)
+	Star      bool // pair an oversized bucket's members past those with its first
+}
+
+// kept is how many members of a bucket of n, its first, r pairs with each
+// other: all of a bucket of at most r.Max, else r.Max when r.Cut, else none.
+func (r Route) kept(n int) int {
+	switch {
+	case n <= r.Max:
+		return n
+	case r.Cut:
+		return r.Max
+	}
+	return 0
 }
 
 var (
@@ -178,19 +190,13 @@ func BucketPairs(r Route, n int, pair func(x, y int)) (capped bool) {
 // bucketPairsFrom is BucketPairs giving only the pairs whose second member
 // y is at position f or later.
 func bucketPairsFrom(r Route, n, f int, pair func(x, y int)) (capped bool) {
-	kept := n
-	if n > r.Max {
-		kept = 0
-		if r.Cut {
-			kept = r.Max
-		}
-	}
+	kept := r.kept(n)
 	for y := max(1, f); y < kept; y++ {
 		for x := range y {
 			pair(x, y)
 		}
 	}
-	if n > kept && r.Cut && r.Star {
+	if r.Star {
 		for y := max(kept, 1, f); y < n; y++ {
 			pair(0, y)
 		}
