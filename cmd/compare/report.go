@@ -168,11 +168,7 @@ func (e *env) report(ctx context.Context, f *reportFlags) error {
 	if err := report.WriteReportContext(ctx, f.Dir, rep); err != nil {
 		return err
 	}
-	clusters := "story clusters"
-	if len(rep.Clusters) == 1 {
-		clusters = "story cluster"
-	}
-	fmt.Fprintf(e.stderr, "compare: wrote %s: %s, %d %s of two or more\n", filepath.Join(f.Dir, "index.html"), output.Plural(len(rep.Articles), "article"), len(rep.Clusters), clusters)
+	fmt.Fprintf(e.stderr, "compare: wrote %s: %s, %s of two or more\n", filepath.Join(f.Dir, "index.html"), output.Plural(len(rep.Articles), "article"), output.Plural(len(rep.Clusters), "story cluster"))
 	return nil
 }
 
