@@ -17,6 +17,7 @@ package article
 import (
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Article is one news article, ready to compare.
@@ -55,4 +56,25 @@ func (a *Article) Label() string {
 // Paragraphs returns the body's paragraphs.
 func (a *Article) Paragraphs() []string {
 	return strings.Split(a.Body, "\n\n")
+}
+
+// timeLayouts are the publication time formats PublishedTime reads, tried
+// in order: what the loaders write (RFC 3339, UTC), then the common feed
+// and sitemap forms.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02", time.RFC1123Z, time.RFC1123, time.RFC850}
+
+// PublishedTime reads a publication time (Article.Published) in UTC, and
+// whether it is one: an empty value, or one in none of the forms read, is
+// undated. Every stage that orders articles by time reads it here.
+func PublishedTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
 }

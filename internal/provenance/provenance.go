@@ -217,26 +217,21 @@ func newBuilder(arts []Article, opt Options) *builder {
 	return b
 }
 
-// timeLayouts are the publication time formats read, tried in order.
-var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02", time.RFC1123Z, time.RFC1123, time.RFC850}
-
-// ParsePublished reads a publication time. An empty value is undated
-// without a problem; a value that is no time, or later than now, is
-// undated with the problem said.
+// ParsePublished reads a publication time (article.PublishedTime). An
+// empty value is undated without a problem; a value that is no time, or
+// later than now, is undated with the problem said.
 func ParsePublished(s string, now time.Time) (t time.Time, problem string) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return time.Time{}, ""
 	}
-	for _, layout := range timeLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			if t.After(now) {
-				return time.Time{}, "published " + s + " is in the future; treated as undated"
-			}
-			return t.UTC(), ""
-		}
+	t, ok := article.PublishedTime(s)
+	switch {
+	case !ok:
+		return time.Time{}, "published " + strconvQuote(strings.TrimSpace(s)) + " is not a time; treated as undated"
+	case t.After(now):
+		return time.Time{}, "published " + strings.TrimSpace(s) + " is in the future; treated as undated"
 	}
-	return time.Time{}, "published " + strconvQuote(s) + " is not a time; treated as undated"
+	return t, ""
 }
 
 func strconvQuote(s string) string {
