@@ -40,6 +40,7 @@ import (
 	"math/bits"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	"github.com/copydesk/copydesk/internal/shingle"
 )
@@ -73,6 +74,10 @@ type Doc struct {
 	// Outlet is the publisher, when known (cluster.Verify tells an
 	// outlet's furniture from copy by it); left to the caller, as Vector.
 	Outlet string
+	// Published is when the text was published, zero when undated
+	// (article.PublishedTime); left to the caller, as Outlet. A result
+	// carries which of its two texts came first (Result.First).
+	Published time.Time
 
 	// occ lists where each shingle of Set occurs: the first maxOccurrences
 	// positions of Set[k], ascending, are occ[occStart[k]:occStart[k+1]].
@@ -194,6 +199,43 @@ type Result struct {
 	// A and B: what each text takes from the other (see Derivation),
 	// when the pair was measured (Derive); zero otherwise.
 	A, B Side
+	// First is the text published first (PublishedOrder of the Docs'
+	// Published times): what tells the cluster stage which text is the
+	// copy when both are dated.
+	First Order
+}
+
+// Order says which of two texts was published first.
+type Order int8
+
+// Orders. The zero value is Undated.
+const (
+	Undated Order = iota // either text undated, or both at one time
+	AFirst
+	BFirst
+)
+
+// PublishedOrder is the Order of texts published at a and b (the zero
+// time: undated).
+func PublishedOrder(a, b time.Time) Order {
+	switch {
+	case a.IsZero() || b.IsZero() || a.Equal(b):
+		return Undated
+	case a.Before(b):
+		return AFirst
+	}
+	return BFirst
+}
+
+// swapped is the order of the same texts given the other way round.
+func (o Order) swapped() Order {
+	switch o {
+	case AFirst:
+		return BFirst
+	case BFirst:
+		return AFirst
+	}
+	return o
 }
 
 // Quotes and Copies count the two kinds of passage.
@@ -230,9 +272,11 @@ func Verify(a, b *Doc) Result {
 // order (8 pairs of a 5,000-article corpus read backwards).
 func VerifyContext(ctx context.Context, a, b *Doc) (Result, error) {
 	if !shingle.Meet(a.Set, b.Set) {
-		return Result{Cosine: shingle.Cosine(a.Vector, b.Vector)}, nil
+		return Result{Cosine: shingle.Cosine(a.Vector, b.Vector), First: PublishedOrder(a.Published, b.Published)}, nil
 	}
-	return verifySymmetric(ctx, a, b)
+	r, err := verifySymmetric(ctx, a, b)
+	r.First = PublishedOrder(a.Published, b.Published)
+	return r, err
 }
 
 // verifySymmetric is verifyFull in the canonical order, its result
@@ -261,6 +305,7 @@ func (r Result) swapped() Result {
 	r.AInB, r.BInA = r.BInA, r.AInB
 	r.CopyA, r.CopyB = r.CopyB, r.CopyA
 	r.A, r.B = r.B, r.A
+	r.First = r.First.swapped()
 	ps := make([]Passage, len(r.Passages))
 	for k, p := range r.Passages {
 		p.A, p.B = p.B, p.A

@@ -16,7 +16,7 @@ func (d *Doc) Before(w int) *Doc {
 		return c
 	}
 	c := NewDoc(d.Text[:end])
-	c.Vector, c.Outlet = d.Vector, d.Outlet
+	c.Vector, c.Outlet, c.Published = d.Vector, d.Outlet, d.Published
 	d.cut.Store(c)
 	return c
 }
@@ -27,7 +27,7 @@ func (d *Doc) Before(w int) *Doc {
 // Cosine stay the whole texts'. Like VerifyContext, it does not depend on
 // which text is a.
 func CutResult(a, b *Doc, r Result, ea, eb int) Result {
-	out := Result{Jaccard: r.Jaccard, Cosine: r.Cosine}
+	out := Result{Jaccard: r.Jaccard, Cosine: r.Cosine, First: r.First}
 	for _, p := range r.Passages {
 		if p.A.End <= ea && p.B.End <= eb {
 			out.Passages = append(out.Passages, p)

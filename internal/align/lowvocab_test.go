@@ -170,10 +170,18 @@ func FuzzWordDiff(f *testing.F) {
 }
 
 // TestVerifySymmetric aligns pairs of low-vocabulary texts (fuzzTexts from
-// random bytes) both ways round: Verify(b, a) is Verify(a, b) mirrored.
+// random bytes), published at random hours or undated, both ways round:
+// Verify(b, a) is Verify(a, b) mirrored, which text came first included.
 // (Passages chain in the first text's order, so the two orders can differ.)
 func TestVerifySymmetric(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 8))
+	published := func() time.Time {
+		if h := r.IntN(4); h > 0 {
+			return time.Date(2026, 5, 3, h, 0, 0, 0, time.UTC)
+		}
+		return time.Time{}
+	}
+	firsts := map[Order]int{}
 	for range 2000 {
 		data := make([]byte, 2+r.IntN(300))
 		for k := range data {
@@ -181,9 +189,17 @@ func TestVerifySymmetric(t *testing.T) {
 		}
 		ta, tb := fuzzTexts(data)
 		a, b := NewDoc(ta), NewDoc(tb)
+		a.Published, b.Published = published(), published()
 		ab, ba := Verify(a, b), Verify(b, a)
+		firsts[ab.First]++
+		if want := PublishedOrder(a.Published, b.Published); ab.First != want {
+			t.Fatalf("First = %d, want %d (A at %v, B at %v)", ab.First, want, a.Published, b.Published)
+		}
 		if !reflect.DeepEqual(ab, ba.swapped()) {
 			t.Fatalf("Verify(a, b) = %+v\nVerify(b, a) mirrored = %+v\nA: %q\nB: %q", ab, ba.swapped(), ta, tb)
 		}
+	}
+	if firsts[Undated] == 0 || firsts[AFirst] == 0 || firsts[BFirst] == 0 {
+		t.Errorf("orders seen: %v, want each", firsts)
 	}
 }

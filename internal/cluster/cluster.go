@@ -50,11 +50,13 @@ func NewPair(i, j int, r *align.Result) Pair { return StoredPair(i, j, r, Fitted
 
 // StoredPair is NewPair for a result whose measured sides were not kept
 // (an index's stored edge): v is the Verdict made of it when it was
-// verified.
-func StoredPair(i, j int, r *align.Result, v Verdict) Pair {
+// verified, whose First stands for r's.
+func StoredPair(i, j int, stored *align.Result, v Verdict) Pair {
+	r := *stored
+	r.First = v.First
 	p := Pair{
 		I: i, J: j,
-		Relation:   max(byPassages(r), v.relation()),
+		Relation:   max(byPassages(&r), v.relation()),
 		AInB:       r.AInB,
 		BInA:       r.BInA,
 		Similarity: r.Cosine,
@@ -63,7 +65,7 @@ func StoredPair(i, j int, r *align.Result, v Verdict) Pair {
 		Source:     -1,
 	}
 	if p.Relation >= Partial {
-		p.Source, p.Share = direction(i, j, r, v)
+		p.Source, p.Share = direction(i, j, &r, v)
 		if v.Derived >= 0 {
 			p.Reworded = v.Reworded
 		}

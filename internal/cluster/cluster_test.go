@@ -201,6 +201,35 @@ func TestStoredPairIsNewPair(t *testing.T) {
 	}
 }
 
+// The later of two dated texts is the copy: a short wire story wholly
+// inside a long feature published after it is partial, the feature's
+// share; undated, the more covered text is taken for the copy, derived;
+// dated the other way round, the feature is the source and the wire
+// derived from it.
+func TestLaterTextIsTheCopy(t *testing.T) {
+	wireInFeature := align.Result{AInB: 1, BInA: 0.25, CopyA: 200, CopyB: 200, LongestCopy: 200, Cosine: 0.5}
+	for _, c := range []struct {
+		first  align.Order
+		rel    Relation
+		source int
+		share  float64
+	}{
+		{align.AFirst, Partial, 0, 0.25},
+		{align.Undated, Derived, 1, 1},
+		{align.BFirst, Derived, 1, 1},
+	} {
+		r := wireInFeature
+		r.First = c.first
+		p := NewPair(0, 1, &r)
+		if p.Relation != c.rel || p.Source != c.source || p.Share != c.share {
+			t.Errorf("first %d: %v from %d with share %.2f, want %v from %d with %.2f", c.first, p.Relation, p.Source, p.Share, c.rel, c.source, c.share)
+		}
+		if stored := StoredPair(0, 1, &wireInFeature, Fitted.Verdict(&r)); stored != p {
+			t.Errorf("first %d: stored %+v, want %+v", c.first, stored, p)
+		}
+	}
+}
+
 // mayDerive never rules out a pair the model would call derived, whatever
 // its sentence measures: random sides, each ruled out is NotDerived with
 // any sentence measures.

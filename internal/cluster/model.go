@@ -50,9 +50,18 @@ const NumFeatures = 11
 // Two texts within DerivationTie of each other are copies of one another
 // whose words cannot tell the way (a syndicated copy with a new headline
 // and a word changed here and there): the side with more of its words in
-// shared passages is the derived one, then A, as before the model. Time,
-// credits and agencies (internal/provenance) decide such pairs better.
+// shared passages is the derived one, then A, as before the model.
+//
+// Publication time comes before all of it: of two texts published at
+// distinct times (align.Result.First) the later is the derived one,
+// whatever its words, as compare provenance decides it too.
 func Derivation(r *align.Result) int {
+	switch r.First {
+	case align.AFirst:
+		return 1
+	case align.BFirst:
+		return 0
+	}
 	a, b := r.A.Vocab+r.A.Names, r.B.Vocab+r.B.Names
 	if math.Abs(a-b) >= DerivationTie {
 		return b2i(b > a)
@@ -143,15 +152,19 @@ type Verdict struct {
 	// Reworded is the part of Share in reworded sentences (align.Side
 	// Reworded); the rest is verbatim, copy and quotes.
 	Reworded float64
+	// First is which text was published first (align.Result.First): with
+	// the passages and cosine, what the pair's relation and direction
+	// follow.
+	First align.Order
 }
 
 // Verdict returns m's verdict on r: NotDerived, whatever the model, when
 // the derived side shares no shingle with the other (Applies).
 func (m *Model) Verdict(r *align.Result) Verdict {
 	if r.A.Words == 0 || r.B.Words == 0 {
-		return Verdict{Derived: -1}
+		return Verdict{Derived: -1, First: r.First}
 	}
-	v := Verdict{Derived: Derivation(r), Share: r.A.Taken(), Reworded: r.A.Reworded}
+	v := Verdict{Derived: Derivation(r), Share: r.A.Taken(), Reworded: r.A.Reworded, First: r.First}
 	if v.Derived == 1 {
 		v.Share, v.Reworded = r.B.Taken(), r.B.Reworded
 	}

@@ -4,10 +4,16 @@
 //
 // Every pair gets exactly one relation, strongest first: duplicate, derived,
 // partial, story, unrelated. Relations are decided from the verified
-// alignment only (shared passages and their coverage of each text, TF-IDF
-// cosine), never from a MinHash estimate, and shared quotes alone never make
-// a pair partial or stronger: two outlets quoting one press conference are
-// two reports, not copies.
+// alignment (shared passages and their coverage of each text, TF-IDF
+// cosine) and which text was published first, never from a MinHash
+// estimate, and shared quotes alone never make a pair partial or stronger:
+// two outlets quoting one press conference are two reports, not copies.
+//
+// For example, a wire story of 200 words and a feature of 800 published
+// after it that carries all 200: the wire is wholly covered, the feature a
+// quarter. The feature is the copy (the later text), so the pair is
+// partial, where taking the more covered text for the copy, all there is
+// without dates, would make it derived the wrong way round.
 //
 // Groups are built from verified edges only. Duplicate groups are connected
 // components over duplicate and derived edges: copy relations are strong
@@ -73,8 +79,8 @@ const (
 	// text; a wire story trimmed by a fifth falls to 0.8 on the long side
 	// and is derived, not duplicate.
 	DuplicateCoverage = 0.8
-	// DerivedCoverage: derived has at least this much of the smaller text in
-	// passages shared with the larger. A version trimmed to half with two
+	// DerivedCoverage: derived has at least this much of the copy
+	// (copyShare) in passages shared with its source. A version trimmed to half with two
 	// paragraphs of its own keeps 0.7-0.8; a rewrite that keeps the wire's
 	// facts and many of its phrases keeps 0.5 and more.
 	DerivedCoverage = 0.5
@@ -112,11 +118,10 @@ func byPassages(r *align.Result) Relation {
 	copyWords := min(r.CopyA, r.CopyB)
 	hasCopy := r.LongestCopy >= PartialLongest || copyWords >= PartialCopyWords
 	if hasCopy && copyWords >= MinCopyWords {
-		small := max(r.AInB, r.BInA) // the smaller text has the larger share covered
 		switch {
 		case min(r.AInB, r.BInA) >= DuplicateCoverage:
 			return Duplicate
-		case small >= DerivedCoverage:
+		case copyShare(r) >= DerivedCoverage:
 			return Derived
 		default:
 			return Partial
@@ -128,16 +133,38 @@ func byPassages(r *align.Result) Relation {
 	return Unrelated
 }
 
+// copyShare is the share of the copy's words inside passages shared with
+// its source: the later text's when the two were published at distinct
+// times (align.Result.First), else the smaller text's (the larger share
+// covered), which is the copy whenever one text was cut from the other. A
+// short wire story inside a long feature published after it is so the
+// feature's small share, partial, where the smaller text alone would make
+// the pair derived the wrong way round.
+func copyShare(r *align.Result) float64 {
+	switch r.First {
+	case align.AFirst:
+		return r.BInA
+	case align.BFirst:
+		return r.AInB
+	}
+	return max(r.AInB, r.BInA)
+}
+
 // direction names the source of a copy pair of articles i (A) and j (B)
 // and the derived text's share from it: from the verdict when the pair was
-// measured, else the text more of whose words lie in shared passages is
-// the derived one.
+// measured (Derivation, which follows publication time), else the text
+// published first is the source, else the text more of whose words lie in
+// shared passages is the derived one.
 func direction(i, j int, r *align.Result, v Verdict) (source int, share float64) {
 	switch {
 	case v.Derived == 0:
 		return j, v.Share
 	case v.Derived == 1:
 		return i, v.Share
+	case r.First == align.AFirst:
+		return i, r.BInA
+	case r.First == align.BFirst:
+		return j, r.AInB
 	case r.AInB >= r.BInA:
 		return j, r.AInB
 	}

@@ -1,8 +1,6 @@
 package index
 
 import (
-	"github.com/copydesk/copydesk/internal/cluster"
-
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
@@ -15,7 +13,9 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/shingle"
 )
 
@@ -190,21 +190,33 @@ func isLink(e *Edge) bool {
 }
 
 // derivationCode packs a verdict into the edges table's derivation
-// column: 0 for a pair not measured, else 1 + 2×class + the derived side.
-// The verdict's share goes to the share column.
+// column: 0 for a pair not measured, else 1 + 2×class + the derived side,
+// plus measuredCodes × its First (which text was published first), so
+// that edges stored before First read as undated. The verdict's share goes
+// to the share column.
 func derivationCode(v cluster.Verdict) int {
-	if v.Derived < 0 {
-		return 0
+	code := 0
+	if v.Derived >= 0 {
+		code = 1 + 2*int(v.Class) + v.Derived
 	}
-	return 1 + 2*int(v.Class) + v.Derived
+	return code + measuredCodes*int(v.First)
 }
+
+// measuredCodes is how many codes derivationCode gives one First: not
+// measured, and each class with each derived side.
+const measuredCodes = 1 + 2*int(cluster.NumClasses)
 
 // verdictOf unpacks derivationCode and the share columns.
 func verdictOf(code int, share, reworded float64) cluster.Verdict {
-	if code <= 0 || code > 2*int(cluster.NumClasses) {
+	first := align.Order(code / measuredCodes)
+	if code < 0 || first > align.BFirst {
 		return cluster.Verdict{Derived: -1}
 	}
-	return cluster.Verdict{Class: cluster.Class((code - 1) / 2), Derived: (code - 1) % 2, Share: share, Reworded: reworded}
+	code %= measuredCodes
+	if code == 0 {
+		return cluster.Verdict{Derived: -1, First: first}
+	}
+	return cluster.Verdict{Class: cluster.Class((code - 1) / 2), Derived: (code - 1) % 2, Share: share, Reworded: reworded, First: first}
 }
 
 // linkRow is the links row of one article b.

@@ -283,8 +283,8 @@ type Tx interface {
 	// IDs returns the id of each of seqs that exists.
 	IDs(ctx context.Context, seqs []int64) (map[int64]string, error)
 	// Texts returns the records of seqs (those that exist), sorted by seq,
-	// with only Seq and the article's title, text and outlet: what alignment
-	// reads (align.Doc.Outlet).
+	// with only Seq and the article's title, text, outlet and published
+	// time: what alignment reads (align.Doc.Outlet, Published).
 	Texts(ctx context.Context, seqs []int64) ([]Record, error)
 	// Scan calls fn for every record in seq order, without Body and Sig.
 	Scan(ctx context.Context, since time.Time, fn func(*Record) error) error
@@ -386,14 +386,9 @@ func checkVersion(v int) error {
 	return nil
 }
 
-// parsePublished reads the publication times the loaders write and the
-// common feed forms; anything else is left unparsed.
+// parsePublished reads a publication time (article.PublishedTime); zero
+// when it is none.
 func parsePublished(s string) time.Time {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02", time.RFC1123Z, time.RFC1123} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC()
-		}
-	}
-	return time.Time{}
+	t, _ := article.PublishedTime(s)
+	return t
 }

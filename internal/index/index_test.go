@@ -115,9 +115,11 @@ func addCopyPairs(t *testing.T, st Store, batches [][]article.Article, opt Optio
 	return got
 }
 
-// pairKey names a verified pair by ids, with everything reported of it.
+// pairKey names a verified pair by ids (a is p.I's, b p.J's), with
+// everything reported of it, its source by id.
 func pairKey(a, b string, p cluster.Pair, withSimilarity bool) string {
-	s := fmt.Sprintf("%s|%s|%s|%.9f|%.9f|%d|%d", a, b, p.Relation, p.AInB, p.BInA, p.Passages, p.Quotes)
+	source := map[int]string{p.I: a, p.J: b}[p.Source]
+	s := fmt.Sprintf("%s|%s|%s|%.9f|%.9f|%d|%d|%s|%.9f", a, b, p.Relation, p.AInB, p.BInA, p.Passages, p.Quotes, source, p.Share)
 	if withSimilarity {
 		s += fmt.Sprintf("|%.9f", p.Similarity)
 	}

@@ -298,7 +298,7 @@ func (t *pgTx) IDs(ctx context.Context, seqs []int64) (map[int64]string, error) 
 
 func (t *pgTx) Texts(ctx context.Context, seqs []int64) ([]Record, error) {
 	var out []Record
-	err := t.each(ctx, "SELECT seq, title, body, outlet FROM articles WHERE seq = ANY($1) ORDER BY seq", []any{seqs}, func(r pgx.Rows) error {
+	err := t.each(ctx, "SELECT seq, title, body, outlet, published FROM articles WHERE seq = ANY($1) ORDER BY seq", []any{seqs}, func(r pgx.Rows) error {
 		rec, err := scanText(r)
 		out = append(out, rec)
 		return err

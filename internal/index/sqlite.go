@@ -546,7 +546,7 @@ func (t *sqliteTx) IDs(ctx context.Context, seqs []int64) (map[int64]string, err
 
 func (t *sqliteTx) Texts(ctx context.Context, seqs []int64) ([]Record, error) {
 	var out []Record
-	err := t.queryIn(ctx, "SELECT seq, title, body, outlet FROM articles WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
+	err := t.queryIn(ctx, "SELECT seq, title, body, outlet, published FROM articles WHERE seq IN (%s)", anys(seqs), func(r *sql.Rows) error {
 		rec, err := scanText(r)
 		out = append(out, rec)
 		return err
@@ -558,7 +558,7 @@ func (t *sqliteTx) Texts(ctx context.Context, seqs []int64) ([]Record, error) {
 func scanText(r scanner) (Record, error) {
 	var rec Record
 	var b []byte
-	if err := r.Scan(&rec.Seq, &rec.Article.Title, &b, &rec.Article.Outlet); err != nil {
+	if err := r.Scan(&rec.Seq, &rec.Article.Title, &b, &rec.Article.Outlet, &rec.Article.Published); err != nil {
 		return rec, err
 	}
 	if err := decodeBody(b, &rec.Article); err != nil {

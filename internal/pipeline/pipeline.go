@@ -63,11 +63,13 @@ func Text(a *article.Article) string {
 	return a.Title + "\n\n" + a.Body
 }
 
-// NewDoc prepares article a for alignment: its Text, with its outlet
-// (align.Doc.Outlet). Vector is left for the caller.
+// NewDoc prepares article a for alignment: its Text, with its outlet and
+// publication time (align.Doc.Outlet, Published). Vector is left for the
+// caller.
 func NewDoc(a *article.Article) *align.Doc {
 	d := align.NewDoc(Text(a))
 	d.Outlet = a.Outlet
+	d.Published, _ = article.PublishedTime(a.Published)
 	return d
 }
 
@@ -92,6 +94,7 @@ func (c *Corpus) Doc(i int) *align.Doc {
 	}
 	d := align.NewDoc(text(c.texts, i))
 	d.Outlet = c.Articles[i].Outlet
+	d.Published, _ = article.PublishedTime(c.Articles[i].Published)
 	return d
 }
 

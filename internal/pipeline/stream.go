@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/klauspost/compress/s2"
 
@@ -80,6 +81,7 @@ type prepared struct {
 	texts   [][]byte
 	words   []int32
 	outlets []string // align.Doc.Outlet of each
+	times   []int64  // align.Doc.Published of each, in Unix nanoseconds; 0 undated
 	bands   [][]uint64
 	anchors [][]uint64
 	terms   [][]shingle.Term // story runs: each article's terms, until weighed
@@ -208,6 +210,7 @@ func joinBatches(batches []*prepared, total int) *prepared {
 		texts:   make([][]byte, 0, total),
 		words:   make([]int32, 0, total),
 		outlets: make([]string, 0, total),
+		times:   make([]int64, 0, total),
 		bands:   make([][]uint64, 0, total),
 		anchors: make([][]uint64, 0, total),
 	}
@@ -216,6 +219,7 @@ func joinBatches(batches []*prepared, total int) *prepared {
 		c.texts = append(c.texts, b.texts...)
 		c.words = append(c.words, b.words...)
 		c.outlets = append(c.outlets, b.outlets...)
+		c.times = append(c.times, b.times...)
 		c.bands = append(c.bands, b.bands...)
 		c.anchors = append(c.anchors, b.anchors...)
 		c.terms = append(c.terms, b.terms...)
@@ -231,6 +235,7 @@ func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly, story bool) 
 		texts:   make([][]byte, len(arts)),
 		words:   make([]int32, len(arts)),
 		outlets: make([]string, len(arts)),
+		times:   make([]int64, len(arts)),
 		bands:   make([][]uint64, len(arts)),
 		anchors: make([][]uint64, len(arts)),
 	}
@@ -252,6 +257,9 @@ func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly, story bool) 
 			outlets[o] = strings.Clone(o)
 		}
 		p.outlets[i] = outlets[o]
+		if t, ok := article.PublishedTime(arts[i].Published); ok {
+			p.times[i] = t.UnixNano()
+		}
 		text := Text(&arts[i])
 		toks := shingle.Tokens(text)
 		p.words[i] = int32(len(toks))
@@ -316,6 +324,9 @@ func text(texts [][]byte, i int) string {
 func buildDoc(c *prepared, i int32, df *shingle.DF, vecs []shingle.Vector) *align.Doc {
 	d := align.NewDoc(text(c.texts, int(i)))
 	d.Outlet = c.outlets[i]
+	if c.times[i] != 0 {
+		d.Published = time.Unix(0, c.times[i]).UTC()
+	}
 	if vecs != nil {
 		d.Vector = vecs[i]
 	} else if df.N > 0 {

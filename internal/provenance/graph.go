@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/cluster"
 )
 
@@ -64,10 +65,10 @@ func textSource(p *cluster.Pair) int { return p.Source }
 // strong decides a pair by time, credit or agency; -1 when none decides.
 func (b *builder) strong(i, j int) (src int, ev Evidence, why string) {
 	ti, tj := b.nodes[i].Time, b.nodes[j].Time
-	if !ti.IsZero() && !tj.IsZero() && !ti.Equal(tj) {
-		if ti.Before(tj) {
-			return i, ByTime, fmt.Sprintf("published %v earlier", tj.Sub(ti))
-		}
+	switch align.PublishedOrder(ti, tj) {
+	case align.AFirst:
+		return i, ByTime, fmt.Sprintf("published %v earlier", tj.Sub(ti))
+	case align.BFirst:
 		return j, ByTime, fmt.Sprintf("published %v earlier", ti.Sub(tj))
 	}
 	ci, cj := b.credits(i, j), b.credits(j, i)

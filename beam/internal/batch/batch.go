@@ -83,9 +83,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 
+	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/cluster"
 )
@@ -158,7 +160,24 @@ type record struct {
 	Ord    uint64
 	ID     string
 	Outlet string // align.Doc.Outlet
-	Z      []byte
+	// Published is align.Doc.Published in Unix nanoseconds (0: undated).
+	Published int64
+	Z         []byte
+}
+
+// doc prepares the record's text for alignment with its outlet and
+// publication time.
+func (r *record) doc() (*align.Doc, error) {
+	text, err := r.text()
+	if err != nil {
+		return nil, err
+	}
+	d := align.NewDoc(text)
+	d.Outlet = r.Outlet
+	if r.Published != 0 {
+		d.Published = time.Unix(0, r.Published).UTC()
+	}
+	return d, nil
 }
 
 // text returns the record's compared text.

@@ -113,12 +113,10 @@ func cosineOnly(n int, routes int32) bool {
 }
 
 func (f *verifyFn) alignDoc(r *record, n int) (*align.Doc, error) {
-	text, err := r.text()
+	ad, err := r.doc()
 	if err != nil {
 		return nil, err
 	}
-	ad := align.NewDoc(text)
-	ad.Outlet = r.Outlet
 	ad.Vector, _ = f.df.vector(ad.Text, ad.Tokens, n)
 	return ad, nil
 }

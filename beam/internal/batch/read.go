@@ -86,7 +86,11 @@ func (f *readFn) ProcessElement(ctx context.Context, in fileSpec, emit func(stri
 	var n uint64
 	return r.Read(ctx, []string{path}, func(a article.Article) error {
 		read.Inc(ctx, 1)
-		emit(a.ID, record{Ord: uint64(in.Index)<<32 | n, ID: a.ID, Outlet: a.Outlet, Z: compress(pipeline.Text(&a))})
+		rec := record{Ord: uint64(in.Index)<<32 | n, ID: a.ID, Outlet: a.Outlet, Z: compress(pipeline.Text(&a))}
+		if t, ok := article.PublishedTime(a.Published); ok {
+			rec.Published = t.UnixNano()
+		}
+		emit(a.ID, rec)
 		n++
 		return nil
 	})
