@@ -77,7 +77,7 @@ type Doc struct {
 	// Published is when the text was published, zero when undated
 	// (article.PublishedTime); left to the caller, as Outlet. A result
 	// carries which of its two texts came first (Result.First).
-	Published time.Time
+	Published When
 
 	// occ lists where each shingle of Set occurs: the first maxOccurrences
 	// positions of Set[k], ascending, are occ[occStart[k]:occStart[k+1]].
@@ -215,16 +215,28 @@ const (
 	BFirst
 )
 
-// PublishedOrder is the Order of texts published at a and b (the zero
-// time: undated).
-func PublishedOrder(a, b time.Time) Order {
+// When is when a text was published: some instant in [At, At+Within).
+// Within is 0 for a stated instant and a day for a date alone; the zero
+// When is undated.
+type When struct {
+	At     time.Time
+	Within time.Duration
+}
+
+// PublishedOrder is the Order of texts published at a and b: one is first
+// when it was published before the other whatever instants their spans
+// stand for. A date alone and a time on that day are Undated, as are two
+// equal times.
+func PublishedOrder(a, b When) Order {
 	switch {
-	case a.IsZero() || b.IsZero() || a.Equal(b):
+	case a.At.IsZero() || b.At.IsZero():
 		return Undated
-	case a.Before(b):
+	case a.At.Before(b.At) && !a.At.Add(a.Within).After(b.At):
 		return AFirst
+	case b.At.Before(a.At) && !b.At.Add(b.Within).After(a.At):
+		return BFirst
 	}
-	return BFirst
+	return Undated
 }
 
 // swapped is the order of the same texts given the other way round.

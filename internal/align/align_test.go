@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/shingle"
@@ -331,6 +332,41 @@ func TestOccurrences(t *testing.T) {
 			if got := pos[start[k]:start[k+1]]; !slices.Equal(got, want) {
 				t.Fatalf("%v: shingle %d at %v, want %v", sh, h, got, want)
 			}
+		}
+	}
+}
+
+// PublishedOrder puts a text first only when it was published before the
+// other whatever instants their stated times stand for: a date alone is
+// some time that day.
+func TestPublishedOrder(t *testing.T) {
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	instant := func(s string) When { return When{At: at(s)} }
+	day := func(s string) When { return When{At: at(s + "T00:00:00Z"), Within: 24 * time.Hour} }
+	for _, c := range []struct {
+		a, b When
+		want Order
+	}{
+		{instant("2026-05-03T09:10:00Z"), instant("2026-05-03T11:25:00Z"), AFirst},
+		{instant("2026-05-03T11:25:00Z"), instant("2026-05-03T09:10:00Z"), BFirst},
+		{instant("2026-05-03T09:10:00Z"), instant("2026-05-03T09:10:00Z"), Undated},
+		{instant("2026-05-03T09:10:00Z"), When{}, Undated},
+		{When{}, When{}, Undated},
+		{day("2026-05-03"), instant("2026-05-03T10:00:00Z"), Undated},
+		{instant("2026-05-03T10:00:00Z"), day("2026-05-03"), Undated},
+		{day("2026-05-03"), instant("2026-05-04T00:00:00Z"), AFirst},
+		{instant("2026-05-02T23:59:00Z"), day("2026-05-03"), AFirst},
+		{day("2026-05-03"), day("2026-05-03"), Undated},
+		{day("2026-05-04"), day("2026-05-03"), BFirst},
+	} {
+		if got := PublishedOrder(c.a, c.b); got != c.want {
+			t.Errorf("PublishedOrder(%v+%v, %v+%v) = %d, want %d", c.a.At, c.a.Within, c.b.At, c.b.Within, got, c.want)
 		}
 	}
 }

@@ -175,11 +175,11 @@ func FuzzWordDiff(f *testing.F) {
 // (Passages chain in the first text's order, so the two orders can differ.)
 func TestVerifySymmetric(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 8))
-	published := func() time.Time {
+	published := func() When {
 		if h := r.IntN(4); h > 0 {
-			return time.Date(2026, 5, 3, h, 0, 0, 0, time.UTC)
+			return When{At: time.Date(2026, 5, 3, h, 0, 0, 0, time.UTC)}
 		}
-		return time.Time{}
+		return When{}
 	}
 	firsts := map[Order]int{}
 	for range 2000 {

@@ -60,21 +60,31 @@ func (a *Article) Paragraphs() []string {
 
 // timeLayouts are the publication time formats PublishedTime reads, tried
 // in order: what the loaders write (RFC 3339, UTC), then the common feed
-// and sitemap forms.
-var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02", time.RFC1123Z, time.RFC1123, time.RFC850}
+// and sitemap forms, each with the span of time a value of it names: an
+// instant, a minute, or a day for a date alone.
+var timeLayouts = []struct {
+	layout string
+	within time.Duration
+}{
+	{time.RFC3339Nano, 0}, {"2006-01-02T15:04:05", 0}, {"2006-01-02 15:04:05", 0},
+	{"2006-01-02T15:04", time.Minute}, {"2006-01-02", 24 * time.Hour},
+	{time.RFC1123Z, 0}, {time.RFC1123, 0}, {time.RFC850, 0},
+}
 
-// PublishedTime reads a publication time (Article.Published) in UTC, and
-// whether it is one: an empty value, or one in none of the forms read, is
-// undated. Every stage that orders articles by time reads it here.
-func PublishedTime(s string) (time.Time, bool) {
+// PublishedTime reads a publication time (Article.Published) in UTC, the
+// span of time it names from there (0 for an instant, a day for a date
+// alone: "2026-05-03" is some time that day), and whether it is one: an
+// empty value, or one in none of the forms read, is undated. Every stage
+// that orders articles by time reads it here.
+func PublishedTime(s string) (at time.Time, within time.Duration, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return time.Time{}, false
+		return time.Time{}, 0, false
 	}
-	for _, layout := range timeLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l.layout, s); err == nil {
+			return t.UTC(), l.within, true
 		}
 	}
-	return time.Time{}, false
+	return time.Time{}, 0, false
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func seed(t *testing.T, name string) (Article, string) {
@@ -380,6 +381,33 @@ func TestParseHTMLSiteAndCanonical(t *testing.T) {
 		}
 		if a.Outlet != c.outlet || a.URL != c.url {
 			t.Errorf("head %q: outlet %q, URL %q; want %q, %q", c.head, a.Outlet, a.URL, c.outlet, c.url)
+		}
+	}
+}
+
+// PublishedTime reads the loaders' RFC 3339 and the common feed forms, in
+// UTC, with the span each names.
+func TestPublishedTime(t *testing.T) {
+	for _, c := range []struct {
+		in     string
+		want   string
+		within time.Duration
+	}{
+		{"2026-05-03T21:40:00+02:00", "2026-05-03T19:40:00Z", 0},
+		{" 2026-05-03T18:05:00Z ", "2026-05-03T18:05:00Z", 0},
+		{"2026-05-03 18:05:00", "2026-05-03T18:05:00Z", 0},
+		{"2026-05-03T18:05", "2026-05-03T18:05:00Z", time.Minute},
+		{"2026-05-03", "2026-05-03T00:00:00Z", 24 * time.Hour},
+		{"Sun, 03 May 2026 18:05:00 +0000", "2026-05-03T18:05:00Z", 0},
+	} {
+		at, within, ok := PublishedTime(c.in)
+		if !ok || at.Format(time.RFC3339) != c.want || at.Location() != time.UTC || within != c.within {
+			t.Errorf("PublishedTime(%q) = %v, %v, %v; want %s, %v", c.in, at, within, ok, c.want, c.within)
+		}
+	}
+	for _, in := range []string{"", "  ", "yesterday", "03/05/2026"} {
+		if _, _, ok := PublishedTime(in); ok {
+			t.Errorf("PublishedTime(%q) read a time", in)
 		}
 	}
 }

@@ -389,6 +389,6 @@ func checkVersion(v int) error {
 // parsePublished reads a publication time (article.PublishedTime); zero
 // when it is none.
 func parsePublished(s string) time.Time {
-	t, _ := article.PublishedTime(s)
+	t, _, _ := article.PublishedTime(s)
 	return t
 }

@@ -69,8 +69,18 @@ func Text(a *article.Article) string {
 func NewDoc(a *article.Article) *align.Doc {
 	d := align.NewDoc(Text(a))
 	d.Outlet = a.Outlet
-	d.Published, _ = article.PublishedTime(a.Published)
+	d.Published = Published(a)
 	return d
+}
+
+// Published is when article a was published (align.Doc.Published), read
+// by article.PublishedTime; zero when undated.
+func Published(a *article.Article) align.When {
+	at, within, ok := article.PublishedTime(a.Published)
+	if !ok {
+		return align.When{}
+	}
+	return align.When{At: at, Within: within}
 }
 
 // Corpus is a set of prepared articles. A Corpus made by Prepare holds
@@ -94,7 +104,7 @@ func (c *Corpus) Doc(i int) *align.Doc {
 	}
 	d := align.NewDoc(text(c.texts, i))
 	d.Outlet = c.Articles[i].Outlet
-	d.Published, _ = article.PublishedTime(c.Articles[i].Published)
+	d.Published = Published(&c.Articles[i])
 	return d
 }
 

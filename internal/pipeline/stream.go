@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/klauspost/compress/s2"
 
@@ -80,8 +79,8 @@ type prepared struct {
 	ids     []string
 	texts   [][]byte
 	words   []int32
-	outlets []string // align.Doc.Outlet of each
-	times   []int64  // align.Doc.Published of each, in Unix nanoseconds; 0 undated
+	outlets []string     // align.Doc.Outlet of each
+	times   []align.When // align.Doc.Published of each
 	bands   [][]uint64
 	anchors [][]uint64
 	terms   [][]shingle.Term // story runs: each article's terms, until weighed
@@ -210,7 +209,7 @@ func joinBatches(batches []*prepared, total int) *prepared {
 		texts:   make([][]byte, 0, total),
 		words:   make([]int32, 0, total),
 		outlets: make([]string, 0, total),
-		times:   make([]int64, 0, total),
+		times:   make([]align.When, 0, total),
 		bands:   make([][]uint64, 0, total),
 		anchors: make([][]uint64, 0, total),
 	}
@@ -235,7 +234,7 @@ func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly, story bool) 
 		texts:   make([][]byte, len(arts)),
 		words:   make([]int32, len(arts)),
 		outlets: make([]string, len(arts)),
-		times:   make([]int64, len(arts)),
+		times:   make([]align.When, len(arts)),
 		bands:   make([][]uint64, len(arts)),
 		anchors: make([][]uint64, len(arts)),
 	}
@@ -257,9 +256,7 @@ func prepareBatch(arts []article.Article, df *shingle.DF, copyOnly, story bool) 
 			outlets[o] = strings.Clone(o)
 		}
 		p.outlets[i] = outlets[o]
-		if t, ok := article.PublishedTime(arts[i].Published); ok {
-			p.times[i] = t.UnixNano()
-		}
+		p.times[i] = Published(&arts[i])
 		text := Text(&arts[i])
 		toks := shingle.Tokens(text)
 		p.words[i] = int32(len(toks))
@@ -324,9 +321,7 @@ func text(texts [][]byte, i int) string {
 func buildDoc(c *prepared, i int32, df *shingle.DF, vecs []shingle.Vector) *align.Doc {
 	d := align.NewDoc(text(c.texts, int(i)))
 	d.Outlet = c.outlets[i]
-	if c.times[i] != 0 {
-		d.Published = time.Unix(0, c.times[i]).UTC()
-	}
+	d.Published = c.times[i]
 	if vecs != nil {
 		d.Vector = vecs[i]
 	} else if df.N > 0 {

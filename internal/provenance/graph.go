@@ -65,7 +65,7 @@ func textSource(p *cluster.Pair) int { return p.Source }
 // strong decides a pair by time, credit or agency; -1 when none decides.
 func (b *builder) strong(i, j int) (src int, ev Evidence, why string) {
 	ti, tj := b.nodes[i].Time, b.nodes[j].Time
-	switch align.PublishedOrder(ti, tj) {
+	switch align.PublishedOrder(b.published[i], b.published[j]) {
 	case align.AFirst:
 		return i, ByTime, fmt.Sprintf("published %v earlier", tj.Sub(ti))
 	case align.BFirst:

@@ -55,6 +55,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
 	"github.com/copydesk/copydesk/internal/cluster"
 )
@@ -189,6 +190,7 @@ type builder struct {
 	links      []Link
 	agency     agencies
 	creditText []string // per article: credits, dateline and byline in one line
+	published  []align.When
 }
 
 func newBuilder(arts []Article, opt Options) *builder {
@@ -201,17 +203,18 @@ func newBuilder(arts []Article, opt Options) *builder {
 		nodes:      make([]Node, len(arts)),
 		agency:     newAgencies(opt.Agencies),
 		creditText: make([]string, len(arts)),
+		published:  make([]align.When, len(arts)),
 	}
 	for i := range arts {
 		a := &arts[i]
 		n := &b.nodes[i]
 		n.Root = i
 		n.Agency = b.agency.is(a.Outlet)
-		t, problem := ParsePublished(a.Published, now)
+		when, problem := ParsePublished(a.Published, now)
 		if problem != "" && opt.Warn != nil {
 			opt.Warn(a.ID, problem)
 		}
-		n.Time = t
+		n.Time, b.published[i] = when.At, when
 		b.creditText[i] = strings.Join(append([]string{a.Dateline, a.Byline}, a.Credits...), " | ")
 	}
 	return b
@@ -220,18 +223,18 @@ func newBuilder(arts []Article, opt Options) *builder {
 // ParsePublished reads a publication time (article.PublishedTime). An
 // empty value is undated without a problem; a value that is no time, or
 // later than now, is undated with the problem said.
-func ParsePublished(s string, now time.Time) (t time.Time, problem string) {
+func ParsePublished(s string, now time.Time) (when align.When, problem string) {
 	if strings.TrimSpace(s) == "" {
-		return time.Time{}, ""
+		return align.When{}, ""
 	}
-	t, ok := article.PublishedTime(s)
+	at, within, ok := article.PublishedTime(s)
 	switch {
 	case !ok:
-		return time.Time{}, "published " + strconvQuote(strings.TrimSpace(s)) + " is not a time; treated as undated"
-	case t.After(now):
-		return time.Time{}, "published " + strings.TrimSpace(s) + " is in the future; treated as undated"
+		return align.When{}, "published " + strconvQuote(strings.TrimSpace(s)) + " is not a time; treated as undated"
+	case at.After(now):
+		return align.When{}, "published " + strings.TrimSpace(s) + " is in the future; treated as undated"
 	}
-	return t, ""
+	return align.When{At: at, Within: within}, ""
 }
 
 func strconvQuote(s string) string {

@@ -141,3 +141,28 @@ func TestOutlets(t *testing.T) {
 		t.Errorf("herald %+v", h)
 	}
 }
+
+// A date alone is some time that day: against a time on the same day it
+// orders nothing, and the next evidence (here the agency) decides; against
+// a time on another day it does.
+func TestDateAloneOrdersOnlyOtherDays(t *testing.T) {
+	pairs := []cluster.Pair{{I: 0, J: 1, Relation: cluster.Derived, AInB: 0.98, BInA: 0.80, Similarity: 0.90}}
+	for _, c := range []struct {
+		copyPublished string
+		want          Evidence
+		source        int
+	}{
+		{"2025-03-01", ByAgency, 0},
+		{"2025-02-28", ByTime, 1},
+		{"2025-03-02", ByTime, 0},
+	} {
+		arts := []Article{
+			{ID: "a", Outlet: "AFP", Published: "2025-03-01T09:00:00Z", Words: 400},
+			{ID: "b", Outlet: "Daily Post", Published: c.copyPublished, Words: 500},
+		}
+		r := Build(arts, pairs, Options{Now: now})
+		if len(r.Links) != 1 || r.Links[0].Evidence != c.want || r.Links[0].Source != c.source {
+			t.Errorf("copy published %s: links %+v, want from %d by %s", c.copyPublished, r.Links, c.source, c.want)
+		}
+	}
+}

@@ -160,9 +160,10 @@ type record struct {
 	Ord    uint64
 	ID     string
 	Outlet string // align.Doc.Outlet
-	// Published is align.Doc.Published in Unix nanoseconds (0: undated).
-	Published int64
-	Z         []byte
+	// Published and Within are align.Doc.Published: its At in Unix
+	// nanoseconds (0: undated) and its Within in nanoseconds.
+	Published, Within int64
+	Z                 []byte
 }
 
 // doc prepares the record's text for alignment with its outlet and
@@ -175,7 +176,7 @@ func (r *record) doc() (*align.Doc, error) {
 	d := align.NewDoc(text)
 	d.Outlet = r.Outlet
 	if r.Published != 0 {
-		d.Published = time.Unix(0, r.Published).UTC()
+		d.Published = align.When{At: time.Unix(0, r.Published).UTC(), Within: time.Duration(r.Within)}
 	}
 	return d, nil
 }

@@ -87,8 +87,8 @@ func (f *readFn) ProcessElement(ctx context.Context, in fileSpec, emit func(stri
 	return r.Read(ctx, []string{path}, func(a article.Article) error {
 		read.Inc(ctx, 1)
 		rec := record{Ord: uint64(in.Index)<<32 | n, ID: a.ID, Outlet: a.Outlet, Z: compress(pipeline.Text(&a))}
-		if t, ok := article.PublishedTime(a.Published); ok {
-			rec.Published = t.UnixNano()
+		if p := pipeline.Published(&a); !p.At.IsZero() {
+			rec.Published, rec.Within = p.At.UnixNano(), int64(p.Within)
 		}
 		emit(a.ID, rec)
 		n++
