@@ -133,8 +133,13 @@ func (e *env) report(ctx context.Context, f *reportFlags) error {
 	var parts []provenance.Article
 	var err error
 	build := report.BuildNames
+	var st index.Store // read once for the report and, with f.ID, its chain
 	if f.Index != "" {
-		if res, err = indexResult(ctx, f.Index, f.ID, f.Since); err != nil {
+		if st, err = index.Open(ctx, f.Index, true); err != nil {
+			return err
+		}
+		defer st.Close()
+		if res, err = indexResult(ctx, st, f.ID, f.Since); err != nil {
 			return err
 		}
 		for i := range res.Articles {
@@ -153,7 +158,7 @@ func (e *env) report(ctx context.Context, f *reportFlags) error {
 	opt := provenance.Options{Agencies: f.Agencies}
 	rep.SetProvenance(provenance.Build(parts, res.Pairs, opt))
 	if f.ID != "" {
-		fam, titles, err := idFamily(ctx, f.Index, f.ID, opt)
+		fam, titles, err := idFamily(ctx, st, f.ID, opt)
 		if err != nil {
 			return err
 		}
@@ -208,19 +213,15 @@ func (e *env) streamReport(ctx context.Context, in *inputs) (*pipeline.Result, [
 	return scan.Result(arts), parts, nil
 }
 
-// indexResult is what the index dsn holds around the article id, or
+// indexResult is what the index st holds around the article id, or
 // published since since (everything without either), as a run's result:
 // the relations are the index's (story similarities under its current
 // document frequencies), the texts are read back for the passages and
 // diffs.
-func indexResult(ctx context.Context, dsn, id string, since time.Time) (*pipeline.Result, error) {
-	st, err := index.Open(ctx, dsn, true)
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
+func indexResult(ctx context.Context, st index.Store, id string, since time.Time) (*pipeline.Result, error) {
 	var arts []article.Article
 	var pairs []cluster.Pair
+	var err error
 	if id != "" {
 		if arts, pairs, err = index.Around(ctx, st, id); err != nil {
 			return nil, err
@@ -246,17 +247,12 @@ func indexResult(ctx context.Context, dsn, id string, since time.Time) (*pipelin
 const maxFamily = 500
 
 // idFamily reads the family of copies around the article id in the index
-// dsn:
+// st:
 // the articles linked to it by copy relations (partial or stronger), then
 // those linked to them, and so on, up to maxFamily articles, id first; and
 // returns their provenance (under opt) and headlines, for id's chain back
 // to its original however many hops away (index.Around reaches one).
-func idFamily(ctx context.Context, dsn, id string, opt provenance.Options) (*provenance.Result, func(int) string, error) {
-	st, err := index.Open(ctx, dsn, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer st.Close()
+func idFamily(ctx context.Context, st index.Store, id string, opt provenance.Options) (*provenance.Result, func(int) string, error) {
 	family := []string{id} // ids in the order found; arts[k] is family[k]'s
 	var arts []article.Article
 	at := map[string]int{id: 0}
