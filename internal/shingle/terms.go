@@ -90,7 +90,19 @@ func Terms(text string, toks []Token) []Term {
 		prevName = f
 	}
 	slices.Sort(hs)
-	var out []Term
+	// A story run holds every article's terms until the corpus is read, so
+	// out is allocated to its length: built by append, its capacity ran up
+	// to twice that.
+	distinct := 0
+	for i := range hs {
+		if i == 0 || hs[i] != hs[i-1] {
+			distinct++
+		}
+	}
+	if distinct == 0 {
+		return nil
+	}
+	out := make([]Term, 0, distinct)
 	for i := 0; i < len(hs); {
 		j := i
 		for j < len(hs) && hs[j] == hs[i] {
