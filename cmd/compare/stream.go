@@ -22,9 +22,9 @@ import (
 // collector run without pause (`clusters --level story` at 1M: 2,029 s of
 // CPU with the copy run's limit). It collects at 25% growth
 // (storyGCPercent) and keeps to storyMemoryLimit, past which the collector
-// works harder rather than the heap growing: at 1M peak 7.7 GB (8.4 GB
-// with a limit of 8 GiB), 871 s of CPU against 797 s on a shared machine;
-// at 100k 1.0 GB.
+// works harder rather than the heap growing: at 1M 731 s, peak 7.6 GB
+// (with a limit of 8 GiB 8.4 GB; on a shared machine the lower limit cost
+// 871 s against 797 s); at 100k 1.0 GB.
 const (
 	streamMemoryLimit = 3 << 30
 	storyGCPercent    = 25
