@@ -5,7 +5,28 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 )
+
+// TestTwelveByteTerms: a Term and a Weight take 12 bytes (a story run
+// holds one of each for every term of every article), and their hash
+// survives the split into halves.
+func TestTwelveByteTerms(t *testing.T) {
+	if n := unsafe.Sizeof(Term{}); n != 12 {
+		t.Errorf("Term takes %d bytes, want 12", n)
+	}
+	if n := unsafe.Sizeof(Weight{}); n != 12 {
+		t.Errorf("Weight takes %d bytes, want 12", n)
+	}
+	for _, h := range []uint64{0, 1, 1 << 32, 0xfedcba98_76543210, ^uint64(0)} {
+		if got := NewTerm(h, 3).Hash(); got != h {
+			t.Errorf("NewTerm(%#x).Hash() = %#x", h, got)
+		}
+		if got := NewWeight(h, 0.5).Hash(); got != h {
+			t.Errorf("NewWeight(%#x).Hash() = %#x", h, got)
+		}
+	}
+}
 
 func termCount(terms []Term, h uint64) int32 {
 	for _, t := range terms {
