@@ -16,17 +16,19 @@ import (
 // of pointers, so collecting often costs little: it keeps to
 // streamMemoryLimit (a million articles hold about 2.5 GB live), where the
 // collector's default lets the heap grow to twice what is live. A story
-// run also holds every article's terms, then its TF-IDF vector: 8 GB and
-// more live at a million articles, and a limit under the live heap makes
-// the collector run without pause (`clusters --level story` at 1M: 2,029 s
-// of CPU with the copy run's limit). It collects at 25% growth
+// run also holds every article's terms, then its TF-IDF vector: 6.6 GiB
+// live at most at a million articles (12-byte terms allocated exactly;
+// twice the bytes before), and a limit under the live heap makes the
+// collector run without pause (`clusters --level story` at 1M: 2,029 s of
+// CPU with the copy run's limit). It collects at 25% growth
 // (storyGCPercent) and keeps to storyMemoryLimit, past which the collector
-// works harder rather than the heap growing: 742 s at 1M, peak 9.8 GB
-// (12.4 GB without the limit, 711 s); at 100k 1.2 GB.
+// works harder rather than the heap growing: at 1M 731 s, peak 7.6 GB
+// (with a limit of 8 GiB 8.4 GB; on a shared machine the lower limit cost
+// 871 s against 797 s); at 100k 1.0 GB.
 const (
 	streamMemoryLimit = 3 << 30
 	storyGCPercent    = 25
-	storyMemoryLimit  = 8 << 30
+	storyMemoryLimit  = 7 << 30
 )
 
 // collect sets how a streaming run, of the story route or not, collects

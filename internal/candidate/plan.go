@@ -48,7 +48,7 @@ func (p Plan) StoryKeys(v shingle.Vector, df *shingle.DF) []uint64 {
 func shared(v shingle.Vector, df *shingle.DF) shingle.Vector {
 	out := make(shingle.Vector, 0, len(v))
 	for _, w := range v {
-		if df.Count[w.Hash] >= 2 {
+		if df.Count[w.Hash()] >= 2 {
 			out = append(out, w)
 		}
 	}

@@ -338,12 +338,12 @@ func (a *applying) frequencies() error {
 	a.delta = make(map[uint64]int32)
 	for _, r := range a.oldRecs {
 		for _, t := range r.Terms {
-			a.delta[t.Hash]--
+			a.delta[t.Hash()]--
 		}
 	}
 	for _, p := range a.batch {
 		for _, t := range p.rec.Terms {
-			a.delta[t.Hash]++
+			a.delta[t.Hash()]++
 		}
 	}
 	a.df = shingle.DF{N: a.n - len(a.oldRecs) + len(a.batch), Count: make(map[uint64]int32)}
@@ -511,8 +511,8 @@ func (a *applying) weighIndexed() error {
 	if a.dfs.all == nil {
 		for _, r := range a.recs {
 			for _, t := range r.Terms {
-				if _, ok := a.df.Count[t.Hash]; !ok {
-					missing = append(missing, t.Hash)
+				if _, ok := a.df.Count[t.Hash()]; !ok {
+					missing = append(missing, t.Hash())
 				}
 			}
 		}

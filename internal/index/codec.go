@@ -149,9 +149,9 @@ func encodeTerms(ts []shingle.Term) []byte {
 	out := binary.AppendUvarint(nil, uint64(len(ts)))
 	var prev uint64
 	for _, t := range ts {
-		out = binary.AppendUvarint(out, t.Hash-prev)
+		out = binary.AppendUvarint(out, t.Hash()-prev)
 		out = binary.AppendUvarint(out, uint64(t.Count))
-		prev = t.Hash
+		prev = t.Hash()
 	}
 	return out
 }
@@ -175,7 +175,7 @@ func decodeTerms(b []byte) ([]shingle.Term, error) {
 		}
 		b = b[k1+k2:]
 		prev += d
-		out[i] = shingle.Term{Hash: prev, Count: int32(c)}
+		out[i] = shingle.NewTerm(prev, int32(c))
 	}
 	return out, nil
 }

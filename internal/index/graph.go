@@ -116,7 +116,7 @@ func Around(ctx context.Context, st Store, id string) ([]article.Article, []clus
 	var terms []uint64
 	for _, r := range recs {
 		for _, t := range r.Terms {
-			terms = append(terms, t.Hash)
+			terms = append(terms, t.Hash())
 		}
 	}
 	df := shingle.DF{N: n, Count: make(map[uint64]int32)}
@@ -196,7 +196,7 @@ func Remove(ctx context.Context, st Store, ids []string) (missing []string, err 
 	delta := make(map[uint64]int32)
 	for _, r := range recs {
 		for _, t := range r.Terms {
-			delta[t.Hash]--
+			delta[t.Hash()]--
 		}
 	}
 	if err := tx.Delete(ctx, recs); err != nil {

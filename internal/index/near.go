@@ -171,7 +171,7 @@ func nearVectors(ctx context.Context, tx Tx, dfc *DFCache, gen Generation, recs 
 	var terms []uint64
 	for _, r := range recs {
 		for _, t := range r.Terms {
-			terms = append(terms, t.Hash)
+			terms = append(terms, t.Hash())
 		}
 	}
 	slices.Sort(terms)

@@ -143,7 +143,7 @@ func vectorsAsOf(ctx context.Context, tx Tx, members [][]int64, pairs [][]Edge, 
 		weigh(rec.Seq - 1)
 		df.N++
 		for _, t := range rec.Terms {
-			df.Count[t.Hash]++
+			df.Count[t.Hash()]++
 		}
 		if need[rec.Seq] {
 			terms[rec.Seq] = rec.Terms

@@ -129,9 +129,9 @@ func TestLightRange(t *testing.T) {
 		r := Record{Seq: int64(i + 1), Hash: []byte{1}}
 		r.Article.ID = fmt.Sprint("a", i)
 		for range 1 + rng.IntN(40) {
-			r.Terms = append(r.Terms, shingle.Term{Hash: rng.Uint64(), Count: int32(1 + rng.IntN(5))})
+			r.Terms = append(r.Terms, shingle.NewTerm(rng.Uint64(), int32(1+rng.IntN(5))))
 		}
-		slices.SortFunc(r.Terms, func(a, b shingle.Term) int { return cmp.Compare(a.Hash, b.Hash) })
+		slices.SortFunc(r.Terms, func(a, b shingle.Term) int { return cmp.Compare(a.Hash(), b.Hash()) })
 		recs = append(recs, r)
 	}
 	tx, err := st.Begin(ctx, true)

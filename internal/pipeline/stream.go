@@ -28,7 +28,7 @@ import (
 //	LSH band keys          32 × 8 B
 //	anchor shingles        ~ 2 in 9 shingles × 8 B (winnowed)
 //	text, s2-compressed    ~ 0.5–0.7 × the text
-//	terms, then vector     story runs only, ~ 200 × 16 B
+//	terms, then vector     story runs only, ~ 190 × 12 B
 //
 // (a batch's ids, texts and keys in one block each) and the corpus's
 // document frequencies. Articles are read in batches;

@@ -11,9 +11,9 @@ func cosineReference(a, b Vector) float64 {
 	var dot float64
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		switch {
-		case a[i].Hash < b[j].Hash:
+		case a[i].Hash() < b[j].Hash():
 			i++
-		case a[i].Hash > b[j].Hash:
+		case a[i].Hash() > b[j].Hash():
 			j++
 		default:
 			dot += float64(a[i].W) * float64(b[j].W)
@@ -39,10 +39,10 @@ func randomVectors(n int) []Vector {
 			h := vocab[rng.IntN(len(vocab))]
 			if !seen[h] {
 				seen[h] = true
-				vs[k] = append(vs[k], Weight{h, rng.Float32() / 16})
+				vs[k] = append(vs[k], NewWeight(h, rng.Float32()/16))
 			}
 		}
-		slices.SortFunc(vs[k], func(x, y Weight) int { return cmpU64(x.Hash, y.Hash) })
+		slices.SortFunc(vs[k], func(x, y Weight) int { return cmpU64(x.Hash(), y.Hash()) })
 	}
 	return vs
 }
@@ -60,7 +60,7 @@ func cmpU64(a, b uint64) int {
 // Cosine gives the branching merge's value, bit for bit.
 func TestCosineMatchesReference(t *testing.T) {
 	vs := randomVectors(400)
-	vs = append(vs, nil, Vector{{Hash: 1, W: 1}}, Vector{{Hash: ^uint64(0), W: 1}})
+	vs = append(vs, nil, Vector{NewWeight(1, 1)}, Vector{NewWeight(^uint64(0), 1)})
 	for i := range vs {
 		for j := range vs {
 			if got, want := Cosine(vs[i], vs[j]), cosineReference(vs[i], vs[j]); got != want {

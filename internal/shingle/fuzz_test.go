@@ -111,7 +111,7 @@ func FuzzTokens(f *testing.F) {
 		}
 		terms := Terms(text, toks)
 		for i, term := range terms {
-			if term.Count <= 0 || i > 0 && terms[i-1].Hash >= term.Hash {
+			if term.Count <= 0 || i > 0 && terms[i-1].Hash() >= term.Hash() {
 				t.Fatalf("terms not sorted and counted: %v", terms)
 			}
 		}

@@ -183,13 +183,13 @@ func TestTermsAndCosine(t *testing.T) {
 	toks := Tokens(text)
 	terms := Terms(text, toks)
 	for _, tm := range terms {
-		if IsStopword(tm.Hash) {
+		if IsStopword(tm.Hash()) {
 			t.Error("stopword kept as a term")
 		}
 	}
 	var count int32
 	for _, tm := range terms {
-		if tm.Hash == HashWord("ceasefire") {
+		if tm.Hash() == HashWord("ceasefire") {
 			count = tm.Count
 		}
 	}

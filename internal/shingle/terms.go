@@ -31,11 +31,21 @@ var stopwords = func() map[uint64]bool {
 func IsStopword(h uint64) bool { return stopwords[h] }
 
 // Term is one distinct content word (or name feature) of a text and how
-// often it occurs.
+// often it occurs. It holds the word's hash as two halves, so that a Term
+// takes 12 bytes rather than the 16 a uint64 would pad it to: a story run
+// holds every article's terms until the corpus is read.
 type Term struct {
-	Hash  uint64
-	Count int32
+	lo, hi uint32 // the hash, low half first
+	Count  int32
 }
+
+// NewTerm returns the term of hash h occurring count times.
+func NewTerm(h uint64, count int32) Term {
+	return Term{lo: uint32(h), hi: uint32(h >> 32), Count: count}
+}
+
+// Hash returns the term's word hash.
+func (t Term) Hash() uint64 { return uint64(t.hi)<<32 | uint64(t.lo) }
 
 // Names and numbers. What tells two stories of one kind apart (two
 // earthquakes, two celebrities in rehab, two coaches fired) is rarely the
@@ -90,13 +100,25 @@ func Terms(text string, toks []Token) []Term {
 		prevName = f
 	}
 	slices.Sort(hs)
-	var out []Term
+	// A story run holds every article's terms until the corpus is read, so
+	// out is allocated to its length: built by append, its capacity ran up
+	// to twice that.
+	distinct := 0
+	for i := range hs {
+		if i == 0 || hs[i] != hs[i-1] {
+			distinct++
+		}
+	}
+	if distinct == 0 {
+		return nil
+	}
+	out := make([]Term, 0, distinct)
 	for i := 0; i < len(hs); {
 		j := i
 		for j < len(hs) && hs[j] == hs[i] {
 			j++
 		}
-		out = append(out, Term{Hash: hs[i], Count: int32(j - i)})
+		out = append(out, NewTerm(hs[i], int32(j-i)))
 		i = j
 	}
 	return out
@@ -156,7 +178,7 @@ func (d *DF) Add(terms []Term) {
 	}
 	d.N++
 	for _, t := range terms {
-		d.Count[t.Hash]++
+		d.Count[t.Hash()]++
 	}
 }
 
@@ -167,11 +189,20 @@ func (d *DF) IDF(h uint64) float64 {
 	return math.Log(float64(d.N+1)/float64(d.Count[h]+1)) + 1
 }
 
-// Weight is one term of a Vector.
+// Weight is one term of a Vector. Like Term, it holds the hash as two
+// halves, in 12 bytes rather than 16.
 type Weight struct {
-	Hash uint64
-	W    float32
+	lo, hi uint32 // the hash, low half first
+	W      float32
 }
+
+// NewWeight returns the weight w of the term of hash h.
+func NewWeight(h uint64, w float32) Weight {
+	return Weight{lo: uint32(h), hi: uint32(h >> 32), W: w}
+}
+
+// Hash returns the term's word hash.
+func (w Weight) Hash() uint64 { return uint64(w.hi)<<32 | uint64(w.lo) }
 
 // Vector is a unit-length TF-IDF vector, sorted by hash.
 type Vector []Weight
@@ -182,8 +213,8 @@ func NewVector(terms []Term, df *DF) Vector {
 	v := make(Vector, len(terms))
 	var norm float64
 	for i, t := range terms {
-		w := (1 + math.Log(float64(t.Count))) * df.IDF(t.Hash)
-		v[i] = Weight{t.Hash, float32(w)}
+		w := (1 + math.Log(float64(t.Count))) * df.IDF(t.Hash())
+		v[i] = NewWeight(t.Hash(), float32(w))
 		norm += w * w
 	}
 	if norm == 0 {
@@ -203,7 +234,7 @@ func NewVector(terms []Term, df *DF) Vector {
 func Cosine(a, b Vector) float64 {
 	var dot float64
 	for i, j := 0, 0; i < len(a) && j < len(b); {
-		ha, hb := a[i].Hash, b[j].Hash
+		ha, hb := a[i].Hash(), b[j].Hash()
 		if ha == hb {
 			dot += float64(a[i].W) * float64(b[j].W)
 			i++
@@ -249,14 +280,14 @@ func (v Vector) Top(n int) []uint64 {
 	}
 	out := make([]uint64, len(best))
 	for i, w := range best {
-		out[i] = w.Hash
+		out[i] = w.Hash()
 	}
 	return out
 }
 
 // heavier orders terms for Top: by weight, then by hash.
 func heavier(a, b Weight) bool {
-	return a.W > b.W || a.W == b.W && a.Hash < b.Hash
+	return a.W > b.W || a.W == b.W && a.Hash() < b.Hash()
 }
 
 // Facts returns the distinct names and numbers of a text, as sorted word

@@ -5,11 +5,32 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 )
+
+// TestTwelveByteTerms: a Term and a Weight take 12 bytes (a story run
+// holds one of each for every term of every article), and their hash
+// survives the split into halves.
+func TestTwelveByteTerms(t *testing.T) {
+	if n := unsafe.Sizeof(Term{}); n != 12 {
+		t.Errorf("Term takes %d bytes, want 12", n)
+	}
+	if n := unsafe.Sizeof(Weight{}); n != 12 {
+		t.Errorf("Weight takes %d bytes, want 12", n)
+	}
+	for _, h := range []uint64{0, 1, 1 << 32, 0xfedcba98_76543210, ^uint64(0)} {
+		if got := NewTerm(h, 3).Hash(); got != h {
+			t.Errorf("NewTerm(%#x).Hash() = %#x", h, got)
+		}
+		if got := NewWeight(h, 0.5).Hash(); got != h {
+			t.Errorf("NewWeight(%#x).Hash() = %#x", h, got)
+		}
+	}
+}
 
 func termCount(terms []Term, h uint64) int32 {
 	for _, t := range terms {
-		if t.Hash == h {
+		if t.Hash() == h {
 			return t.Count
 		}
 	}
@@ -68,11 +89,11 @@ func topReference(v Vector, n int) []uint64 {
 			}
 			return 1
 		}
-		return cmp.Compare(a.Hash, b.Hash)
+		return cmp.Compare(a.Hash(), b.Hash())
 	})
 	out := []uint64{}
 	for _, w := range s[:min(max(n, 0), len(s))] {
-		out = append(out, w.Hash)
+		out = append(out, w.Hash())
 	}
 	return out
 }
@@ -85,10 +106,10 @@ func TestTopMatchesSort(t *testing.T) {
 	for range 20000 {
 		v := make(Vector, rng.IntN(300))
 		for i := range v {
-			v[i] = Weight{Hash: rng.Uint64() >> rng.IntN(60), W: float32(rng.IntN(8)) / 7}
+			v[i] = NewWeight(rng.Uint64()>>rng.IntN(60), float32(rng.IntN(8))/7)
 		}
-		slices.SortFunc(v, func(a, b Weight) int { return cmp.Compare(a.Hash, b.Hash) })
-		v = slices.CompactFunc(v, func(a, b Weight) bool { return a.Hash == b.Hash })
+		slices.SortFunc(v, func(a, b Weight) int { return cmp.Compare(a.Hash(), b.Hash()) })
+		v = slices.CompactFunc(v, func(a, b Weight) bool { return a.Hash() == b.Hash() })
 		for _, n := range []int{0, 1, 5, 20, len(v), len(v) + 3} {
 			if got, want := v.Top(n), topReference(v, n); !slices.Equal(got, want) {
 				t.Fatalf("Top(%d) of %v:\n got %v\nwant %v", n, v, got, want)
@@ -101,7 +122,7 @@ func BenchmarkTop(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	v := make(Vector, 300)
 	for i := range v {
-		v[i] = Weight{Hash: uint64(i) * 0x9e3779b97f4a7c15, W: rng.Float32()}
+		v[i] = NewWeight(uint64(i)*0x9e3779b97f4a7c15, rng.Float32())
 	}
 	b.Run("select", func(b *testing.B) {
 		for b.Loop() {

@@ -188,7 +188,7 @@ func (f *prepareFn) ProcessElement(r record, emitTerms, emitKeys func(int, []byt
 		f.terms = make(map[uint64]int32)
 	}
 	for _, t := range shingle.Terms(d.Text, d.Tokens) {
-		f.terms[t.Hash]++
+		f.terms[t.Hash()]++
 	}
 	sig := shingle.Sign(d.Shingles)
 	for _, k := range shingle.BandKeys(&sig) {
@@ -276,7 +276,7 @@ func (s *sharedDF) vector(text string, toks []shingle.Token, n int) (shingle.Vec
 	terms := shingle.Terms(text, toks)
 	df := shingle.DF{N: n, Count: make(map[uint64]int32, len(terms))}
 	for _, t := range terms {
-		df.Count[t.Hash] = max(s.m[t.Hash], 1) // the article itself has it
+		df.Count[t.Hash()] = max(s.m[t.Hash()], 1) // the article itself has it
 	}
 	return shingle.NewVector(terms, &df), &df
 }
