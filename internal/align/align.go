@@ -283,11 +283,12 @@ func Verify(a, b *Doc) Result {
 // the pair came in made a pair's passages and relation depend on the input
 // order (8 pairs of a 5,000-article corpus read backwards).
 func VerifyContext(ctx context.Context, a, b *Doc) (Result, error) {
+	first := PublishedOrder(a.Published, b.Published)
 	if !shingle.Meet(a.Set, b.Set) {
-		return Result{Cosine: shingle.Cosine(a.Vector, b.Vector), First: PublishedOrder(a.Published, b.Published)}, nil
+		return Result{Cosine: shingle.Cosine(a.Vector, b.Vector), First: first}, nil
 	}
 	r, err := verifySymmetric(ctx, a, b)
-	r.First = PublishedOrder(a.Published, b.Published)
+	r.First = first
 	return r, err
 }
 

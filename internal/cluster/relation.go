@@ -80,9 +80,9 @@ const (
 	// and is derived, not duplicate.
 	DuplicateCoverage = 0.8
 	// DerivedCoverage: derived has at least this much of the copy
-	// (copyShare) in passages shared with its source. A version trimmed to half with two
-	// paragraphs of its own keeps 0.7-0.8; a rewrite that keeps the wire's
-	// facts and many of its phrases keeps 0.5 and more.
+	// (copyShare) in passages shared with its source. A version trimmed
+	// to half with two paragraphs of its own keeps 0.7-0.8; a rewrite that
+	// keeps the wire's facts and many of its phrases keeps 0.5 and more.
 	DerivedCoverage = 0.5
 	// PartialLongest and PartialCopyWords: partial needs one copy passage
 	// (quotes left out) of at least PartialLongest words, or copy passages

@@ -66,8 +66,12 @@ func Text(a *article.Article) string {
 // NewDoc prepares article a for alignment: its Text, with its outlet and
 // publication time (align.Doc.Outlet, Published). Vector is left for the
 // caller.
-func NewDoc(a *article.Article) *align.Doc {
-	d := align.NewDoc(Text(a))
+func NewDoc(a *article.Article) *align.Doc { return docOf(Text(a), a) }
+
+// docOf prepares text, article a's Text, for alignment with a's outlet and
+// publication time.
+func docOf(text string, a *article.Article) *align.Doc {
+	d := align.NewDoc(text)
 	d.Outlet = a.Outlet
 	d.Published = Published(a)
 	return d
@@ -102,10 +106,7 @@ func (c *Corpus) Doc(i int) *align.Doc {
 	if c.Docs != nil {
 		return c.Docs[i]
 	}
-	d := align.NewDoc(text(c.texts, i))
-	d.Outlet = c.Articles[i].Outlet
-	d.Published = Published(&c.Articles[i])
-	return d
+	return docOf(text(c.texts, i), &c.Articles[i])
 }
 
 // Words returns how many words article i has: its Doc's tokens.
