@@ -28,6 +28,7 @@ more articles.`,
 			formatFlag(), outputFlag(),
 			&cli.StringFlag{Name: "level", Value: "story", Usage: "copy or story"},
 			&cli.StringFlag{Name: "index", Usage: "cluster what the index `DB` holds (a SQLite file or postgres:// URL) instead of PATHs"},
+			windowFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
 			f, err := parseClustersFlags(c)
@@ -80,6 +81,9 @@ func parseClustersFlags(c *cli.Context) (clustersFlags, error) {
 	if f.Index != "" {
 		if len(f.Paths) > 0 {
 			return clustersFlags{}, cmdline.Usage(errors.New("clusters: give --index or PATHs, not both"))
+		}
+		if f.Window != "" {
+			return clustersFlags{}, cmdline.Usage(errors.New("clusters: --window clusters PATHs; an index keeps its own story relations"))
 		}
 	} else if err := f.check(); err != nil {
 		return clustersFlags{}, err

@@ -57,7 +57,7 @@ ID in a JSONL or JSON feed. A file whose own name holds # is read whole.`,
 				}
 				arts = append(arts, a)
 			}
-			res, err := pipeline.Run(c.Context, arts, e.options(f.Workers, true))
+			res, err := pipeline.Run(c.Context, arts, e.options(&f.inputs, true))
 			if err != nil {
 				return err
 			}

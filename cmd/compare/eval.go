@@ -64,6 +64,7 @@ the set (articles.jsonl, pairs.jsonl).`,
 			&cli.StringFlag{Name: "synth-out", Usage: "also write the calibration set to `DIR`"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text or json"},
 			outputFlag(),
+			windowFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
 			f, err := parseEvalFlags(c)
@@ -151,7 +152,7 @@ func parseEvalFlags(c *cli.Context) (evalFlags, error) {
 // evalPairs scores the relations found in arts against the labelled
 // pairs of --pairs.
 func (e *env) evalPairs(ctx context.Context, f *evalFlags, arts []article.Article) (namedRelations, error) {
-	res, err := pipeline.Run(ctx, arts, e.options(f.Workers, true))
+	res, err := pipeline.Run(ctx, arts, e.options(&f.inputs, true))
 	if err != nil {
 		return namedRelations{}, err
 	}
@@ -197,10 +198,11 @@ type namedRelations struct {
 // evalClusters scores the story clusters of arts against each --gold
 // field.
 func (e *env) evalClusters(ctx context.Context, f *evalFlags, arts []article.Article) ([]namedClusters, error) {
-	res, err := pipeline.Run(ctx, arts, e.options(f.Workers, true))
+	res, err := pipeline.Run(ctx, arts, e.options(&f.inputs, true))
 	if err != nil {
 		return nil, err
 	}
+	e.warnWindow(&f.inputs, res.Stats)
 	groups := res.Groups(cluster.StoryLvl)
 	var out []namedClusters
 	for _, field := range f.Gold {
@@ -310,7 +312,7 @@ func (e *env) evalSynth(ctx context.Context, f *evalFlags, arts []article.Articl
 			return nil, err
 		}
 	}
-	res, err := pipeline.Run(ctx, set.Articles, e.options(f.Workers, true))
+	res, err := pipeline.Run(ctx, set.Articles, e.options(&f.inputs, true))
 	if err != nil {
 		return nil, err
 	}
@@ -396,7 +398,7 @@ func (e *env) evalMeter(ctx context.Context, f *evalFlags) (*evalOutput, error) 
 	if set.NoSource > 0 {
 		fmt.Fprintf(e.stderr, "compare: eval: METER: %s without PA copy left out\n", output.Plural(set.NoSource, "labelled article"))
 	}
-	res, err := pipeline.Run(ctx, set.Articles, e.options(f.Workers, true))
+	res, err := pipeline.Run(ctx, set.Articles, e.options(&f.inputs, true))
 	if err != nil {
 		return nil, err
 	}

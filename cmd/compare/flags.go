@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/copydesk/copydesk/internal/article"
+	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/cmdline"
 	"github.com/copydesk/copydesk/internal/output"
@@ -22,12 +23,14 @@ import (
 // --workers passed on, where no PATH is read, as before).
 type inputs struct {
 	Paths    []string
-	MaxSize  string   // --max-size, unparsed
-	Workers  int      // --workers, maybe negative until check
-	StdinID  string   // --stdin-id
-	Skip     []string // paths never read (report's own --output)
-	command  string   // the command's name, for the "no PATH" error
-	maxBytes int64    // MaxSize parsed by check
+	MaxSize  string           // --max-size, unparsed
+	Workers  int              // --workers, maybe negative until check
+	StdinID  string           // --stdin-id
+	Skip     []string         // paths never read (report's own --output)
+	Window   string           // --window, unparsed ("" for commands without it)
+	command  string           // the command's name, for the "no PATH" error
+	maxBytes int64            // MaxSize parsed by check
+	window   candidate.Window // Window parsed by check
 }
 
 // readInputs reads the input group of c's command.
@@ -37,12 +40,14 @@ func readInputs(c *cli.Context) inputs {
 		MaxSize: c.String("max-size"),
 		Workers: c.Int("workers"),
 		StdinID: c.String("stdin-id"),
+		Window:  c.String("window"),
 		command: c.Command.Name,
 	}
 }
 
-// check refuses, in this order, no PATH, a --max-size that is not a size
-// and a negative --workers, each as a usage error.
+// check refuses, in this order, no PATH, a --max-size that is not a size,
+// a negative --workers and a --window that is not a window, each as a
+// usage error.
 func (in *inputs) check() error {
 	if len(in.Paths) == 0 {
 		return cmdline.Usage(errors.New(in.command + ": no PATH given (a file, a directory, or - for standard input)"))
@@ -54,7 +59,11 @@ func (in *inputs) check() error {
 	if in.Workers < 0 {
 		return cmdline.Usage(fmt.Errorf("--workers: %d is negative (0 or unset: one per core)", in.Workers))
 	}
-	in.maxBytes = maxBytes
+	window, err := candidate.ParseWindow(in.Window)
+	if err != nil {
+		return cmdline.Usage(fmt.Errorf("--window: %w", err))
+	}
+	in.maxBytes, in.window = maxBytes, window
 	return nil
 }
 

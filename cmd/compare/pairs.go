@@ -26,6 +26,7 @@ shared_passages (passages of copy), shared_quotes (quoted speech both carry).`,
 		Flags: append([]cli.Flag{
 			formatFlag(), outputFlag(),
 			minRelationFlag(),
+			windowFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
 			f, err := parsePairsFlags(c)

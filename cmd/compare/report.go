@@ -51,6 +51,7 @@ report. An existing DIR is only replaced if it holds nothing but .html and
 			&cli.StringFlag{Name: "names", Usage: "read the table of names for the same things from `FILE` (lines \"NAME: variant, variant\"), instead of the built-in Syria table"},
 			&cli.StringFlag{Name: "since", Usage: "with --index: the articles published on or after `DATE` (YYYY-MM-DD, UTC, or an RFC 3339 time)"},
 			agenciesFlag(),
+			windowFlag(),
 		}, inputFlags()...),
 		Action: func(c *cli.Context) error {
 			f, err := parseReportFlags(c)
@@ -114,6 +115,9 @@ func parseReportFlags(c *cli.Context) (reportFlags, error) {
 	}
 	if len(f.Paths) > 0 {
 		return reportFlags{}, cmdline.Usage(errors.New("report: give --index or PATHs, not both"))
+	}
+	if f.Window != "" {
+		return reportFlags{}, cmdline.Usage(errors.New("report: --window clusters PATHs; an index keeps its own story relations"))
 	}
 	if f.ID != "" && since != "" {
 		return reportFlags{}, cmdline.Usage(errors.New("report: give --id or --since, not both"))

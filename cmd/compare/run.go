@@ -217,11 +217,26 @@ func outputFlag() cli.Flag {
 	return &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of standard output (- is standard output): a regular file (or a symlink's target) is replaced atomically, the old file or the whole new one, never half; a device or FIFO is written through"}
 }
 
-// options builds pipeline options with a progress bar on a terminal.
-// workers is --workers as given: inputs.check refuses it below 0 on the
-// paths that read PATHs; elsewhere it is passed on as it is.
-func (e *env) options(workers int, story bool) pipeline.Options {
-	return pipeline.Options{Story: story, Workers: workers, Progress: e.progress()}
+// windowFlag is --window, for the commands that cluster stories over
+// PATHs.
+func windowFlag() cli.Flag {
+	return &cli.StringFlag{Name: "window", Usage: "story route: pair only articles published within `SPAN` of each other (3d, 36h), or, given a number (5000), within that many articles in input order; an article without a time takes that of the dated article before it (default: the whole corpus)"}
+}
+
+// options builds pipeline options with a progress bar on a terminal, from
+// in's --workers as given (inputs.check refuses it below 0 on the paths
+// that read PATHs; elsewhere it is passed on as it is) and its --window
+// as check parsed it.
+func (e *env) options(in *inputs, story bool) pipeline.Options {
+	return pipeline.Options{Story: story, Workers: in.Workers, Window: in.window, Progress: e.progress()}
+}
+
+// warnWindow says on stderr when in's --window, a span of time, bounded
+// nothing because no article had a time.
+func (e *env) warnWindow(in *inputs, st pipeline.Stats) {
+	if st.Unwindowed {
+		fmt.Fprintf(e.stderr, "compare: --window %s: no article has a publication time, so it bounds nothing (a number of articles, --window 5000, bounds by input order)\n", in.window)
+	}
 }
 
 // progress returns a progress callback that draws a bar on stderr when it

@@ -66,7 +66,7 @@ func (e *env) streamInputs(ctx context.Context, in *inputs, story bool, set func
 		return nil, err
 	}
 	collect(story)
-	opt := e.options(in.Workers, story)
+	opt := e.options(in, story)
 	if set != nil {
 		set(&opt)
 	}
@@ -74,7 +74,7 @@ func (e *env) streamInputs(ctx context.Context, in *inputs, story bool, set func
 	if r.Workers == 0 {
 		r.Workers = runtime.GOMAXPROCS(0)
 	}
-	return pipeline.Stream(ctx, func(emit func(article.Article) error) error {
+	s, err := pipeline.Stream(ctx, func(emit func(article.Article) error) error {
 		if each == nil {
 			return r.Read(ctx, in.Paths, emit)
 		}
@@ -83,4 +83,8 @@ func (e *env) streamInputs(ctx context.Context, in *inputs, story bool, set func
 			return emit(a)
 		})
 	}, opt)
+	if err == nil {
+		e.warnWindow(in, s.Stats)
+	}
+	return s, err
 }

@@ -1,6 +1,10 @@
 package candidate
 
-import "github.com/copydesk/copydesk/internal/shingle"
+import (
+	"slices"
+
+	"github.com/copydesk/copydesk/internal/shingle"
+)
 
 // The route policy: which routes run over a corpus, which keys an article
 // is indexed under, and which candidate pairs are scored by their TF-IDF
@@ -22,6 +26,11 @@ const (
 type Plan struct {
 	N     int  // articles in the corpus
 	Story bool // the story route runs
+	// Window bounds the story route's pairs to articles Near each other
+	// at Places (Window.Places, one per article); the zero Window, the
+	// whole corpus.
+	Window Window
+	Places []Place
 }
 
 // AllPairs reports whether the story route pairs every article with every
@@ -57,13 +66,31 @@ func shared(v shingle.Vector, df *shingle.DF) shingle.Vector {
 
 // StoryPairs returns the story route's pairs over a whole corpus under a
 // plan whose story route runs: every pair when AllPairs holds, else the
-// pairs the Terms route finds over keys (each article's StoryKeys).
+// pairs the Terms route finds over keys (each article's StoryKeys); under
+// a Window, only those of articles near each other. Stats.Pairs counts the
+// pairs returned.
 func (p Plan) StoryPairs(keys [][]uint64) ([]Pair, Stats) {
+	var out []Pair
+	var st Stats
 	if p.AllPairs() {
-		out := EveryPair(p.N, 0)
-		return out, Stats{Pairs: len(out)}
+		out = EveryPair(p.N, 0)
+	} else {
+		out, st = Terms.Find(keys)
 	}
-	return Terms.Find(keys)
+	out = p.windowed(out)
+	st.Pairs = len(out)
+	return out, st
+}
+
+// windowed drops, in place, the pairs of articles that p's Window holds
+// apart.
+func (p Plan) windowed(pairs []Pair) []Pair {
+	if p.Window.IsZero() || p.Places == nil {
+		return pairs
+	}
+	return slices.DeleteFunc(pairs, func(c Pair) bool {
+		return !p.Window.Near(p.Places[c.I], p.Places[c.J])
+	})
 }
 
 // OneAnchor is the anchor route at one shared key: the story pairs it

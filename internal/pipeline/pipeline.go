@@ -39,6 +39,9 @@ type Options struct {
 	// command that prints nothing weaker (clusters, pairs --min-relation
 	// story) holds a tenth of the pairs.
 	Keep cluster.Relation
+	// Window bounds the story route to articles published close together
+	// (candidate.Window); the zero Window pairs across the whole corpus.
+	Window candidate.Window
 }
 
 func (o *Options) workers() int {
@@ -145,6 +148,21 @@ type Stats struct {
 	LSH, Anchors, Terms candidate.Stats
 	Candidates          int // distinct pairs verified
 	CosineOnly          int // of which story-route pairs scored by cosine alone
+	// Unwindowed: a window of time was asked and no article has a
+	// publication time, so the window bounded nothing.
+	Unwindowed bool
+}
+
+// plan is the route policy of a run over articles published at times
+// (input order): the story route when opt.Story, under opt.Window.
+func plan(opt Options, times []align.When, st *Stats) candidate.Plan {
+	p := candidate.Plan{N: len(times), Story: opt.Story, Window: opt.Window}
+	if opt.Story && !opt.Window.IsZero() {
+		var dated bool
+		p.Places, dated = opt.Window.Places(times)
+		st.Unwindowed = !dated
+	}
+	return p
 }
 
 // Candidates returns the pairs to verify, sorted: copy routes always, the
@@ -163,7 +181,11 @@ func (c *Corpus) Candidates(opt Options) (cands []candidate.Pair, cosineOnly []b
 	copied := candidate.Merge(lsh, anc)
 	cands = copied
 	if opt.Story {
-		plan := candidate.Plan{N: len(c.Docs), Story: true}
+		times := make([]align.When, len(c.Docs))
+		for i, d := range c.Docs {
+			times[i] = d.Published
+		}
+		plan := plan(opt, times, &st)
 		story := c.storyCandidates(plan, &st)
 		cands = candidate.Merge(copied, story)
 		if plan.Indexed() {

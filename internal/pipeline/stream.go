@@ -165,7 +165,7 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 	lsh, lst := candidate.LSH.Find(c.bands)
 	c.bands = nil
 	anc, ast := candidate.Anchors.Find(c.anchors)
-	plan := candidate.Plan{N: len(c.ids), Story: opt.Story}
+	plan := plan(opt, c.times, &st)
 	var one []candidate.Pair
 	if plan.Indexed() {
 		one, _ = candidate.OneAnchor.Find(c.anchors)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/copydesk/copydesk/internal/align"
 	"github.com/copydesk/copydesk/internal/article"
@@ -58,14 +59,18 @@ func TestStreamMatchesRun(t *testing.T) {
 	for _, tc := range []struct {
 		n, workers int
 		story      bool
-	}{{300, 2, true}, {900, 1, false}, {900, 3, true}} {
+		window     candidate.Window
+	}{
+		{300, 2, true, candidate.Window{}}, {900, 1, false, candidate.Window{}}, {900, 3, true, candidate.Window{}},
+		{300, 2, true, candidate.Window{Articles: 40}}, {900, 3, true, candidate.Window{Span: 24 * time.Hour}},
+	} {
 		n, story, w := tc.n, tc.story, tc.workers
 		arts := synthArticles(t, n)
-		want, err := Run(context.Background(), arts, Options{Story: story})
+		want, err := Run(context.Background(), arts, Options{Story: story, Window: tc.window})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := Stream(context.Background(), emitAll(arts), Options{Story: story, Workers: w})
+		got, err := Stream(context.Background(), emitAll(arts), Options{Story: story, Workers: w, Window: tc.window})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -310,5 +315,59 @@ func TestDocStoreOverBudget(t *testing.T) {
 	}
 	if s.live != 0 || slices.ContainsFunc(s.docs, func(e *docEntry) bool { return e != nil }) {
 		t.Fatalf("%d Docs still kept after every pair", s.live)
+	}
+}
+
+// TestWindowBoundsStoryRoute: under a window, no pair of articles
+// published farther apart comes from the story route (a story pair across
+// it is one the copy routes found), fewer candidates are verified, and
+// copy relations are those of the whole-corpus run (the siblings whose
+// copy only the story route finds are published hours apart, not days).
+func TestWindowBoundsStoryRoute(t *testing.T) {
+	arts := synthArticles(t, 900)
+	whole, err := Run(context.Background(), arts, Options{Story: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := candidate.Window{Span: 12 * time.Hour}
+	got, err := Run(context.Background(), arts, Options{Story: true, Window: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	times := make([]align.When, len(arts))
+	for i, d := range got.Docs {
+		times[i] = d.Published
+	}
+	places, dated := w.Places(times)
+	if !dated {
+		t.Fatal("the synthetic corpus has no times")
+	}
+	copied, _, _ := got.Candidates(Options{}) // the copy routes' pairs
+	isCopied := map[candidate.Pair]bool{}
+	for _, c := range copied {
+		isCopied[c] = true
+	}
+	far := 0
+	for _, p := range got.Pairs {
+		if !w.Near(places[p.I], places[p.J]) {
+			far++
+			if !isCopied[candidate.Pair{I: int32(p.I), J: int32(p.J)}] {
+				t.Fatalf("pair %s %s, %v apart, verified though no copy route found it", arts[p.I].ID, arts[p.J].ID, w)
+			}
+		}
+	}
+	if got.Stats.Terms.Pairs >= whole.Stats.Terms.Pairs || far == 0 {
+		t.Errorf("story route pairs %d under %v, %d without; %d copy pairs across it", got.Stats.Terms.Pairs, w, whole.Stats.Terms.Pairs, far)
+	}
+	strong := func(r *Result) (out []cluster.Pair) {
+		for _, p := range r.Pairs {
+			if p.Relation >= cluster.Partial {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	if !slices.Equal(strong(got), strong(whole)) {
+		t.Error("the window changed copy relations")
 	}
 }
