@@ -15,6 +15,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
 	"github.com/copydesk/copydesk/beam/internal/batch"
+	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/cluster"
 	"github.com/copydesk/copydesk/internal/cmdline"
 )
@@ -23,7 +24,7 @@ import (
 // processed (exit 1).
 var errBadInput = errors.New("some input lines were bad")
 
-const usageHead = `Usage: compare-beam --input GLOB --output DIR [--level copy|story] [--min-relation R] [--runner prism|flink|spark|dataflow] [runner flags]
+const usageHead = `Usage: compare-beam --input GLOB --output DIR [--level copy|story] [--min-relation R] [--window SPAN] [--runner prism|flink|spark|dataflow] [runner flags]
 
 compare-beam runs copydesk's pipeline on Apache Beam and writes
 DIR/pairs-SSSSS-of-NNNNN.jsonl and DIR/clusters-SSSSS-of-NNNNN.jsonl: together
@@ -71,6 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shards := fs.Int("shards", 4, "output files of each kind")
 	rounds := fs.Int("cc-rounds", batch.DefaultRounds, "large-star/small-star rounds for connected components; the run fails if they do not converge")
 	maxSize := fs.String("max-size", "16MiB", "largest JSONL line; longer ones are reported and skipped")
+	window := fs.String("window", "", "story route: pair only articles published within `SPAN` of each other (3d, 36h), or, given a number, within that many articles in input order (compare --window); default: the whole corpus")
 	helpBeam := fs.Bool("help-beam", false, "list every Apache Beam SDK flag and exit")
 	// Beam's own flags (runner, endpoint, project, ... and the worker
 	// harness's) live in the flag package's default set; parse them here.
@@ -114,6 +116,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if opt.MaxBytes, err = cmdline.ParseSize(*maxSize); err != nil {
 		return cmdline.Usagef("--max-size: %v", err)
 	}
+	if opt.Window, err = candidate.ParseWindow(*window); err != nil {
+		return cmdline.Usagef("--window: %v", err)
+	}
 	opt.Files, err = batch.Glob(ctx, *input)
 	if err != nil {
 		return err
@@ -138,6 +143,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	counts := counters(res)
 	fmt.Fprintf(stderr, "compare-beam: %s in %.1fs\n", summary(counts), time.Since(start).Seconds())
+	if counts[batch.CUnwindowed] > 0 {
+		fmt.Fprintf(stderr, "compare-beam: --window %s: no article has a publication time, so it bounds nothing (a number of articles, --window 5000, bounds by input order)\n", opt.Window)
+	}
 	if c := counts[batch.CUnconverged]; c > 0 {
 		return fmt.Errorf("connected components did not converge in %d rounds (%d nodes left); run again with --cc-rounds %d", opt.Rounds, c, 2*opt.Rounds)
 	}

@@ -34,6 +34,7 @@ func TestHelpAndUsageErrors(t *testing.T) {
 		{[]string{"--input", "x", "--output", "y", "--min-relation", "copy"}, "--min-relation"},
 		{[]string{"--input", "x", "--output", "y", "--shards", "0"}, "--shards"},
 		{[]string{"--input", "x", "--output", "y", "--max-size", "lots"}, "--max-size"},
+		{[]string{"--input", "x", "--output", "y", "--window", "3x"}, `--window: window "3x": give a duration`},
 	} {
 		var out, errb bytes.Buffer
 		err := run(context.Background(), c.args, &out, &errb)

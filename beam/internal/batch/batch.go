@@ -102,6 +102,7 @@ type Options struct {
 	Rounds      int              // large-star/small-star rounds; 0 means DefaultRounds
 	MaxBytes    int64            // largest JSONL line; 0 means article.DefaultMaxBytes
 	KeyShards   int              // shards of bucket entries, terms and pairs; 0 means DefaultKeyShards
+	Window      candidate.Window // bounds the story route (compare's --window); zero: the whole corpus
 }
 
 // DefaultRounds is the number of large-star/small-star rounds unrolled into
@@ -127,6 +128,8 @@ const (
 	CUnconverged    = "cc-unconverged"
 	CBucketEntries  = "bucket-entries"
 	CJoinedTextByte = "joined-text-bytes"
+	CWindowed       = "story-pairs-outside-window" // dropped unverified: only the story route found them
+	CUnwindowed     = "window-bounds-nothing"      // a window of time, and no article has a time
 )
 
 // Candidate routes, as bit positions in a pair's route mask.
@@ -164,6 +167,7 @@ type record struct {
 	// nanoseconds (0: undated) and its Within in nanoseconds.
 	Published, Within int64
 	Z                 []byte
+	Place             candidate.Place // under Options.Window (placeRecords), else zero
 }
 
 // doc prepares the record's text for alignment with its outlet and
@@ -175,10 +179,16 @@ func (r *record) doc() (*align.Doc, error) {
 	}
 	d := align.NewDoc(text)
 	d.Outlet = r.Outlet
-	if r.Published != 0 {
-		d.Published = align.When{At: time.Unix(0, r.Published).UTC(), Within: time.Duration(r.Within)}
-	}
+	d.Published = when(r.Published, r.Within)
 	return d, nil
+}
+
+// when is the align.When of a record's Published and Within.
+func when(published, within int64) align.When {
+	if published == 0 {
+		return align.When{}
+	}
+	return align.When{At: time.Unix(0, published).UTC(), Within: time.Duration(within)}
 }
 
 // text returns the record's compared text.

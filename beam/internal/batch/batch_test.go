@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
@@ -31,7 +32,7 @@ func TestMain(m *testing.M) {
 // oneMachine is what `compare pairs --format jsonl --min-relation minRel`
 // and `compare clusters --format jsonl --level level` write for files, as
 // sorted lines: the same reading, pipeline.Run, filter and writers.
-func oneMachine(t *testing.T, files []string, level cluster.Level, minRel cluster.Relation) (pairs, clusters []string) {
+func oneMachine(t *testing.T, files []string, level cluster.Level, minRel cluster.Relation, window candidate.Window) (pairs, clusters []string) {
 	t.Helper()
 	ctx := context.Background()
 	r := article.Reader{Bad: func(error) {}}
@@ -39,7 +40,7 @@ func oneMachine(t *testing.T, files []string, level cluster.Level, minRel cluste
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := pipeline.Run(ctx, arts, pipeline.Options{Story: minRel <= cluster.Story})
+	res, err := pipeline.Run(ctx, arts, pipeline.Options{Story: minRel <= cluster.Story, Window: window})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func oneMachine(t *testing.T, files []string, level cluster.Level, minRel cluste
 	}
 	pairs = sortedLines(buf.String())
 
-	res, err = pipeline.Run(ctx, arts, pipeline.Options{Story: level == cluster.StoryLvl})
+	res, err = pipeline.Run(ctx, arts, pipeline.Options{Story: level == cluster.StoryLvl, Window: window})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,11 +75,11 @@ func oneMachine(t *testing.T, files []string, level cluster.Level, minRel cluste
 
 // onBeam runs Build on Prism and returns the sorted lines of its pairs and
 // clusters shards and its counters.
-func onBeam(t *testing.T, files []string, level cluster.Level, minRel cluster.Relation) (pairs, clusters []string, counts map[string]int64) {
+func onBeam(t *testing.T, files []string, level cluster.Level, minRel cluster.Relation, window candidate.Window) (pairs, clusters []string, counts map[string]int64) {
 	t.Helper()
 	out := t.TempDir()
 	p, s := beam.NewPipelineWithRoot()
-	if err := Build(s, Options{Files: files, Output: out, Level: level, MinRelation: minRel, Shards: 3}); err != nil {
+	if err := Build(s, Options{Files: files, Output: out, Level: level, MinRelation: minRel, Shards: 3, Window: window}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := prism.Execute(context.Background(), p)
@@ -197,10 +198,15 @@ func TestSameAsCompare(t *testing.T) {
 	for _, c := range []struct {
 		level  cluster.Level
 		minRel cluster.Relation
-	}{{cluster.StoryLvl, cluster.Story}, {cluster.Copy, cluster.Derived}} {
-		t.Run(fmt.Sprintf("level=%d,min=%s", c.level, c.minRel), func(t *testing.T) {
-			bp, bc, counts := onBeam(t, files, c.level, c.minRel)
-			op, oc := oneMachine(t, files, c.level, c.minRel)
+		window candidate.Window
+	}{
+		{cluster.StoryLvl, cluster.Story, candidate.Window{}},
+		{cluster.Copy, cluster.Derived, candidate.Window{}},
+		{cluster.StoryLvl, cluster.Story, candidate.Window{Span: 6 * time.Hour}},
+	} {
+		t.Run(fmt.Sprintf("level=%d,min=%s,window=%s", c.level, c.minRel, c.window), func(t *testing.T) {
+			bp, bc, counts := onBeam(t, files, c.level, c.minRel, c.window)
+			op, oc := oneMachine(t, files, c.level, c.minRel, c.window)
 			same(t, "pairs", bp, op)
 			same(t, "clusters", bc, oc)
 			if len(op) == 0 || len(oc) != 600+len(seedsAndCrafted(t)) {
@@ -209,7 +215,10 @@ func TestSameAsCompare(t *testing.T) {
 			if counts[CBadLines] != 2 || counts[CDuplicateIDs] != 1 {
 				t.Errorf("bad lines %d, duplicate ids %d; want 2 and 1", counts[CBadLines], counts[CDuplicateIDs])
 			}
-			if counts[CArticles] != int64(600+len(b)) || counts[CCandidates] == 0 || counts[CVerified] != counts[CCandidates] || counts[CUnconverged] != 0 {
+			if c.window.IsZero() != (counts[CWindowed] == 0) {
+				t.Errorf("%d story pairs dropped outside the window", counts[CWindowed])
+			}
+			if counts[CArticles] != int64(600+len(b)) || counts[CCandidates] == 0 || counts[CVerified]+counts[CWindowed] != counts[CCandidates] || counts[CUnconverged] != 0 {
 				t.Errorf("counters %v", counts)
 			}
 		})
@@ -220,16 +229,26 @@ func sortedLinesKeepOrder(s string) []string {
 	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 }
 
-// TestSmallCorpus: twelve articles, so the story route compares all pairs.
+// TestSmallCorpus: twelve articles, so the story route compares all pairs;
+// and under a window of two articles, the pairs of those at most two
+// apart in input order.
 func TestSmallCorpus(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "small.jsonl")
 	writeInput(t, path, seedsAndCrafted(t))
-	bp, bc, _ := onBeam(t, []string{path}, cluster.StoryLvl, cluster.Story)
-	op, oc := oneMachine(t, []string{path}, cluster.StoryLvl, cluster.Story)
-	same(t, "pairs", bp, op)
-	same(t, "clusters", bc, oc)
-	if !slices.ContainsFunc(op, func(l string) bool { return strings.Contains(l, `"relation":"story"`) }) {
-		t.Error("no story pair among the seeds")
+	var whole []string
+	for _, w := range []candidate.Window{{}, {Articles: 2}} {
+		bp, bc, _ := onBeam(t, []string{path}, cluster.StoryLvl, cluster.Story, w)
+		op, oc := oneMachine(t, []string{path}, cluster.StoryLvl, cluster.Story, w)
+		same(t, "pairs", bp, op)
+		same(t, "clusters", bc, oc)
+		if !slices.ContainsFunc(op, func(l string) bool { return strings.Contains(l, `"relation":"story"`) }) {
+			t.Errorf("window %v: no story pair among the seeds", w)
+		}
+		if w.IsZero() {
+			whole = op
+		} else if len(op) >= len(whole) {
+			t.Errorf("a window of 2 articles kept %d pairs of %d", len(op), len(whole))
+		}
 	}
 }
 
@@ -265,8 +284,8 @@ func TestSkew(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "skew.jsonl")
 	writeInput(t, path, lines)
-	bp, bc, counts := onBeam(t, []string{path}, cluster.Copy, cluster.Derived)
-	op, oc := oneMachine(t, []string{path}, cluster.Copy, cluster.Derived)
+	bp, bc, counts := onBeam(t, []string{path}, cluster.Copy, cluster.Derived, candidate.Window{})
+	op, oc := oneMachine(t, []string{path}, cluster.Copy, cluster.Derived, candidate.Window{})
 	same(t, "pairs", bp, op)
 	same(t, "clusters", bc, oc)
 	if counts[CCappedLSH] == 0 || counts[CCappedAnchors] == 0 {

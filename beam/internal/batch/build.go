@@ -8,6 +8,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
 
+	"github.com/copydesk/copydesk/internal/candidate"
 	"github.com/copydesk/copydesk/internal/cluster"
 )
 
@@ -75,9 +76,13 @@ func Build(s beam.Scope, o Options) (err error) {
 
 	// Join both texts to each pair and verify.
 	vs := s.Scope("Verify")
+	var window candidate.Window
+	if story && !o.Window.IsZero() {
+		window, recs = o.Window, placeRecords(vs, recs, o.Window)
+	}
 	docs := beam.ParDo(vs, byOrd, recs)
 	halves := beam.ParDo(vs, &sendFn{}, beam.CoGroupByKey(vs, docs, partners))
-	edges := beam.ParDo(vs, &verifyFn{}, beam.CoGroupByKey(vs, docs, halves), beam.SideInput{Input: n}, beam.SideInput{Input: df})
+	edges := beam.ParDo(vs, &verifyFn{Window: window}, beam.CoGroupByKey(vs, docs, halves), beam.SideInput{Input: n}, beam.SideInput{Input: df})
 
 	// Pairs.
 	ws := s.Scope("WritePairs")

@@ -53,6 +53,8 @@ func (sendFn) ProcessElement(ctx context.Context, ord uint64, docs func(*record)
 // weighFn and pipeline.Prepare weigh them, rather than shipped with every
 // pair: a vector is about as large as the compressed text.
 type verifyFn struct {
+	Window candidate.Window // Options.Window when the story route runs
+
 	df sharedDF
 }
 
@@ -70,8 +72,13 @@ func (f *verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*re
 	}
 	verified := beam.NewCounter(Namespace, CVerified)
 	related := beam.NewCounter(Namespace, CRelated)
+	windowed := beam.NewCounter(Namespace, CWindowed)
 	var h half
 	for halves(&h) {
+		if f.outsideWindow(&h, &d) {
+			windowed.Inc(ctx, 1)
+			continue
+		}
 		var res align.Result
 		final := false
 		if cosineOnly(n, h.Routes) {
@@ -103,6 +110,13 @@ func (f *verifyFn) ProcessElement(ctx context.Context, ord uint64, docs func(*re
 		})
 	}
 	return nil
+}
+
+// outsideWindow reports whether the pair of h and d was found by the
+// story route alone and the window holds its articles apart (as
+// candidate.Plan.StoryPairs drops it in compare).
+func (f *verifyFn) outsideWindow(h *half, d *record) bool {
+	return !f.Window.IsZero() && h.Routes&copyRoutes == 0 && !f.Window.Near(h.A.Place, d.Place)
 }
 
 // cosineOnly tells the pairs compare scores by cosine alone
