@@ -235,7 +235,7 @@ func (e *env) options(in *inputs, story bool) pipeline.Options {
 // nothing because no article had a time.
 func (e *env) warnWindow(in *inputs, st pipeline.Stats) {
 	if st.Unwindowed {
-		fmt.Fprintf(e.stderr, "compare: --window %s: no article has a publication time, so it bounds nothing (a number of articles, --window 5000, bounds by input order)\n", in.window)
+		fmt.Fprintf(e.stderr, "compare: --window %s: no article has a publication time, so it bounds nothing (a number of articles, --window 5000, bounds by input order)\n", in.Window)
 	}
 }
 

@@ -153,9 +153,9 @@ type Stats struct {
 	Unwindowed bool
 }
 
-// plan is the route policy of a run over articles published at times
+// routePlan is the route policy of a run over articles published at times
 // (input order): the story route when opt.Story, under opt.Window.
-func plan(opt Options, times []align.When, st *Stats) candidate.Plan {
+func routePlan(opt Options, times []align.When, st *Stats) candidate.Plan {
 	p := candidate.Plan{N: len(times), Story: opt.Story, Window: opt.Window}
 	if opt.Story && !opt.Window.IsZero() {
 		var dated bool
@@ -185,7 +185,7 @@ func (c *Corpus) Candidates(opt Options) (cands []candidate.Pair, cosineOnly []b
 		for i, d := range c.Docs {
 			times[i] = d.Published
 		}
-		plan := plan(opt, times, &st)
+		plan := routePlan(opt, times, &st)
 		story := c.storyCandidates(plan, &st)
 		cands = candidate.Merge(copied, story)
 		if plan.Indexed() {

@@ -165,7 +165,7 @@ func Stream(ctx context.Context, read func(emit func(article.Article) error) err
 	lsh, lst := candidate.LSH.Find(c.bands)
 	c.bands = nil
 	anc, ast := candidate.Anchors.Find(c.anchors)
-	plan := plan(opt, c.times, &st)
+	plan := routePlan(opt, c.times, &st)
 	var one []candidate.Pair
 	if plan.Indexed() {
 		one, _ = candidate.OneAnchor.Find(c.anchors)

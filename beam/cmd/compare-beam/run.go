@@ -144,7 +144,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	counts := counters(res)
 	fmt.Fprintf(stderr, "compare-beam: %s in %.1fs\n", summary(counts), time.Since(start).Seconds())
 	if counts[batch.CUnwindowed] > 0 {
-		fmt.Fprintf(stderr, "compare-beam: --window %s: no article has a publication time, so it bounds nothing (a number of articles, --window 5000, bounds by input order)\n", opt.Window)
+		fmt.Fprintf(stderr, "compare-beam: --window %s: no article has a publication time, so it bounds nothing (a number of articles, --window 5000, bounds by input order)\n", *window)
 	}
 	if c := counts[batch.CUnconverged]; c > 0 {
 		return fmt.Errorf("connected components did not converge in %d rounds (%d nodes left); run again with --cc-rounds %d", opt.Rounds, c, 2*opt.Rounds)
