@@ -67,8 +67,8 @@ func parseDays(s string) (time.Duration, error) {
 	out := time.Duration(n) * 24 * time.Hour
 	if rest != "" {
 		d, err := time.ParseDuration(rest)
-		if err != nil {
-			return 0, err
+		if err != nil || d < 0 {
+			return 0, fmt.Errorf("bad duration %q", rest)
 		}
 		out += d
 	}

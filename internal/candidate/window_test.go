@@ -27,7 +27,7 @@ func TestParseWindow(t *testing.T) {
 			t.Errorf("ParseWindow(%q) = %+v (%q), %v; want %+v (%q)", c.in, got, got.String(), err, c.want, c.str)
 		}
 	}
-	for _, bad := range []string{"-1", "-3d", "3x", "d", "3dd", "1.5d", "week", "0h"} {
+	for _, bad := range []string{"-1", "-3d", "3x", "d", "3dd", "1.5d", "week", "0h", "1d-2h"} {
 		if w, err := ParseWindow(bad); err == nil {
 			t.Errorf("ParseWindow(%q) = %+v, want an error", bad, w)
 		}
