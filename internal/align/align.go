@@ -464,7 +464,7 @@ func runsOf(ctx context.Context, a, b *Doc, m []match) ([]run, error) {
 			}
 		}
 	}
-	slices.Sort(seeds)
+	shingle.SortKeys(seeds)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

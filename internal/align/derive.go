@@ -2,7 +2,6 @@ package align
 
 import (
 	"context"
-	"slices"
 	"sync"
 
 	"github.com/copydesk/copydesk/internal/shingle"
@@ -86,7 +85,7 @@ func (d *Doc) wordFacts() *wordFacts {
 				f.grams3 = append(f.grams3, gramKey(h, i))
 			}
 		}
-		slices.Sort(f.grams3)
+		shingle.SortKeys(f.grams3)
 		for k, t := range d.Tokens {
 			if !shingle.IsStopword(t.Hash) {
 				f.vocab = append(f.vocab, t.Hash)

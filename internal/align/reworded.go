@@ -2,7 +2,6 @@ package align
 
 import (
 	"context"
-	"slices"
 
 	"github.com/copydesk/copydesk/internal/shingle"
 )
@@ -121,7 +120,7 @@ func Trigrams(s string) []uint64 {
 	for i := range out {
 		out[i] = uint64(rs[i])<<42 | uint64(rs[i+1])<<21 | uint64(rs[i+2])
 	}
-	slices.Sort(out)
+	shingle.SortKeys(out)
 	return out
 }
 

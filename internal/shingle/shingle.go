@@ -237,7 +237,7 @@ func shingleHash(toks []Token) uint64 {
 // similarity MinHash estimates.
 func Set(shingles []uint64) []uint64 {
 	s := slices.Clone(shingles)
-	slices.Sort(s)
+	SortKeys(s)
 	return slices.Compact(s)
 }
 
@@ -318,7 +318,7 @@ func BandKeys(sig *Signature) []uint64 {
 // on a tie (winnowing; see the package comment for its guarantee).
 func Anchors(shingles []uint64) []uint64 {
 	out := winnow(shingles, AnchorWindow)
-	slices.Sort(out)
+	SortKeys(out)
 	return slices.Compact(out)
 }
 

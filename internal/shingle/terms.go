@@ -99,7 +99,7 @@ func Terms(text string, toks []Token) []Term {
 		}
 		prevName = f
 	}
-	slices.Sort(hs)
+	SortKeys(hs)
 	// A story run holds every article's terms until the corpus is read, so
 	// out is allocated to its length: built by append, its capacity ran up
 	// to twice that.
