@@ -133,6 +133,7 @@ func pairKey(a, b string, p cluster.Pair, withSimilarity bool) string {
 // the final DF. Batch-time story similarities drift, and the test shows
 // that they do.
 func TestTenBatchesEqualAllAtOnce(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	ctx := context.Background()
 	n := 240
 	if testing.Short() {
@@ -226,6 +227,7 @@ func TestTenBatchesEqualAllAtOnce(t *testing.T) {
 // not. Seed 11 (the 3,000-article corpus of `compare synth --n 3000
 // --seed 11`), SQLite: the rule is the store's lookup, not its SQL.
 func TestTenBatchesEqualAllAtOnceAt3k(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	if testing.Short() {
 		t.Skip("3,000 articles")
 	}
@@ -392,6 +394,7 @@ func TestReAddAndRemove(t *testing.T) {
 // Two writers on one index at once: both finish, nothing is lost, and the
 // copies split across their batches are found.
 func TestConcurrentAdders(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	ctx := context.Background()
 	arts := synthetic(t, 3, 160)
 	for _, b := range backends(t) {
@@ -689,6 +692,7 @@ func TestLookupCapped(t *testing.T) {
 // articles rows, some rows without a fingerprint) is upgraded on open and
 // gives the same answers: the same pairs for a new batch, the same graph.
 func TestUpgradeFrom3(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	ctx := context.Background()
 	arts := synthetic(t, 17, 800)
 	path := filepath.Join(t.TempDir(), "v3.db")
@@ -802,6 +806,7 @@ func TestUpgradeFrom3(t *testing.T) {
 // the indexed text; rows without a fingerprint (written before schema 3)
 // have their text read; both give the same pairs as reading every text.
 func TestFingerprints(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	ctx := context.Background()
 	// Up to candidate.AllPairsUpTo every pair is a candidate and aligned
 	// unless the texts share no shingle (past it, a story pair sharing no
@@ -859,6 +864,7 @@ func TestFingerprints(t *testing.T) {
 // index as in `compare pairs`: copy relations from two batches equal the
 // all-at-once run's.
 func TestCopyPastAllPairs(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	ctx := context.Background()
 	arts := synthetic(t, 13, 700)
 	whole, err := pipeline.Run(ctx, arts, pipeline.Options{Story: true})
@@ -886,6 +892,7 @@ func TestCopyPastAllPairs(t *testing.T) {
 // records (and their counts) are written: Add must not count the batch
 // twice there.
 func TestAddEqualsCheckPastAllPairs(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	ctx := context.Background()
 	arts := synthetic(t, 17, 1000)
 	for _, be := range backends(t) {
@@ -935,6 +942,7 @@ func TestAddEqualsCheckPastAllPairs(t *testing.T) {
 // the pairs scored by cosine alone (it does not report them), but stores
 // what a full add stores: the index read as a whole is the same.
 func TestAddCopyOnlyStoresTheSame(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	ctx := context.Background()
 	arts := synthetic(t, 19, 1100)
 	graph := func(opt Options) *Graph {

@@ -202,6 +202,7 @@ func centrePairs(arts []article.Article, pairs []cluster.Pair, id string) []stri
 // scores included, as without, again once the cache holds the terms, and
 // after an add (a new generation).
 func TestCheckWithDFCache(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	ctx := context.Background()
 	arts := synthetic(t, 3, 90)
 	st := open(t, filepath.Join(t.TempDir(), "i.db"), false)

@@ -225,6 +225,7 @@ func BenchmarkSortPosts(b *testing.B) {
 // the table holds, after another store adds a batch (a new run, merges)
 // and removes articles (counts change in place).
 func TestRunsCacheFollowsWrites(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	ctx := context.Background()
 	dsn := filepath.Join(t.TempDir(), "i.db")
 	st := open(t, dsn, false)

@@ -153,6 +153,7 @@ func TestSearchUpgradeFrom5(t *testing.T) {
 // touching them, after an upgrade from schema 7 (link_back filled from
 // the links rows) and after a re-added article replaces its old version.
 func TestLinkBackUpgradeFrom7(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	ctx := context.Background()
 	arts := synthetic(t, 5, 120)
 	for _, be := range backends(t) {

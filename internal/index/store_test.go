@@ -17,6 +17,13 @@ import (
 	"github.com/copydesk/copydesk/internal/synth"
 )
 
+// Parallel tests: the slowest tests of the package (hundreds to thousands
+// of synthetic articles added batch by batch) call t.Parallel. Each keeps
+// about one core busy, SQLite's writes being serial, so two at a time use
+// both cores of the CI machine. Parallel tests run after every sequential
+// one, when the package variables those set (lookupAll, dirWritable) are
+// back at their defaults: a parallel test sets none, and shares no index.
+
 // backend makes fresh, empty indexes of one kind.
 type backend struct {
 	name string

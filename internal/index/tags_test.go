@@ -94,6 +94,7 @@ func expandTag(t *testing.T, tag string) []string {
 // undated), a vocabulary of 12 words; date bounds at midnight (the tags
 // alone decide) and inside a day.
 func TestFilteredSearchAgainstScan(t *testing.T) {
+	t.Parallel() // see "Parallel tests" in store_test.go
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 4))
 	words := strings.Fields("river budget cup valley harbour storm vote court strike bridge school fire")
