@@ -4,6 +4,7 @@ package main
 // whatever the core count and from run to run.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -91,9 +92,15 @@ func TestDeterministicOutput(t *testing.T) {
 		// scheduling further.
 		{"GOMAXPROCS=2 again, --workers 7", "2", []string{"--workers", "7"}, true},
 	}
-	var first map[string]string
-	for _, r := range runs {
+	// The runs are started together (their outputs go to directories of
+	// their own), then compared in order with the first: on two cores the
+	// single-core run does not leave the other idle.
+	outs := make([]string, len(runs))
+	children := make([]*exec.Cmd, len(runs))
+	logs := make([]*bytes.Buffer, len(runs))
+	for k, r := range runs {
 		out := t.TempDir()
+		outs[k] = out
 		var batch []batchCommand
 		for _, c := range commands {
 			if r.again && !c.again {
@@ -115,10 +122,20 @@ func TestDeterministicOutput(t *testing.T) {
 		b, _ := json.Marshal(batch)
 		cmd := exec.Command(os.Args[0], "-test.run=^TestMainHelperProcess$")
 		cmd.Env = append(os.Environ(), "COPYDESK_MAIN_HELPER=1", "COPYDESK_MAIN_BATCH="+string(b), "GOMAXPROCS="+r.procs)
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", r.name, err, msg)
+		logs[k] = new(bytes.Buffer)
+		cmd.Stdout, cmd.Stderr = logs[k], logs[k]
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("%s: %v", r.name, err)
 		}
-		got := readTree(t, out)
+		children[k] = cmd
+		defer func() { cmd.Process.Kill(); cmd.Wait() }() // a run still going when an earlier one failed
+	}
+	var first map[string]string
+	for k, r := range runs {
+		if err := children[k].Wait(); err != nil {
+			t.Fatalf("%s: %v\n%s", r.name, err, logs[k])
+		}
+		got := readTree(t, outs[k])
 		if got["gomaxprocs"] != r.procs {
 			t.Fatalf("%s: the child ran with GOMAXPROCS %q", r.name, got["gomaxprocs"])
 		}
