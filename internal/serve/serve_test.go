@@ -118,6 +118,7 @@ func TestPages(t *testing.T) {
 	arts := append(seeds(t), synthetic(t, 3, 120)...)
 	for name, dsn := range testIndexes(t) {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each index its own server; arts only read
 			_, hs := newServer(t, dsn, arts, Config{})
 			var sr searchView
 			getJSON(t, hs.URL+"/api/search?q=Toner", &sr)
