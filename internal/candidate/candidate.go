@@ -41,6 +41,8 @@ package candidate
 import (
 	"runtime"
 	"slices"
+
+	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 // MaxBucket is the largest bucket the LSH and story routes expand into
@@ -223,7 +225,7 @@ func Merge(lists ...[]Pair) []Pair {
 			all = append(all, pack(p.I, p.J))
 		}
 	}
-	radixSort(all, make([]uint64, len(all)))
+	shingle.SortKeys(all)
 	out := make([]Pair, 0, len(all))
 	for k, v := range all {
 		if k > 0 && v == all[k-1] {

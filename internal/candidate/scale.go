@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/copydesk/copydesk/internal/par"
+	"github.com/copydesk/copydesk/internal/shingle"
 )
 
 // How Find runs at scale. A million articles give 32 million LSH entries
@@ -16,8 +17,8 @@ import (
 //     within a key is kept, so a bucket's members come out sorted), one
 //     shard per core at a time, and expands each bucket into packed pairs
 //     (BucketPairs, as findReference does);
-//  3. regroups the packed pairs by their first article into ranges, radix
-//     sorts each range and counts repeats (MinShared), again one range per
+//  3. regroups the packed pairs by their first article into ranges, sorts
+//     each range (shingle.SortKeys) and counts repeats (MinShared), one range per
 //     core, and concatenates the ranges in order.
 //
 // Every step's output depends only on the input, never on which core did
@@ -124,7 +125,7 @@ func (r Route) find(keys [][]uint64, from, workers int) ([]Pair, Stats) {
 	results := make([][]Pair, parts)
 	par.Each(context.Background(), parts, 1, workers, func(p int) {
 		seg := all[pcount[p]:pcount[p+1]]
-		radixSort(seg, make([]uint64, len(seg)))
+		shingle.SortKeys(seg)
 		var out []Pair
 		for a := 0; a < len(seg); {
 			b := a + 1
@@ -189,41 +190,5 @@ func sortEntries(keys []uint64, docs []int32) {
 	if &src[0] != &keys[0] {
 		copy(keys, src)
 		copy(docs, sd)
-	}
-}
-
-// radixSort sorts v by LSD radix sort, using tmp (len(v)) as scratch.
-func radixSort(v, tmp []uint64) {
-	n := len(v)
-	if n < 64 {
-		for i := 1; i < n; i++ {
-			for j := i; j > 0 && v[j] < v[j-1]; j-- {
-				v[j], v[j-1] = v[j-1], v[j]
-			}
-		}
-		return
-	}
-	src, dst := v, tmp
-	for shift := uint(0); shift < 64; shift += 8 {
-		var c [256]int
-		for _, k := range src {
-			c[byte(k>>shift)]++
-		}
-		if c[byte(src[0]>>shift)] == n {
-			continue
-		}
-		sum := 0
-		for b := range c {
-			c[b], sum = sum, sum+c[b]
-		}
-		for _, k := range src {
-			b := byte(k >> shift)
-			dst[c[b]] = k
-			c[b]++
-		}
-		src, dst = dst, src
-	}
-	if &src[0] != &v[0] {
-		copy(v, src)
 	}
 }
