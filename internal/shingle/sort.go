@@ -12,8 +12,9 @@ const radixFrom = 100
 // least-significant-digit radix over bytes for lists of radixFrom or more:
 // the keys verification sorts (an article's 3-word shingles, each
 // sentence's character trigrams, the seeds of an alignment) were a sixth
-// of a copy run's CPU under slices.Sort. A byte that every key shares
-// costs no pass (trigrams pack three runes into the low 63 bits).
+// of a copy run's CPU under slices.Sort; candidate sorts its packed pairs
+// with it too. A byte that every key shares costs no pass (trigrams pack
+// three runes into the low 63 bits).
 func SortKeys(keys []uint64) {
 	n := len(keys)
 	if n < radixFrom {
