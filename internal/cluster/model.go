@@ -56,17 +56,11 @@ const NumFeatures = 11
 // distinct times (align.Result.First) the later is the derived one,
 // whatever its words, as compare provenance decides it too.
 func Derivation(r *align.Result) int {
-	switch r.First {
-	case align.AFirst:
-		return 1
-	case align.BFirst:
-		return 0
-	}
 	a, b := r.A.Vocab+r.A.Names, r.B.Vocab+r.B.Names
-	if math.Abs(a-b) >= DerivationTie {
+	if r.First == align.Undated && math.Abs(a-b) >= DerivationTie {
 		return b2i(b > a)
 	}
-	return b2i(r.BInA > r.AInB)
+	return copySide(r)
 }
 
 // DerivationTie is the least difference in Vocab + Names that Derivation

@@ -133,40 +133,48 @@ func byPassages(r *align.Result) Relation {
 	return Unrelated
 }
 
-// copyShare is the share of the copy's words inside passages shared with
-// its source: the later text's when the two were published at distinct
-// times (align.Result.First), else the smaller text's (the larger share
-// covered), which is the copy whenever one text was cut from the other. A
-// short wire story inside a long feature published after it is so the
-// feature's small share, partial, where the smaller text alone would make
-// the pair derived the wrong way round.
-func copyShare(r *align.Result) float64 {
+// copySide is the side of r taken for the copy (0: A, 1: B) where the
+// texts' words are not weighed: the later text when the two were published
+// at distinct times (align.Result.First), else the text with the larger
+// share of its words in shared passages (A on a tie), which is the copy
+// whenever one text was cut from the other. A short wire story inside a
+// long feature published after it is so the feature, partial by its small
+// share, where the more covered text would make the pair derived the
+// wrong way round.
+func copySide(r *align.Result) int {
 	switch r.First {
 	case align.AFirst:
-		return r.BInA
+		return 1
 	case align.BFirst:
-		return r.AInB
+		return 0
 	}
-	return max(r.AInB, r.BInA)
+	return b2i(r.BInA > r.AInB)
+}
+
+// copyShare is the share of the copy's words (copySide) inside passages
+// shared with its source.
+func copyShare(r *align.Result) float64 { return passageShare(r, copySide(r)) }
+
+// passageShare is the share of side's words (0: A, 1: B) inside shared
+// passages.
+func passageShare(r *align.Result, side int) float64 {
+	if side == 1 {
+		return r.BInA
+	}
+	return r.AInB
 }
 
 // direction names the source of a copy pair of articles i (A) and j (B)
 // and the derived text's share from it: from the verdict when the pair was
-// measured (Derivation, which follows publication time), else the text
-// published first is the source, else the text more of whose words lie in
-// shared passages is the derived one.
+// measured (Derivation, which follows publication time), else the copy is
+// copySide and its share copyShare.
 func direction(i, j int, r *align.Result, v Verdict) (source int, share float64) {
-	switch {
-	case v.Derived == 0:
-		return j, v.Share
-	case v.Derived == 1:
-		return i, v.Share
-	case r.First == align.AFirst:
-		return i, r.BInA
-	case r.First == align.BFirst:
-		return j, r.AInB
-	case r.AInB >= r.BInA:
-		return j, r.AInB
+	side, share := v.Derived, v.Share
+	if side < 0 {
+		side, share = copySide(r), copyShare(r)
 	}
-	return i, r.BInA
+	if side == 1 {
+		return i, share
+	}
+	return j, share
 }
